@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import FunnelServices
+import FunnelStore
+
+/// `funnel demo`: builds the demo workspace, then opens it.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Build a realistic demo workspace (replacing an earlier demo) and open it.",
+        discussion: """
+            Three organizations, users in every role, leads with months of actions, deals in every
+            stage, content across the calendar, campaigns, agents and workflow runs. The same --seed
+            gives the same data. Default database: demo.sqlite beside the default database.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The demo database file.", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: "How many leads (the other tables follow in proportion).")
+    var leads: Int = 10_000
+
+    @Option(name: .long, help: "The random seed.")
+    var seed: UInt64 = 42
+
+    @Flag(name: .long, help: "Only build the database; do not open Funnel.")
+    var noOpen = false
+
+    @Option(name: .long, help: "Print the report as a table or JSON.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard leads >= 0 else { throw ValidationError("--leads needs 0 or more") }
+    }
+
+    /// The demo database path: --db, FUNNEL_DB, or demo.sqlite in Funnel's data folder.
+    var path: String {
+        if let db { return db }
+        if let path = ProcessInfo.processInfo.environment["FUNNEL_DB"], !path.isEmpty { return path }
+        return (CLIEnvironment.current.defaultDatabasePath as NSString).deletingLastPathComponent + "/demo.sqlite"
+    }
+
+    func run() async throws {
+        let path = self.path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        let bar = ProgressBar(enabled: Prompt.canDrawProgress, unit: "leads")
+        let report = try DemoWorkspaceBuilder(options: DemoOptions(leads: leads, seed: seed)).build(at: path) { progress in
+            bar.update(phase: progress.phase, done: progress.leadsWritten, total: progress.leadsTotal)
+        }
+        bar.finish()
+        printReport(report)
+        if !noOpen {
+            try await OpenCommand.openTUI(path: path, user: report.managerEmail, readOnly: false, theme: nil)
+        }
+    }
+
+    func printReport(_ report: DemoReport) {
+        if format == .json {
+            let object: [String: Any] = [
+                "path": report.path, "seconds": report.seconds, "leads": report.leads, "lead_actions": report.leadActions,
+                "leads_per_second": Int(report.leadsPerSecond), "rows_per_second": Int(report.rowsPerSecond),
+                "organizations": report.organizations, "manager": report.managerEmail,
+                "tables": Dictionary(uniqueKeysWithValues: report.rowCounts.map { ($0.table, $0.rows) }),
+            ]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("Demo workspace: \(report.path)")
+        print("Organizations: \(report.organizations.joined(separator: ", "))")
+        print(TextTable(header: ["table", "rows"], rows: report.rowCounts.map { [$0.table, Self.grouped($0.rows)] }).rendered)
+        let seconds = String(format: "%.2f", report.seconds)
+        print("Built in \(seconds) s: \(Self.grouped(Int(report.leadsPerSecond))) leads/s with their actions, \(Self.grouped(Int(report.rowsPerSecond))) rows/s in all.")
+        print("Sign in as \(report.managerEmail) (manager), or any user of `funnel users list --db \(report.path) --user \(report.managerEmail)`.")
+    }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (index, character) in digits.reversed().enumerated() {
+            if index > 0 && index % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return String(result.reversed())
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import FunnelServices
+import FunnelStore
+
+/// Where the database is and who acts: shared by every command that opens one.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (default: $FUNNEL_DB, the config's `database`, or ~/.local/share/funnel/funnel.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("Act as the user with this email (default: $FUNNEL_USER or the config's `user`).", valueName: "email"))
+    var user: String?
+
+    @Flag(name: .long, help: "Read the user's password from the first line of standard input.")
+    var passwordStdin = false
+
+    @Flag(name: .long, help: "Open the database read-only: every change is refused.")
+    var readOnly = false
+
+    /// The choices as a plain value.
+    var choice: DatabaseChoice {
+        DatabaseChoice(db: db, user: user, passwordStdin: passwordStdin, readOnly: readOnly)
+    }
+}
+
+/// Which database to open and who acts: flags resolved against environment and config.
+struct DatabaseChoice {
+    var db: String?
+    var user: String?
+    var passwordStdin = false
+    var readOnly = false
+
+    /// The database path chosen by flag, environment, config or default.
+    func resolvedPath() -> String {
+        if let db { return db }
+        if let path = ProcessInfo.processInfo.environment["FUNNEL_DB"], !path.isEmpty { return path }
+        let settings = CLIEnvironment.current
+        if let path = settings.configuredDatabase { return path }
+        return settings.defaultDatabasePath
+    }
+
+    /// The user email chosen by flag, environment or config, if any.
+    func resolvedUser() -> String? {
+        if let user { return user }
+        if let email = ProcessInfo.processInfo.environment["FUNNEL_USER"], !email.isEmpty { return email }
+        return CLIEnvironment.current.configuredUser
+    }
+
+    /// Opens the database (creating it when `create`).
+    func open(create: Bool = false) throws -> AppDatabase {
+        let path = resolvedPath()
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw CLIError("no database at \(path): run `funnel demo` for a demo workspace or `funnel init` for a new one (or choose one with --db)")
+        }
+        return try AppDatabase.open(path: path, readOnly: readOnly, create: create)
+    }
+
+    /// Opens the database and signs in, asking for a password when the organization requires one.
+    func signIn(email override: String? = nil) throws -> (AppDatabase, Session) {
+        let database = try open()
+        let identity = IdentityService(database: database)
+        let email = override ?? resolvedUser()
+        var password: String?
+        if passwordStdin {
+            password = try Prompt.stdinLine(purpose: "password")
+        } else if let email, try identity.requiresPassword(email: email) {
+            guard Prompt.canAsk else { throw ServiceError.passwordRequired(email) }
+            password = Prompt.secret("Password for \(email): ")
+        }
+        return (database, try identity.signIn(email: email, password: password))
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+
+/// How a command prints data.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// Prints rows as an aligned text table or as a JSON array of objects.
+struct DataPrinter {
+    let columns: [String]
+    var rows: [[String]] = []
+    var objects: [[String: Any]] = []
+
+    init(columns: [String]) { self.columns = columns }
+
+    /// Adds a row: its cells for the table and the object for JSON.
+    mutating func add(_ cells: [String], json object: [String: Any]) {
+        rows.append(cells)
+        objects.append(object)
+    }
+
+    func print(_ format: OutputFormat) {
+        switch format {
+        case .json:
+            let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
+            Swift.print(String(decoding: data, as: UTF8.self))
+        case .table:
+            Swift.print(TextTable(header: columns, rows: rows).rendered)
+        }
+    }
+}
+
+/// A plain text table aligned by display width.
+struct TextTable {
+    let header: [String]
+    let rows: [[String]]
+
+    var rendered: String {
+        var widths = header.map(Self.width)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], Self.width(cell))
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - Self.width(cell))
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// Terminal cells a string takes: CJK and emoji take two.
+    static func width(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { total, scalar in
+            let value = scalar.value
+            if scalar.properties.generalCategory == .nonspacingMark || value == 0x200D || (0xFE00...0xFE0F).contains(value) { return total }
+            let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
+                || (0xF900...0xFAFF).contains(value) || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
+                || (0xFFE0...0xFFE6).contains(value) || (0x1F300...0x1FAFF).contains(value) || (0x20000...0x3FFFD).contains(value)
+            return total + (wide ? 2 : 1)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import Logging
+
+/// Funnel's database: one SQLite file in WAL mode, foreign keys on, and every migration.
+///
+/// It owns the database writer; each write method is one transaction. Nothing above the
+/// store sees SQL or GRDB: the layers above call these methods with plain Swift values.
+public final class AppDatabase: Sendable {
+    /// The `PRAGMA application_id` of a Funnel database ("FNL1").
+    public static let applicationID: Int32 = 0x464E_4C31
+    /// How long a write waits for another process's lock before it fails.
+    public static let busyTimeout: TimeInterval = 5
+
+    let writer: any DatabaseWriter
+    /// The database file, or `:memory:`.
+    public let path: String
+    /// Whether writes are refused (read-only mode or a read-only file).
+    public let isReadOnly: Bool
+
+    init(writer: any DatabaseWriter, path: String, isReadOnly: Bool) {
+        self.writer = writer
+        self.path = path
+        self.isReadOnly = isReadOnly
+    }
+
+    /// Opens (and creates, migrating to the current schema) the database at `path`.
+    ///
+    /// A new file is created readable and writable by its owner only. A file that is not a
+    /// Funnel database, is damaged, or was written by a newer Funnel is refused before anything
+    /// is written to it.
+    public static func open(path: String, readOnly: Bool = false, create: Bool = true) throws -> AppDatabase {
+        let fileManager = FileManager.default
+        let exists = fileManager.fileExists(atPath: path)
+        if !exists {
+            guard create, !readOnly else { throw StoreError.cannotOpen(path: path, detail: "no such file") }
+            try createPrivateFile(at: path)
+        } else {
+            try Preflight.check(path: path, knownMigrations: migrator.migrations)
+            if !readOnly && !fileManager.isWritableFile(atPath: path) {
+                throw StoreError.readOnly(path: path, detail: "the file is not writable by you; use --read-only to look at it")
+            }
+        }
+        do {
+            if readOnly {
+                var config = makeConfiguration()
+                config.readonly = true
+                let queue = try DatabaseQueue(path: path, configuration: config)
+                let database = AppDatabase(writer: queue, path: path, isReadOnly: true)
+                try database.requireCurrentSchema()
+                return database
+            }
+            let pool = try DatabasePool(path: path, configuration: makeConfiguration())
+            try migrator.migrate(pool)
+            return AppDatabase(writer: pool, path: path, isReadOnly: false)
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path)
+        }
+    }
+
+    /// An empty, migrated in-memory database, for tests.
+    public static func inMemory() throws -> AppDatabase {
+        let queue = try DatabaseQueue(configuration: makeConfiguration())
+        try migrator.migrate(queue)
+        return AppDatabase(writer: queue, path: ":memory:", isReadOnly: false)
+    }
+
+    static func makeConfiguration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "funnel"
+        config.prepareDatabase { db in
+            // WAL with synchronous=NORMAL cannot corrupt; it may lose the last commit on power loss.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    /// Creates an empty file with mode 0600 (and its folder with 0700), so that the database,
+    /// and the -wal and -shm files SQLite derives from it, are readable by the owner only.
+    static func createPrivateFile(at path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError.cannotOpen(path: path, detail: "cannot create the folder \(folder): \(error.localizedDescription)")
+            }
+        }
+        let descriptor = Foundation.open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError.cannotOpen(path: path, detail: String(cString: strerror(errno)))
+        }
+        close(descriptor)
+    }
+
+    /// Refuses a read-only database whose schema is not the current one (it cannot be migrated).
+    func requireCurrentSchema() throws {
+        let complete = try writer.read { db in try Self.migrator.hasCompletedMigrations(db) }
+        if !complete {
+            throw StoreError.readOnly(path: path, detail: "its schema is older than this Funnel's and read-only mode cannot migrate it; open it once without --read-only")
+        }
+    }
+
+    /// The schema version (`PRAGMA user_version`): the number of migrations applied.
+    public func schemaVersion() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+    }
+
+    /// The names of the migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] {
+        try read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one read transaction, translating database errors.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one write transaction: all of it is written, or nothing.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        if isReadOnly { throw StoreError.readOnly(path: path, detail: "Funnel is in read-only mode") }
+        do {
+            return try writer.write(body)
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one write transaction with the store's write methods.
+    ///
+    /// Services compose a change and its activity in one `transaction` so both land or neither.
+    public func transaction<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// Runs `body` in one read transaction with the store's read methods.
+    public func snapshot<T>(_ body: (StoreReader) throws -> T) throws -> T {
+        try read { db in try body(StoreReader(db: db)) }
+    }
+}
+
+extension StoreError {
+    /// Translates a SQLite error into words a user can act on.
+    init(_ error: DatabaseError, path: String) {
+        let message = error.message ?? "\(error)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB:
+            self = .notAFunnelDatabase(path: path, reason: "it is not a SQLite database")
+        case .SQLITE_CORRUPT:
+            self = .corrupt(path: path, detail: message)
+        case .SQLITE_READONLY:
+            self = .readOnly(path: path, detail: message)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            self = .locked(path: path, seconds: AppDatabase.busyTimeout)
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            self = .cannotOpen(path: path, detail: message)
+        case .SQLITE_CONSTRAINT:
+            self = .constraint(Self.describeConstraint(message, code: error.extendedResultCode))
+        default:
+            self = .failed(path: path, detail: message)
+        }
+    }
+
+    static func describeConstraint(_ message: String, code: ResultCode) -> String {
+        switch code {
+        case .SQLITE_CONSTRAINT_CHECK:
+            return "the database refused a value: \(message)"
+        case .SQLITE_CONSTRAINT_FOREIGNKEY:
+            return "the database refused a reference to a record that does not exist (\(message))"
+        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+            return "the database refused a duplicate: \(message)"
+        case .SQLITE_CONSTRAINT_NOTNULL:
+            return "the database refused an empty required field: \(message)"
+        case .SQLITE_CONSTRAINT_TRIGGER:
+            return "the database refused the change: \(message)"
+        default:
+            return "the database refused the change: \(message)"
+        }
+    }
+}

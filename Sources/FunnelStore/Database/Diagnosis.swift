@@ -1,0 +1,62 @@
+import GRDB
+
+/// The query plan of one pane query.
+public struct QueryPlanReport: Sendable, Equatable {
+    public let name: String
+    /// The plan as SQLite explains it, one step a line.
+    public let steps: [String]
+    /// The tables the plan reads from start to end without an index.
+    public let fullScans: [String]
+}
+
+/// What `funnel doctor` found.
+public struct DatabaseDiagnosis: Sendable {
+    public let path: String
+    public let integrity: [String]
+    public let foreignKeyViolations: Int
+    public let schemaVersion: Int
+    public let migrations: [String]
+    public let journalMode: String
+    public let plans: [QueryPlanReport]
+
+    /// Whether everything is in order.
+    public var isHealthy: Bool {
+        integrity == ["ok"] && foreignKeyViolations == 0 && plans.allSatisfy { $0.fullScans.isEmpty }
+    }
+}
+
+extension AppDatabase {
+    /// Checks integrity, foreign keys and schema, and explains every pane query.
+    public func diagnose() throws -> DatabaseDiagnosis {
+        try read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            let violations = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?"
+            let migrations = try Self.migrator.appliedMigrations(db)
+            let plans = try PaneQueries.all.map { try Self.explain($0, in: db) }
+            return DatabaseDiagnosis(
+                path: path, integrity: integrity, foreignKeyViolations: violations, schemaVersion: version,
+                migrations: migrations, journalMode: journal, plans: plans)
+        }
+    }
+
+    static func explain(_ query: PaneQuery, in db: Database) throws -> QueryPlanReport {
+        let arguments = StatementArguments(query.sampleArguments.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case let int as Int: return int
+            case let string as String: return string
+            default: return nil
+            }
+        })
+        let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql, arguments: arguments)
+        let steps: [String] = rows.map { $0["detail"] }
+        let scans = steps.compactMap { step -> String? in
+            // "SCAN leads" reads every row; "SCAN leads USING INDEX ..." and virtual tables do not.
+            let words = step.split(separator: " ")
+            guard words.count == 2, words[0] == "SCAN" else { return nil }
+            return String(words[1])
+        }
+        return QueryPlanReport(name: query.name, steps: steps, fullScans: scans)
+    }
+}

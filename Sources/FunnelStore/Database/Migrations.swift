@@ -1,0 +1,16 @@
+import GRDB
+
+extension AppDatabase {
+    /// Every migration of Funnel's schema, in order. Never edit a shipped migration: add one.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 platform schema") { db in
+            for statement in SchemaV1.statements {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "PRAGMA application_id = \(AppDatabase.applicationID)")
+            try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        return migrator
+    }()
+}

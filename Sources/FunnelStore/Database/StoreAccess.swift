@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+
+/// A record type the store reads and writes.
+public protocol StoredRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord, TableRecord {
+    var id: Int64? { get }
+}
+
+/// A record that belongs to one organization (it has an `org_id`).
+public protocol OrganizationScopedRecord: StoredRecord {
+    var orgId: Int64 { get }
+}
+
+extension Organization: StoredRecord {}
+extension Role: StoredRecord {}
+extension User: OrganizationScopedRecord {}
+extension Product: OrganizationScopedRecord {}
+extension Content: OrganizationScopedRecord {}
+extension SocialPost: StoredRecord {}
+extension EmailCampaign: OrganizationScopedRecord {}
+extension Lead: OrganizationScopedRecord {}
+extension LeadAction: StoredRecord {}
+extension AIAgent: OrganizationScopedRecord {}
+extension Workflow: OrganizationScopedRecord {}
+extension WorkflowRun: StoredRecord {}
+extension Contact: OrganizationScopedRecord {}
+extension Deal: OrganizationScopedRecord {}
+extension Activity: OrganizationScopedRecord {}
+
+/// The store's read methods, valid inside one read (or write) transaction.
+public class StoreReader {
+    let db: Database
+
+    init(db: Database) { self.db = db }
+
+    /// The record of an organization-scoped type with this id, if it belongs to `orgId`.
+    ///
+    /// Asking for another organization's record gives nil, exactly as for a missing one.
+    public func fetch<R: OrganizationScopedRecord>(_ type: R.Type, id: Int64, orgId: Int64) throws -> R? {
+        try R.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db)
+    }
+
+    /// Like `fetch`, but a missing record (or one of another organization) is an error.
+    public func require<R: OrganizationScopedRecord>(_ type: R.Type, id: Int64, orgId: Int64) throws -> R {
+        guard let record = try fetch(type, id: id, orgId: orgId) else {
+            throw StoreError.notFound(entity: R.databaseTableName.singularEntityName, id: id)
+        }
+        return record
+    }
+
+    /// Every organization, by name.
+    public func organizations() throws -> [Organization] {
+        try Organization.order(Column("name")).fetchAll(db)
+    }
+
+    /// The organization with this id.
+    public func organization(id: Int64) throws -> Organization? {
+        try Organization.fetchOne(db, key: id)
+    }
+
+    /// The organization with this slug.
+    public func organization(slug: String) throws -> Organization? {
+        try Organization.filter(Column("slug") == slug).fetchOne(db)
+    }
+
+    /// The user with this email address, in any organization (for signing in).
+    public func user(email: String) throws -> User? {
+        try User.filter(Column("email") == EmailAddress.normalized(email)).fetchOne(db)
+    }
+
+    /// The users of an organization, active first, by name.
+    public func users(orgId: Int64) throws -> [User] {
+        try User.filter(Column("org_id") == orgId)
+            .order(Column("is_active").desc, Column("name"))
+            .fetchAll(db)
+    }
+
+    /// Every role, by name.
+    public func roles() throws -> [Role] {
+        try Role.order(Column("name")).fetchAll(db)
+    }
+
+    /// The role with this id.
+    public func role(id: Int64) throws -> Role? {
+        try Role.fetchOne(db, key: id)
+    }
+
+    /// The role with this name.
+    public func role(name: String) throws -> Role? {
+        try Role.filter(Column("name") == name).fetchOne(db)
+    }
+
+    /// The newest activities about one record of an organization, newest first.
+    public func activities(orgId: Int64, entityType: EntityType, entityId: Int64, limit: Int = 100) throws -> [Activity] {
+        try Activity
+            .filter(Column("entity_type") == entityType.rawValue && Column("entity_id") == entityId)
+            .filter(Column("org_id") == orgId)
+            .order(Column("created_at").desc, Column("id").desc)
+            .limit(limit)
+            .fetchAll(db)
+    }
+
+    /// The newest activities of an organization, newest first.
+    public func recentActivities(orgId: Int64, limit: Int = 100) throws -> [Activity] {
+        try Activity.filter(Column("org_id") == orgId)
+            .order(Column("created_at").desc)
+            .limit(limit)
+            .fetchAll(db)
+    }
+
+    /// How many leads an organization has in each status (maintained by the schema, not counted).
+    public func leadStatusCounts(orgId: Int64) throws -> [LeadStatus: Int] {
+        let rows = try Row.fetchAll(db, sql: "SELECT status, lead_count FROM lead_status_counts WHERE org_id = ?", arguments: [orgId])
+        var counts: [LeadStatus: Int] = [:]
+        for row in rows {
+            if let status = LeadStatus(rawValue: row["status"]) { counts[status] = row["lead_count"] }
+        }
+        return counts
+    }
+
+    /// How many rows each platform table holds (a full count: for reports, never for a screen).
+    public func tableRowCounts() throws -> [(table: String, rows: Int)] {
+        try SchemaCatalog.platformTables.map { table in
+            (table, try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0)
+        }
+    }
+}
+
+/// The store's write methods, valid inside one write transaction.
+public final class StoreTransaction: StoreReader {
+    /// Inserts a record and sets its id.
+    public func insert<R: StoredRecord>(_ record: inout R) throws {
+        try record.insert(db)
+    }
+
+    /// Writes every column of an existing record.
+    public func update<R: StoredRecord>(_ record: R) throws {
+        try record.update(db)
+    }
+
+    /// Deletes a record of an organization; false when there was none.
+    @discardableResult
+    public func delete<R: OrganizationScopedRecord>(_ type: R.Type, id: Int64, orgId: Int64) throws -> Bool {
+        try R.filter(Column("id") == id && Column("org_id") == orgId).deleteAll(db) > 0
+    }
+
+    /// Appends one entry to the audit trail.
+    @discardableResult
+    public func record(_ activity: Activity) throws -> Activity {
+        var activity = activity
+        try activity.insert(db)
+        return activity
+    }
+}
+
+extension String {
+    /// `leads` -> `lead`, for messages about one record.
+    var singularEntityName: String {
+        switch self {
+        case "content": return "content item"
+        case "activities": return "activity"
+        default: return hasSuffix("s") ? String(dropLast()) : self
+        }
+    }
+}

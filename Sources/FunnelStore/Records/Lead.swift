@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// A person who may buy: the unit of sales triage.
+public struct Lead: Codable, Sendable, Equatable, Identifiable {
+    public var id: Int64?
+    public var orgId: Int64
+    public var productId: Int64?
+    public var name: String?
+    public var company: String?
+    public var email: String?
+    public var phone: String? {
+        didSet { phoneNormalized = phone.flatMap(PhoneNumber.normalized) }
+    }
+    /// The phone number in E.164 form (`+` and digits), for duplicate detection; follows `phone`.
+    public private(set) var phoneNormalized: String?
+    public var source: LeadSource
+    public var status: LeadStatus
+    /// Why the lead is unqualified or lost, when it is.
+    public var statusReason: String?
+    public var score: Int
+    public var assignedTo: Int64?
+    public var lastActionAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64? = nil, orgId: Int64, productId: Int64? = nil, name: String? = nil, company: String? = nil,
+        email: String? = nil, phone: String? = nil, source: LeadSource, status: LeadStatus = .new,
+        statusReason: String? = nil, score: Int = 0, assignedTo: Int64? = nil, lastActionAt: Date? = nil,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.orgId = orgId
+        self.productId = productId
+        self.name = name
+        self.company = company
+        self.email = email
+        self.phone = phone
+        self.phoneNormalized = phone.flatMap(PhoneNumber.normalized)
+        self.source = source
+        self.status = status
+        self.statusReason = statusReason
+        self.score = score
+        self.assignedTo = assignedTo
+        self.lastActionAt = lastActionAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The email address as duplicate detection compares it (the schema keeps the same form).
+    public var emailNormalized: String? { email.map(EmailAddress.normalized) }
+}
+
+/// Something a lead did or that was done with it: the input of engagement scoring.
+public struct LeadAction: Codable, Sendable, Equatable, Identifiable {
+    public var id: Int64?
+    public var leadId: Int64
+    public var actionType: LeadActionType
+    public var agentId: Int64?
+    /// The user who logged the action, when a person did.
+    public var userId: Int64?
+    /// Details as a JSON object (the page, the campaign, the note...).
+    public var metadata: String
+    public var createdAt: Date
+
+    public init(
+        id: Int64? = nil, leadId: Int64, actionType: LeadActionType, agentId: Int64? = nil,
+        userId: Int64? = nil, metadata: String = "{}", createdAt: Date
+    ) {
+        self.id = id
+        self.leadId = leadId
+        self.actionType = actionType
+        self.agentId = agentId
+        self.userId = userId
+        self.metadata = metadata
+        self.createdAt = createdAt
+    }
+}
+
+extension Lead: FetchableRecord, MutablePersistableRecord, TableRecord {
+    public static let databaseTableName = "leads"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension LeadAction: FetchableRecord, MutablePersistableRecord, TableRecord {
+    public static let databaseTableName = "lead_actions"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

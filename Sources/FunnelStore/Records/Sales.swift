@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// A person the organization sells to, often a converted lead.
+public struct Contact: Codable, Sendable, Equatable, Identifiable {
+    public var id: Int64?
+    public var orgId: Int64
+    public var leadId: Int64?
+    public var name: String
+    public var email: String?
+    public var phone: String?
+    public var company: String?
+    public var metadata: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64? = nil, orgId: Int64, leadId: Int64? = nil, name: String, email: String? = nil,
+        phone: String? = nil, company: String? = nil, metadata: String = "{}", createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.orgId = orgId
+        self.leadId = leadId
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.company = company
+        self.metadata = metadata
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A sales opportunity moving through the pipeline's stages.
+public struct Deal: Codable, Sendable, Equatable, Identifiable {
+    public var id: Int64?
+    public var orgId: Int64
+    public var contactId: Int64?
+    public var productId: Int64?
+    public var ownerId: Int64?
+    public var title: String
+    /// The deal's value in cents.
+    public var value: Int64
+    public var stage: DealStage
+    /// The chance of winning, 0 to 100.
+    public var probability: Int
+    /// Whether someone set the probability by hand (then moving stages keeps it).
+    public var probabilityIsManual: Bool
+    /// The expected (or actual) close date as `YYYY-MM-DD`.
+    public var closeDate: String?
+    public var lostReason: LostReason?
+    public var stageChangedAt: Date
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64? = nil, orgId: Int64, contactId: Int64? = nil, productId: Int64? = nil, ownerId: Int64? = nil,
+        title: String, value: Int64, stage: DealStage, probability: Int, probabilityIsManual: Bool = false,
+        closeDate: String? = nil, lostReason: LostReason? = nil, stageChangedAt: Date, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.orgId = orgId
+        self.contactId = contactId
+        self.productId = productId
+        self.ownerId = ownerId
+        self.title = title
+        self.value = value
+        self.stage = stage
+        self.probability = probability
+        self.probabilityIsManual = probabilityIsManual
+        self.closeDate = closeDate
+        self.lostReason = lostReason
+        self.stageChangedAt = stageChangedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+extension Contact: FetchableRecord, MutablePersistableRecord, TableRecord {
+    public static let databaseTableName = "contacts"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Deal: FetchableRecord, MutablePersistableRecord, TableRecord {
+    public static let databaseTableName = "deals"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

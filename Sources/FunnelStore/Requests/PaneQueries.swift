@@ -1,0 +1,109 @@
+/// The main queries of each pane, as the panes run them.
+///
+/// `funnel doctor` explains each one and fails when one would scan a whole table, so a pane
+/// can never silently degrade to a full scan as data grows.
+public struct PaneQuery: Sendable {
+    /// A short name: `pane.purpose`.
+    public let name: String
+    let sql: String
+    /// Arguments that stand in for real ones when the plan is explained.
+    let sampleArguments: [any Sendable]
+}
+
+enum PaneQueries {
+    static let leadColumns = """
+        leads.id, leads.name, leads.company, leads.email, leads.source, leads.status, leads.score,
+        leads.assigned_to, leads.product_id, leads.created_at, leads.last_action_at
+        """
+
+    /// Leads ranked by score, best first, one page after a (score, id) key.
+    static let leadsRanked = PaneQuery(
+        name: "leads.ranked",
+        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND (score < ? OR (score = ? AND id > ?)) ORDER BY score DESC, id LIMIT ?",
+        sampleArguments: [1, 101, 101, 0, 50])
+
+    /// One status tab of the leads pane, ranked by score.
+    static let leadsByStatus = PaneQuery(
+        name: "leads.status-tab",
+        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND status = ? AND (score < ? OR (score = ? AND id > ?)) ORDER BY score DESC, id LIMIT ?",
+        sampleArguments: [1, "new", 101, 101, 0, 50])
+
+    /// The signed-in user's leads ("mine"), ranked by score.
+    static let leadsByOwner = PaneQuery(
+        name: "leads.mine",
+        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND assigned_to = ? AND (score < ? OR (score = ? AND id > ?)) ORDER BY score DESC, id LIMIT ?",
+        sampleArguments: [1, 1, 101, 101, 0, 50])
+
+    /// The status tab counts.
+    static let leadCounts = PaneQuery(
+        name: "leads.counts",
+        sql: "SELECT status, lead_count FROM lead_status_counts WHERE org_id = ?",
+        sampleArguments: [1])
+
+    /// Full-text search over the organization's leads.
+    static let leadsSearch = PaneQuery(
+        name: "leads.search",
+        sql: "SELECT \(leadColumns) FROM leads_fts JOIN leads ON leads.id = leads_fts.rowid WHERE leads_fts MATCH ? AND leads.org_id = ? ORDER BY leads_fts.rank LIMIT ?",
+        sampleArguments: ["acme*", 1, 50])
+
+    /// Leads sharing a normalized email address (duplicates).
+    static let leadDuplicatesByEmail = PaneQuery(
+        name: "leads.duplicates-email",
+        sql: "SELECT id FROM leads WHERE org_id = ? AND email_normalized = ? AND id <> ?",
+        sampleArguments: [1, "a@example.com", 0])
+
+    /// Leads sharing a normalized phone number (duplicates).
+    static let leadDuplicatesByPhone = PaneQuery(
+        name: "leads.duplicates-phone",
+        sql: "SELECT id FROM leads WHERE org_id = ? AND phone_normalized = ? AND id <> ?",
+        sampleArguments: [1, "+14155550100", 0])
+
+    /// A lead's timeline of actions, newest first.
+    static let leadTimeline = PaneQuery(
+        name: "leads.timeline",
+        sql: "SELECT id, action_type, created_at, metadata FROM lead_actions WHERE lead_id = ? ORDER BY created_at DESC LIMIT ?",
+        sampleArguments: [1, 100])
+
+    /// A record's history in the audit trail.
+    static let entityHistory = PaneQuery(
+        name: "activities.history",
+        sql: "SELECT id, action, user_id, metadata, created_at FROM activities WHERE entity_type = ? AND entity_id = ? AND org_id = ? ORDER BY created_at DESC LIMIT ?",
+        sampleArguments: ["lead", 1, 1, 100])
+
+    /// One column of the pipeline board.
+    static let dealsByStage = PaneQuery(
+        name: "pipeline.column",
+        sql: "SELECT id, title, value, probability, close_date, owner_id, stage_changed_at FROM deals WHERE org_id = ? AND stage = ? ORDER BY close_date, id LIMIT ?",
+        sampleArguments: [1, "proposal", 50])
+
+    /// The pipeline column headers (maintained totals).
+    static let dealTotals = PaneQuery(
+        name: "pipeline.totals",
+        sql: "SELECT stage, deal_count, total_value, weighted_value FROM deal_stage_totals WHERE org_id = ?",
+        sampleArguments: [1])
+
+    /// The forecast: deals closing in a range of months.
+    static let dealsForecast = PaneQuery(
+        name: "pipeline.forecast",
+        sql: "SELECT substr(close_date, 1, 7) AS month, stage, sum(value), sum(value * probability / 100) FROM deals WHERE org_id = ? AND close_date >= ? AND close_date < ? GROUP BY month, stage",
+        sampleArguments: [1, "2026-01-01", "2027-01-01"])
+
+    /// The content scheduled in a date range (a month or a week of the calendar).
+    static let calendarRange = PaneQuery(
+        name: "calendar.range",
+        sql: "SELECT id, title, type, status, scheduled_at FROM content WHERE org_id = ? AND scheduled_at IS NOT NULL AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at, id",
+        sampleArguments: [1, "2026-02-01 00:00:00", "2026-03-01 00:00:00"])
+
+    /// The approvals queue, oldest submission first.
+    static let approvalsQueue = PaneQuery(
+        name: "approvals.queue",
+        sql: "SELECT id, title, type, created_by, submitted_at FROM content WHERE org_id = ? AND status = 'pending_approval' AND (submitted_at > ? OR (submitted_at = ? AND id > ?)) ORDER BY submitted_at, id LIMIT ?",
+        sampleArguments: [1, "", "", 0, 50])
+
+    /// Every pane query, for `funnel doctor`.
+    static let all: [PaneQuery] = [
+        leadsRanked, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadDuplicatesByEmail,
+        leadDuplicatesByPhone, leadTimeline, entityHistory, dealsByStage, dealTotals, dealsForecast,
+        calendarRange, approvalsQueue,
+    ]
+}
