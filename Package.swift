@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FunnelStoreTests",
-            dependencies: ["FunnelStore", "FunnelTestSupport"],
+            dependencies: ["FunnelStore", "FunnelTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -129,6 +129,7 @@ let package = Package(
                 "FunnelUI", "FunnelTerminal",
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
+            exclude: ["__Snapshots__"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -141,12 +142,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FunnelCLITests",
-            dependencies: ["FunnelCLI", "FunnelTestSupport"],
+            dependencies: ["FunnelCLI", "FunnelTestSupport", "funnel"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "FunnelEndToEndTests",
-            dependencies: ["FunnelTestSupport"],
+            dependencies: ["FunnelTestSupport", "funnel"],
             swiftSettings: strict
         ),
     ]

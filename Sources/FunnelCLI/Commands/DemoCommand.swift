@@ -62,6 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
                 "path": report.path, "seconds": report.seconds, "leads": report.leads, "lead_actions": report.leadActions,
                 "leads_per_second": Int(report.leadsPerSecond), "rows_per_second": Int(report.rowsPerSecond),
                 "organizations": report.organizations, "manager": report.managerEmail,
+                "phases": report.phases.map { ["phase": $0.phase, "seconds": $0.seconds] },
                 "tables": Dictionary(uniqueKeysWithValues: report.rowCounts.map { ($0.table, $0.rows) }),
             ]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
@@ -73,6 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
         print(TextTable(header: ["table", "rows"], rows: report.rowCounts.map { [$0.table, Self.grouped($0.rows)] }).rendered)
         let seconds = String(format: "%.2f", report.seconds)
         print("Built in \(seconds) s: \(Self.grouped(Int(report.leadsPerSecond))) leads/s with their actions, \(Self.grouped(Int(report.rowsPerSecond))) rows/s in all.")
+        print("Phases: " + report.phases.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
         print("Sign in as \(report.managerEmail) (manager), or any user of `funnel users list --db \(report.path) --user \(report.managerEmail)`.")
     }
 

@@ -46,9 +46,23 @@ extension DemoGenerator {
         var converted: [(lead: Int64, name: String, email: String?, phone: String?, company: String?, owner: Int64, created: Int64)] = []
         let scorer = context.agents[0]
         let year = 365 * Self.day
+        // Per action type, by position in `actionWeights`: its name, points and metadata choices,
+        // looked up by index in the hot loop (no hashing, no allocation per action).
+        let actionNames = Self.actionWeights.map(\.0.rawValue)
+        let actionBase = Self.actionWeights.map { scoring.actionPoints[$0.0] ?? 0 }
+        let actionMetadata = Self.actionWeights.map { Self.actionMetadata[$0.0]! }
+        let automated = Self.actionWeights.map { [.emailOpen, .emailClick, .pageVisit].contains($0.0) }
+        let byPerson = Self.actionWeights.map { [.call, .meeting, .note, .emailSent].contains($0.0) }
+        var nextLeadID = (ids["leads"] ?? 0) + 1
+        var nextActionID = (ids["lead_actions"] ?? 0) + 1
+        defer {
+            ids["leads"] = nextLeadID - 1
+            ids["lead_actions"] = nextActionID - 1
+        }
 
         for index in 0..<count {
-            let id = nextID("leads")
+            let id = nextLeadID
+            nextLeadID += 1
             let given = random.pick(DemoVocabulary.givenNames)
             let family = random.pick(DemoVocabulary.familyNames)
             let name = family.eastAsian ? family.shown + given.shown : given.shown + " " + family.shown
@@ -88,17 +102,18 @@ extension DemoGenerator {
             var lastAction: Int64?
             let actionCount = random.below(11)
             for _ in 0..<actionCount {
-                let actionID = nextID("lead_actions")
-                let type = Self.actionWeights[random.weighted(actionTypes)].0
+                let actionID = nextActionID
+                nextActionID += 1
+                let type = random.weighted(actionTypes)
                 let at = created + Int64(random.below(Int(max(1, now - created))))
-                let agent: Int64? = [.emailOpen, .emailClick, .pageVisit].contains(type) && random.chance(30) ? scorer : nil
-                let user: Int64? = [.call, .meeting, .note, .emailSent].contains(type) ? (assigned ?? context.manager) : nil
-                let metadata = random.pick(Self.actionMetadata[type]!)
+                let agent: Int64? = automated[type] && random.chance(30) ? scorer : nil
+                let user: Int64? = byPerson[type] ? (assigned ?? context.manager) : nil
+                let metadata = random.pick(actionMetadata[type])
                 try tables.leadActions.insert { row in
-                    row.int(actionID); row.int(id); row.text(type.rawValue); row.int(agent); row.int(user)
+                    row.int(actionID); row.int(id); row.text(actionNames[type]); row.int(agent); row.int(user)
                     row.text(metadata); row.timestamp(at)
                 }
-                engagement += scoring.decayedPoints(type, ageDays: Double(now - at) / Double(Self.day))
+                engagement += scoring.decayedPoints(base: actionBase[type], ageDays: Double(now - at) / Double(Self.day))
                 if lastAction == nil || at > lastAction! { lastAction = at }
             }
             leadActionCount += actionCount

@@ -33,6 +33,8 @@ public struct DemoReport: Sendable {
     public let organizations: [String]
     /// Who `funnel demo` signs in as.
     public let managerEmail: String
+    /// Seconds spent in each phase of the build, in order.
+    public let phases: [(phase: String, seconds: Double)]
 
     /// Leads (with their actions) written per second, the whole build included.
     public var leadsPerSecond: Double { Double(leads) / max(seconds, 0.000_001) }
@@ -71,6 +73,15 @@ public struct DemoWorkspaceBuilder: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         var generator = DemoGenerator(options: options)
         let total = options.leads
+        var phases: [(phase: String, seconds: Double)] = []
+        var phaseStart = start
+        var currentPhase = "inserting rows"
+        func enter(_ phase: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            phases.append((currentPhase, Double(now - phaseStart) / 1e9))
+            phaseStart = now
+            currentPhase = phase
+        }
         defer {
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 try? FileManager.default.removeItem(atPath: temporary + suffix)
@@ -79,13 +90,17 @@ public struct DemoWorkspaceBuilder: Sendable {
         try ServiceError.wrapping {
             try AppDatabase.buildNew(
                 at: temporary,
-                phase: { progress(DemoProgress(phase: $0, leadsWritten: total, leadsTotal: total)) },
+                phase: { phase in
+                    if phase != "inserting rows" { enter(phase) }
+                    progress(DemoProgress(phase: phase, leadsWritten: total, leadsTotal: total))
+                },
                 load: { loader in
                     try generator.generate(into: loader) { written in
                         progress(DemoProgress(phase: "inserting rows", leadsWritten: written, leadsTotal: total))
                     }
                 })
         }
+        enter("done")
         for suffix in ["-wal", "-shm"] {
             try? FileManager.default.removeItem(atPath: path + suffix)
         }
@@ -97,6 +112,6 @@ public struct DemoWorkspaceBuilder: Sendable {
         return DemoReport(
             path: path, rowCounts: counts, seconds: seconds, leads: generator.leadCount,
             leadActions: generator.leadActionCount, organizations: generator.organizationNames,
-            managerEmail: Self.managerEmail)
+            managerEmail: Self.managerEmail, phases: phases)
     }
 }

@@ -54,8 +54,12 @@ public struct LeadScoringModel: Sendable, Equatable {
 
     /// The points one action is worth `ageDays` after it happened.
     public func decayedPoints(_ type: LeadActionType, ageDays: Double) -> Double {
-        let base = actionPoints[type] ?? 0
-        guard halfLifeDays > 0 else { return base }
+        decayedPoints(base: actionPoints[type] ?? 0, ageDays: ageDays)
+    }
+
+    /// `base` points decayed by `ageDays`.
+    public func decayedPoints(base: Double, ageDays: Double) -> Double {
+        guard halfLifeDays > 0, base != 0 else { return base }
         return base * Self.halving(ageDays: max(0, ageDays), halfLifeDays: halfLifeDays)
     }
 

@@ -60,3 +60,32 @@ extension AppDatabase {
         return QueryPlanReport(name: query.name, steps: steps, fullScans: scans)
     }
 }
+
+/// One index of the schema, as SQLite describes it.
+public struct IndexDefinition: Sendable, Equatable {
+    public let name: String
+    public let table: String
+    /// The indexed columns, comma-separated, with ` DESC` where descending.
+    public let columns: String
+    public let isUnique: Bool
+    /// The statement that created it (shows a partial index's WHERE).
+    public let sql: String
+}
+
+extension AppDatabase {
+    /// Every index Funnel's schema created (not SQLite's automatic ones).
+    public func indexDefinitions() throws -> [IndexDefinition] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+                .map { row in
+                    let name: String = row["name"]
+                    let sql: String = row["sql"]
+                    let columns = try Row.fetchAll(db, sql: "SELECT name, desc FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno", arguments: [name])
+                        .map { ($0["name"] as String? ?? "?") + (($0["desc"] as Int? ?? 0) == 1 ? " DESC" : "") }
+                    return IndexDefinition(
+                        name: name, table: row["tbl_name"], columns: columns.joined(separator: ","),
+                        isUnique: sql.uppercased().hasPrefix("CREATE UNIQUE"), sql: sql)
+                }
+        }
+    }
+}

@@ -65,8 +65,8 @@ extension SchemaV1 {
               \(timestamp("submitted_at", nullable: true)),
               \(timestamp("created_at")),
               \(timestamp("updated_at")),
-              CHECK (status <> 'scheduled' OR scheduled_at IS NOT NULL),
-              CHECK (status <> 'pending_approval' OR submitted_at IS NOT NULL)
+              CONSTRAINT "scheduled content needs scheduled_at" CHECK (status <> 'scheduled' OR scheduled_at IS NOT NULL),
+              CONSTRAINT "content pending approval needs submitted_at" CHECK (status <> 'pending_approval' OR submitted_at IS NOT NULL)
             ) STRICT
             """,
             """
@@ -106,7 +106,7 @@ extension SchemaV1 {
               \(timestamp("last_action_at", nullable: true)),
               \(timestamp("created_at")),
               \(timestamp("updated_at")),
-              CHECK (email IS NOT NULL OR phone IS NOT NULL)
+              CONSTRAINT "a lead needs an email or a phone (email IS NOT NULL OR phone IS NOT NULL)" CHECK (email IS NOT NULL OR phone IS NOT NULL)
             ) STRICT
             """,
             """
@@ -131,7 +131,7 @@ extension SchemaV1 {
               \(timestamp("published_at", nullable: true)),
               \(timestamp("created_at")),
               \(timestamp("updated_at")),
-              CHECK (status <> 'published' OR published_at IS NOT NULL)
+              CONSTRAINT "a published post needs published_at" CHECK (status <> 'published' OR published_at IS NOT NULL)
             ) STRICT
             """,
             """
@@ -171,10 +171,10 @@ extension SchemaV1 {
               \(timestamp("started_at", nullable: true)),
               \(timestamp("completed_at", nullable: true)),
               error TEXT CHECK (error IS NULL OR length(error) BETWEEN 1 AND 10000),
-              CHECK (status = 'pending' OR started_at IS NOT NULL),
-              CHECK (completed_at IS NULL OR completed_at >= started_at),
-              CHECK (status NOT IN ('succeeded', 'failed', 'cancelled') OR completed_at IS NOT NULL),
-              CHECK (status <> 'failed' OR error IS NOT NULL)
+              CONSTRAINT "a started run needs started_at" CHECK (status = 'pending' OR started_at IS NOT NULL),
+              CONSTRAINT "a run cannot complete before it starts" CHECK (completed_at IS NULL OR completed_at >= started_at),
+              CONSTRAINT "a finished run needs completed_at" CHECK (status NOT IN ('succeeded', 'failed', 'cancelled') OR completed_at IS NOT NULL),
+              CONSTRAINT "a failed run needs its error" CHECK (status <> 'failed' OR error IS NOT NULL)
             ) STRICT
             """,
             """
@@ -208,7 +208,7 @@ extension SchemaV1 {
               \(timestamp("stage_changed_at")),
               \(timestamp("created_at")),
               \(timestamp("updated_at")),
-              CHECK (lost_reason IS NULL OR stage = 'lost')
+              CONSTRAINT "only a lost deal has a lost_reason" CHECK (lost_reason IS NULL OR stage = 'lost')
             ) STRICT
             """,
             """

@@ -1,0 +1,99 @@
+import Foundation
+
+/// All key actions of the app, with user rebindings and read-only refusal.
+public struct KeyRegistry: Sendable {
+    /// Actions in registration order.
+    public private(set) var actions: [KeyAction] = []
+    /// When true, dangerous actions are hidden from help and refused.
+    public var isReadOnly: Bool
+
+    /// Creates an empty registry.
+    public init(isReadOnly: Bool = false) { self.isReadOnly = isReadOnly }
+
+    /// Creates a registry holding the given actions.
+    public init(_ actions: [KeyAction], isReadOnly: Bool = false) {
+        self.isReadOnly = isReadOnly
+        for action in actions { register(action) }
+    }
+
+    /// Adds an action (replacing one with the same id).
+    public mutating func register(_ action: KeyAction) {
+        if let index = actions.firstIndex(where: { $0.id == action.id }) { actions[index] = action } else { actions.append(action) }
+    }
+
+    /// The action with an id.
+    public func action(id: String) -> KeyAction? { actions.first { $0.id == id } }
+
+    /// The action bound to `key` in `scope` (pane bindings first, then global), or why it is refused.
+    public func action(for key: Key, scope: KeyScope) -> KeyLookup {
+        let chord = KeyChord(key)
+        let candidates = actions.filter { $0.keys.contains(chord) }
+        let found = candidates.first { $0.scope == scope } ?? candidates.first { $0.scope == .global }
+        guard let found else { return .unbound }
+        if isReadOnly && found.isDangerous {
+            return .refused(found, reason: "\(found.summary) is not allowed in read-only mode")
+        }
+        return .action(found)
+    }
+
+    /// Replaces keys from config (`action id -> key strings`); returns warnings for unknown ids, bad keys and clashes.
+    @discardableResult
+    public mutating func applyRebindings(_ bindings: [String: [String]]) -> [String] {
+        var warnings: [String] = []
+        for id in bindings.keys.sorted() {
+            guard let index = actions.firstIndex(where: { $0.id == id }) else {
+                warnings.append("keys: unknown action \"\(id)\"")
+                continue
+            }
+            var chords: [KeyChord] = []
+            for text in bindings[id] ?? [] {
+                do { chords.append(try KeyChord(parsing: text)) } catch { warnings.append("keys.\(id): \(error)") }
+            }
+            guard !chords.isEmpty else {
+                warnings.append("keys.\(id): no valid key, keeping \(actions[index].keysDescription)")
+                continue
+            }
+            let scope = actions[index].scope
+            for chord in chords {
+                for other in actions where other.id != id && other.scope == scope && other.keys.contains(chord) {
+                    warnings.append("keys.\(id): \"\(chord)\" is also bound to \"\(other.id)\" in scope \(scope)")
+                }
+            }
+            actions[index].keys = chords
+        }
+        return warnings
+    }
+
+    /// Actions shown in help for a scope: the pane's own, then global ones (dangerous ones hidden when read-only).
+    public func actions(in scope: KeyScope) -> [KeyAction] {
+        let visible = actions.filter { !(isReadOnly && $0.isDangerous) }
+        if scope == .global { return visible.filter { $0.scope == .global } }
+        return visible.filter { $0.scope == scope } + visible.filter { $0.scope == .global }
+    }
+
+    /// All visible actions grouped by scope, global first, then panes in registration order.
+    public var groupedActions: [(scope: KeyScope, actions: [KeyAction])] {
+        let visible = actions.filter { !(isReadOnly && $0.isDangerous) }
+        var scopes: [KeyScope] = [.global]
+        for action in visible where !scopes.contains(action.scope) { scopes.append(action.scope) }
+        return scopes.compactMap { scope in
+            let list = visible.filter { $0.scope == scope }
+            return list.isEmpty ? nil : (scope, list)
+        }
+    }
+
+    /// A Markdown table of every action (for the README), grouped by scope.
+    public func markdownTable() -> String {
+        var lines = ["| Scope | Keys | Action | Id |", "| --- | --- | --- | --- |"]
+        var all = KeyRegistry(actions)
+        all.isReadOnly = false
+        for group in all.groupedActions {
+            for action in group.actions {
+                let keys = action.keys.map { "`\($0.description.replacingOccurrences(of: "|", with: "\\|"))`" }.joined(separator: " ")
+                let summary = action.summary + (action.isDangerous ? " (!)" : "")
+                lines.append("| \(group.scope) | \(keys) | \(summary) | `\(action.id)` |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
