@@ -38,7 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
     var path: String {
         if let db { return db }
         if let path = ProcessInfo.processInfo.environment["FUNNEL_DB"], !path.isEmpty { return path }
-        return (CLIEnvironment.current.defaultDatabasePath as NSString).deletingLastPathComponent + "/demo.sqlite"
+        return CLIEnvironment.load().demoDatabasePath
     }
 
     func run() async throws {
@@ -52,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
         bar.finish()
         printReport(report)
         if !noOpen {
-            try await OpenCommand.openTUI(path: path, user: report.managerEmail, readOnly: false, theme: nil)
+            try await OpenCommand.openTUI(DatabaseChoice(db: path, user: report.managerEmail), theme: nil, mouse: nil)
         }
     }
 

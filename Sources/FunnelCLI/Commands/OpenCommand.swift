@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FunnelServices
 import FunnelStore
+import FunnelTUI
 
 /// `funnel` (the default): opens the terminal UI.
 struct OpenCommand: AsyncParsableCommand {
@@ -12,21 +13,35 @@ struct OpenCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "The colour theme (dark, light, high-contrast, mono, or one of yours).")
+    @Option(name: .long, help: "The colour theme: dark, light, high-contrast, mono, or one of yours (default: the config's).")
     var theme: String?
 
+    @Flag(name: .long, inversion: .prefixedNo, help: "Mouse clicks and wheel (off keeps the terminal's own copy and paste).")
+    var mouse: Bool?
+
     func run() async throws {
-        let choice = database.choice
-        try await Self.openTUI(path: choice.resolvedPath(), user: choice.resolvedUser(), readOnly: choice.readOnly, theme: theme)
+        try await Self.openTUI(database.choice, theme: theme, mouse: mouse)
     }
 
     /// Signs in and runs the TUI until the user quits.
-    static func openTUI(path: String, user: String?, readOnly: Bool, theme: String?) async throws {
-        var options = DatabaseChoice()
-        options.db = path
-        options.user = user
-        options.readOnly = readOnly
-        let (_, session) = try options.signIn()
-        throw CLIError("the terminal UI is not built yet; signed in as \(session.user.email) of \(session.organization.name)")
+    static func openTUI(_ choice: DatabaseChoice, theme: String?, mouse: Bool?) async throws {
+        let environment = CLIEnvironment.load()
+        await TUILauncher.bootstrapLogging(paths: environment.paths)
+        let (database, session) = try choice.signIn()
+        let options = TUILauncher.Options(
+            theme: theme ?? environment.config.theme, keyBindings: environment.config.keys,
+            mouse: mouse ?? environment.config.mouse, isReadOnly: choice.readOnly,
+            warnings: environment.warnings, paths: environment.paths)
+        let status: Int32
+        do {
+            status = try await TUILauncher.run(database: database, session: session, options: options)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw CLIError("cannot start the terminal UI: \(error)")
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 }

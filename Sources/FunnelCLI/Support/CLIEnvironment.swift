@@ -1,15 +1,23 @@
 import Foundation
+import FunnelUI
 
-/// Paths and defaults from the environment (XDG base directories) and the config file.
+/// Paths (XDG base directories) and the user's config file, as the command line sees them.
 struct CLIEnvironment {
-    let configuredDatabase: String?
-    let configuredUser: String?
-    let defaultDatabasePath: String
+    let paths: FunnelPaths
+    let config: FunnelConfig
+    /// Problems with the config file, each naming the file and line; Funnel starts anyway.
+    let warnings: [String]
 
-    static var current: CLIEnvironment {
-        let environment = ProcessInfo.processInfo.environment
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
-        return CLIEnvironment(configuredDatabase: nil, configuredUser: nil, defaultDatabasePath: data + "/funnel/funnel.sqlite")
+    static func load() -> CLIEnvironment {
+        let paths = FunnelPaths()
+        let (config, warnings) = FunnelConfig.load(from: paths.configFile)
+        return CLIEnvironment(paths: paths, config: config, warnings: warnings)
     }
+
+    var configuredDatabase: String? { config.database.map(Self.expandingTilde) }
+    var configuredUser: String? { config.user }
+    var defaultDatabasePath: String { paths.defaultDatabase }
+    var demoDatabasePath: String { (paths.dataDirectory as NSString).appendingPathComponent("demo.sqlite") }
+
+    static func expandingTilde(_ path: String) -> String { (path as NSString).expandingTildeInPath }
 }

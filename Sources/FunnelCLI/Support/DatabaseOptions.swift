@@ -34,23 +34,25 @@ struct DatabaseChoice {
     func resolvedPath() -> String {
         if let db { return db }
         if let path = ProcessInfo.processInfo.environment["FUNNEL_DB"], !path.isEmpty { return path }
-        let settings = CLIEnvironment.current
-        if let path = settings.configuredDatabase { return path }
-        return settings.defaultDatabasePath
+        let environment = CLIEnvironment.load()
+        if let path = environment.configuredDatabase { return path }
+        return environment.defaultDatabasePath
     }
 
     /// The user email chosen by flag, environment or config, if any.
     func resolvedUser() -> String? {
         if let user { return user }
         if let email = ProcessInfo.processInfo.environment["FUNNEL_USER"], !email.isEmpty { return email }
-        return CLIEnvironment.current.configuredUser
+        return CLIEnvironment.load().configuredUser
     }
 
     /// Opens the database (creating it when `create`).
     func open(create: Bool = false) throws -> AppDatabase {
         let path = resolvedPath()
         if !create, !FileManager.default.fileExists(atPath: path) {
-            throw CLIError("no database at \(path): run `funnel demo` for a demo workspace or `funnel init` for a new one (or choose one with --db)")
+            let demo = CLIEnvironment.load().demoDatabasePath
+            let hint = FileManager.default.fileExists(atPath: demo) && demo != path ? " The demo workspace is at \(demo): open it with --db \(demo)." : ""
+            throw CLIError("no database at \(path): run `funnel demo` for a demo workspace or `funnel init` for a new one (or choose one with --db).\(hint)")
         }
         return try AppDatabase.open(path: path, readOnly: readOnly, create: create)
     }

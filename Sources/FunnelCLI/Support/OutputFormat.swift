@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FunnelUI
 
 /// How a command prints data.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -52,14 +53,5 @@ struct TextTable {
     }
 
     /// Terminal cells a string takes: CJK and emoji take two.
-    static func width(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { total, scalar in
-            let value = scalar.value
-            if scalar.properties.generalCategory == .nonspacingMark || value == 0x200D || (0xFE00...0xFE0F).contains(value) { return total }
-            let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
-                || (0xF900...0xFAFF).contains(value) || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
-                || (0xFFE0...0xFFE6).contains(value) || (0x1F300...0x1FAFF).contains(value) || (0x20000...0x3FFFD).contains(value)
-            return total + (wide ? 2 : 1)
-        }
-    }
+    static func width(_ text: String) -> Int { DisplayWidth.width(of: text) }
 }

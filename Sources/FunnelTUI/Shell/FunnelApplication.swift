@@ -1,0 +1,215 @@
+import Foundation
+import FunnelTerminal
+import FunnelUI
+import FunnelViewModels
+import Logging
+
+/// The application shell: tabs, the open pane, the status bar, and the overlays (help, palette, toast).
+///
+/// Keys go through the key registry to actions; actions become intents on the view-model.
+/// It draws into a cell buffer and never touches ncurses itself: the terminal it is given
+/// is only asked to change theme or mouse mode.
+@MainActor
+public final class FunnelApplication: TerminalApplication {
+    public let shell: ShellViewModel
+    public private(set) var registry: KeyRegistry
+    let catalog: ThemeCatalog
+    let terminal: Terminal?
+    let logger = Logger(label: "funnel.tui")
+    var themeName: String
+    var help: HelpOverlay?
+    var palette: CommandPalette?
+    var toast: Toast?
+    var lastPoll = Date.distantPast
+    var screenSize = Size(width: 80, height: 24)
+    public let minimumSize = Size(width: 60, height: 12)
+
+    public init(shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]], terminal: Terminal?) {
+        self.shell = shell
+        self.catalog = catalog
+        self.themeName = themeName
+        self.terminal = terminal
+        registry = FunnelKeymap.registry(themeNames: catalog.names, isReadOnly: shell.isReadOnly)
+        for warning in registry.applyRebindings(keyBindings) {
+            notify("config: \(warning)", .warning)
+        }
+    }
+
+    /// The scope of the open pane, for pane-specific keys.
+    var scope: KeyScope { .pane(shell.activePane.rawValue) }
+
+    // MARK: - Events
+
+    public func handle(_ event: InputEvent) -> AppCommand {
+        switch event {
+        case .resize(let size):
+            screenSize = size
+            return .redraw
+        case .paste(let text):
+            if var open = palette {
+                open.paste(text)
+                palette = open
+                return .redraw
+            }
+            return .none
+        case .mouse(let mouse):
+            return handleMouse(mouse)
+        case .key(let key):
+            return handleKey(key)
+        }
+    }
+
+    func handleMouse(_ mouse: MouseEvent) -> AppCommand {
+        // A click on the tab bar opens that tab.
+        guard mouse.y == 0, mouse.kind == .click else { return .none }
+        let bar = tabBar
+        var x = 0
+        for (index, pane) in PaneID.allCases.enumerated() {
+            let width = DisplayWidth.width(of: bar.label(at: index)) + 2
+            if mouse.x >= x && mouse.x < x + width {
+                shell.select(pane)
+                return .redraw
+            }
+            x += width
+        }
+        return .none
+    }
+
+    func handleKey(_ key: Key) -> AppCommand {
+        if var open = help {
+            switch key {
+            case .escape, .character("?"), .character("q"): help = nil
+            case .down, .character("j"): open.scroll(by: 1, in: bodyRect); help = open
+            case .up, .character("k"): open.scroll(by: -1, in: bodyRect); help = open
+            case .pageDown, .ctrl("d"): open.scroll(by: max(1, bodyRect.height - 2), in: bodyRect); help = open
+            case .pageUp, .ctrl("u"): open.scroll(by: -max(1, bodyRect.height - 2), in: bodyRect); help = open
+            default: break
+            }
+            return .redraw
+        }
+        if var open = palette {
+            switch open.handle(key) {
+            case .pending: palette = open
+            case .cancelled: palette = nil
+            case .chose(let id):
+                palette = nil
+                return perform(id)
+            }
+            return .redraw
+        }
+        switch registry.action(for: key, scope: scope) {
+        case .unbound:
+            return .none
+        case .refused(_, let reason):
+            notify(reason, .warning)
+            return .redraw
+        case .action(let action):
+            return perform(action.id)
+        }
+    }
+
+    /// Runs an action by id (from a key or the palette).
+    public func perform(_ id: String) -> AppCommand {
+        logger.debug("action", metadata: ["id": "\(id)"])
+        switch id {
+        case "app.quit": return .quit
+        case "app.help": help = HelpOverlay(registry: registry, scope: scope)
+        case "app.palette": palette = CommandPalette(registry: registry, scope: scope)
+        case "app.redraw": return .fullRedraw
+        case "app.suspend": return .suspend
+        case "app.reload":
+            shell.reload()
+            notify("Reloaded", .info)
+        case "app.mouse":
+            guard let terminal else { return .none }
+            terminal.setMouse(!terminal.isMouseEnabled)
+            notify(terminal.isMouseEnabled ? "Mouse on (hold Shift to select text)" : "Mouse off", .info)
+        case "pane.next": shell.selectNext()
+        case "pane.previous": shell.selectPrevious()
+        case "theme.next":
+            let names = catalog.names
+            let index = names.firstIndex(of: themeName) ?? -1
+            switchTheme(names[(index + 1) % max(1, names.count)])
+        default:
+            if id.hasPrefix("pane."), let pane = PaneID(rawValue: String(id.dropFirst(5))) {
+                shell.select(pane)
+            } else if id.hasPrefix("theme.") {
+                switchTheme(String(id.dropFirst(6)))
+            } else {
+                return .none
+            }
+        }
+        return .redraw
+    }
+
+    /// Switches the colour theme live.
+    public func switchTheme(_ name: String) {
+        let (theme, warning) = catalog.loadOrFallback(named: name)
+        themeName = theme.name
+        terminal?.setTheme(theme)
+        if let warning { notify(warning, .warning) } else { notify("Theme: \(theme.name)", .info) }
+    }
+
+    func notify(_ message: String, _ level: Toast.Level) {
+        toast = Toast(message, level: level, expiresAt: Date().addingTimeInterval(level == .error ? 8 : 3))
+        switch level {
+        case .error: logger.error("\(message)")
+        case .warning: logger.warning("\(message)")
+        default: logger.info("\(message)")
+        }
+    }
+
+    public func tick(now: Date) -> Bool {
+        var redraw = false
+        if let toast, toast.isExpired(at: now) {
+            self.toast = nil
+            redraw = true
+        }
+        // Another process's writes show within a second.
+        if now.timeIntervalSince(lastPoll) >= 0.5 {
+            lastPoll = now
+            if shell.reloadIfChanged() {
+                logger.info("the database changed; reloaded")
+                redraw = true
+            }
+        }
+        return redraw
+    }
+
+    // MARK: - Drawing
+
+    var tabBar: TabBar {
+        TabBar(
+            tabs: PaneID.allCases.map { Tab($0.title, count: shell.count(for: $0)) },
+            activeIndex: PaneID.allCases.firstIndex(of: shell.activePane) ?? 0)
+    }
+
+    var bodyRect: Rect { Rect(x: 0, y: 1, width: screenSize.width, height: max(0, screenSize.height - 2)) }
+
+    public func render(into buffer: inout CellBuffer) {
+        screenSize = Size(width: buffer.width, height: buffer.height)
+        let (top, rest) = buffer.bounds.splitTop(1)
+        let (body, bottom) = rest.splitBottom(1)
+        tabBar.render(into: &buffer, in: top)
+        PaneOverviewScreen(shell: shell).render(into: &buffer, in: body)
+        statusBar.render(into: &buffer, in: bottom)
+        if let help { help.render(into: &buffer, in: body) }
+        if let palette { palette.render(into: &buffer, in: body) }
+        if let toast { toast.render(into: &buffer, in: body) }
+    }
+
+    var statusBar: StatusBar {
+        var left = [
+            StatusSegment(" \(shell.session.organization.name) ", role: .statusBarAccent, priority: 10),
+            StatusSegment("\(shell.session.user.name) (\(shell.session.role.name))", priority: 9),
+            StatusSegment((shell.databasePath as NSString).lastPathComponent, priority: 3),
+        ]
+        if shell.isReadOnly { left.insert(StatusSegment(" READ-ONLY ", role: .warning, priority: 11), at: 0) }
+        var right = [StatusSegment("? help  : palette  q quit", priority: 5)]
+        if let message = shell.message {
+            let role: ColorRole = message.level == .error ? .danger : (message.level == .warning ? .warning : .statusBar)
+            right.insert(StatusSegment(message.text, role: role, priority: 8), at: 0)
+        }
+        return StatusBar(left: left, right: right)
+    }
+}

@@ -1,0 +1,37 @@
+import FunnelUI
+import FunnelViewModels
+
+/// Every action of the application shell: the one table that help, the palette, the README's
+/// key table and read-only mode are made from.
+public enum FunnelKeymap {
+    /// The shell's actions, plus one palette entry per theme.
+    public static func registry(themeNames: [String], isReadOnly: Bool) -> KeyRegistry {
+        var registry = KeyRegistry(isReadOnly: isReadOnly)
+        for action in shellActions { registry.register(action) }
+        for pane in PaneID.allCases {
+            registry.register(KeyAction("pane.\(pane.rawValue)", ["\(pane.number)"], "Open the \(pane.title) pane"))
+        }
+        for name in themeNames {
+            registry.register(KeyAction(id: "theme.\(name)", keys: [], summary: "Theme: switch to \(name)"))
+        }
+        return registry
+    }
+
+    static let shellActions: [KeyAction] = [
+        KeyAction("app.quit", ["q", "ctrl-c"], "Quit Funnel"),
+        KeyAction("app.help", ["?"], "Show the keys of this pane"),
+        KeyAction("app.palette", [":", "ctrl-p"], "Command palette: find any action by name"),
+        KeyAction("pane.next", ["tab"], "Next pane"),
+        KeyAction("pane.previous", ["shift-tab"], "Previous pane"),
+        KeyAction("app.reload", ["ctrl-r"], "Reload the data"),
+        KeyAction("app.redraw", ["ctrl-l"], "Redraw the screen"),
+        KeyAction("app.suspend", ["ctrl-z"], "Suspend Funnel (resume with fg)"),
+        KeyAction("theme.next", ["T"], "Theme: next theme"),
+        KeyAction(id: "app.mouse", keys: [], summary: "Mouse: turn on or off (off keeps the terminal's copy and paste)"),
+    ]
+
+    /// The key table for the README, generated from the registry.
+    public static func markdownTable() -> String {
+        registry(themeNames: [], isReadOnly: false).markdownTable()
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+import FunnelTerminal
+import FunnelUI
+import FunnelViewModels
+import Logging
+
+/// Starts the terminal UI on an open database as a signed-in user, and runs it until quit.
+@MainActor
+public enum TUILauncher {
+    /// What the command line decided: theme, keys, mouse, read-only, and config warnings to show.
+    public struct Options: Sendable {
+        public var theme: String?
+        public var keyBindings: [String: [String]]
+        public var mouse: Bool
+        public var isReadOnly: Bool
+        public var warnings: [String]
+        public var paths: FunnelPaths
+
+        public init(theme: String?, keyBindings: [String: [String]], mouse: Bool, isReadOnly: Bool, warnings: [String], paths: FunnelPaths) {
+            self.theme = theme
+            self.keyBindings = keyBindings
+            self.mouse = mouse
+            self.isReadOnly = isReadOnly
+            self.warnings = warnings
+            self.paths = paths
+        }
+    }
+
+    /// Runs the TUI; returns the process's exit status (128+n after signal n).
+    public static func run(database: AppDatabase, session: Session, options: Options) async throws -> Int32 {
+        let logger = Logger(label: "funnel")
+        let catalog = ThemeCatalog.standard(paths: options.paths)
+        let (theme, themeWarning) = catalog.loadOrFallback(named: options.theme ?? "dark")
+        let terminal = Terminal()
+        try terminal.start(options: Terminal.Options(mouse: options.mouse, theme: theme))
+        logger.info("started", metadata: ["db": "\(database.path)", "user": "\(session.user.email)", "colors": "\(terminal.colorDepth)"])
+        let shell = ShellViewModel(database: database, session: session, isReadOnly: options.isReadOnly)
+        let app = FunnelApplication(shell: shell, catalog: catalog, themeName: theme.name, keyBindings: options.keyBindings, terminal: terminal)
+        for warning in options.warnings + [themeWarning].compactMap({ $0 }) {
+            app.notify(warning, .warning)
+        }
+        let loop = TerminalRunLoop(terminal: terminal, application: app)
+        let exit = await loop.run()
+        terminal.stop()
+        logger.info("stopped", metadata: ["exit": "\(exit)"])
+        if case .signal(let number) = exit { return 128 + number }
+        return 0
+    }
+
+    /// Sends the log to the state folder's funnel.log (never to the screen).
+    public static func bootstrapLogging(paths: FunnelPaths) {
+        LoggingSystem.bootstrap(FileLogHandler.factory(path: paths.logFile))
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+
+/// The application shell's state: who is signed in, which pane is open, the counts, the last message.
+///
+/// It knows nothing of terminals: screens render its state, and keys reach it as intents.
+@MainActor
+public final class ShellViewModel {
+    /// One message for the status bar, with how serious it is.
+    public struct Message: Equatable, Sendable {
+        public enum Level: Sendable { case info, success, warning, error }
+        public let text: String
+        public let level: Level
+    }
+
+    public let session: Session
+    public let databasePath: String
+    public let isReadOnly: Bool
+    public private(set) var activePane: PaneID = .leads
+    public private(set) var overview = WorkspaceOverview()
+    public private(set) var message: Message?
+    /// How many times the data was reloaded because something changed (for tests and the log).
+    public private(set) var reloadCount = 0
+
+    let overviewService: WorkspaceOverviewService
+    let watcher: DatabaseChangeWatcher?
+
+    public init(database: AppDatabase, session: Session, isReadOnly: Bool) {
+        self.session = session
+        databasePath = database.path
+        self.isReadOnly = isReadOnly
+        overviewService = WorkspaceOverviewService(database: database)
+        watcher = DatabaseChangeWatcher(database: database)
+        reload()
+    }
+
+    /// The signed-in user as the status bar shows them: name, role, organization.
+    public var signedInAs: String { "\(session.user.name) (\(session.role.name)) · \(session.organization.name)" }
+
+    /// The count each tab shows, when the role may see it.
+    public func count(for pane: PaneID) -> Int? {
+        switch pane {
+        case .leads: return overview.totalLeads
+        case .pipeline: return overview.openDeals
+        case .calendar: return overview.upcomingContent
+        case .approvals: return overview.pendingApprovals
+        }
+    }
+
+    // MARK: - Intents
+
+    /// Opens a pane.
+    public func select(_ pane: PaneID) { activePane = pane }
+
+    /// Opens the next pane (wrapping around).
+    public func selectNext() { move(by: 1) }
+
+    /// Opens the previous pane (wrapping around).
+    public func selectPrevious() { move(by: -1) }
+
+    private func move(by offset: Int) {
+        let all = PaneID.allCases
+        let index = all.firstIndex(of: activePane) ?? 0
+        activePane = all[(index + offset + all.count) % all.count]
+    }
+
+    /// Reloads the counts; a failure becomes the status message.
+    public func reload() {
+        do {
+            overview = try overviewService.overview(for: session)
+            reloadCount += 1
+        } catch {
+            show("\(error)", level: .error)
+        }
+    }
+
+    /// Reloads when another process (or this one) committed a change; true when it did.
+    public func reloadIfChanged() -> Bool {
+        guard watcher?.hasChanged() == true else { return false }
+        reload()
+        return true
+    }
+
+    /// Sets the status bar's message.
+    public func show(_ text: String, level: Message.Level = .info) {
+        message = Message(text: text, level: level)
+    }
+}
