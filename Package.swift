@@ -18,6 +18,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "funnel", targets: ["funnel"]),
+        // For the benchmark package in Benchmarks/ (package-benchmark needs products to link).
+        .library(
+            name: "FunnelKit",
+            targets: ["FunnelStore", "FunnelServices", "FunnelViewModels", "FunnelUI", "FunnelTerminal", "FunnelTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

@@ -9,8 +9,31 @@ public struct ProcessResult: Sendable {
 
 /// Runs a program to completion with arguments, environment and standard input.
 public enum ProcessRunner {
+    /// Spawns a program with stdio on /dev/null and waits for it with waitpid.
+    static func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in 0...2 {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard code == 0 else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable): \(String(cString: strerror(code)))"]) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     public static func run(
-        _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+        _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+        discardingOutput: Bool = false
     ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -18,6 +41,11 @@ public enum ProcessRunner {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
+        if discardingOutput {
+            // For programs that leave a daemon behind (tmux's server): Foundation's Process can
+            // miss such a child's exit, so spawn and reap it directly, stdio on /dev/null.
+            return ProcessResult(status: try spawnAndWait(executable, arguments, environment: env), standardOutput: "", standardError: "")
+        }
         let output = Pipe()
         let error = Pipe()
         let standardInput = Pipe()

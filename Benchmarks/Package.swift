@@ -1,0 +1,40 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Performance benchmarks for Funnel, kept in their own package so that package-benchmark
+/// (and its malloc interposer) never becomes a dependency of the app itself.
+///
+/// Run from this directory: `swift package benchmark` (see README.md).
+/// The Funnel targets come from the `FunnelKit` library product of the main package (`..`).
+let package = Package(
+    name: "FunnelBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(name: "Funnel", path: ".."),
+    ],
+    targets: [
+        // Frame composition, diffed flushing through a headless ncurses screen, and scrolling.
+        .executableTarget(
+            name: "FrameBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FunnelKit", package: "Funnel"),
+            ],
+            path: "Benchmarks/FrameBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Building the demo workspace (SQLite via GRDB) into a temporary file.
+        .executableTarget(
+            name: "DemoBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FunnelKit", package: "Funnel"),
+            ],
+            path: "Benchmarks/DemoBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

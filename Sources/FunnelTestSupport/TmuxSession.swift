@@ -1,0 +1,87 @@
+import Foundation
+
+/// A program running inside its own tmux server at a chosen size: type keys, read the screen.
+///
+/// Tests wait for a condition on the screen (polling `capture-pane`), never for a fixed time.
+public final class TmuxSession: @unchecked Sendable {
+    public struct Timeout: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    let socket: String
+    let name = "funnel"
+
+    /// Starts `command` (run by /bin/sh) in a detached tmux session of `width` x `height`.
+    public init(command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
+        socket = "funnel-e2e-" + UUID().uuidString.prefix(8)
+        var exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        if !exports.isEmpty { exports = "env " + exports + " " }
+        let started = try ProcessRunner.run(
+            "/usr/bin/tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", exports + command],
+            discardingOutput: true)
+        guard started.status == 0 else { throw Timeout(description: "tmux new-session failed with status \(started.status)") }
+        try tmux(["set-option", "-t", name, "remain-on-exit", "on"])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let result = try ProcessRunner.run("/usr/bin/tmux", ["-L", socket] + arguments)
+        guard result.status == 0 else {
+            throw Timeout(description: "tmux \(arguments.joined(separator: " ")) failed: \(result.standardError)")
+        }
+        return result.standardOutput
+    }
+
+    /// The screen as text, one line per row.
+    public func screen() throws -> String {
+        try tmux(["capture-pane", "-p", "-t", name])
+    }
+
+    /// Sends tmux key names (`Enter`, `Escape`, `C-c`, `Tab`, `BTab`...) or plain characters.
+    public func press(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", name] + keys)
+    }
+
+    /// Types text literally (no key-name lookup).
+    public func type(_ text: String) throws {
+        try tmux(["send-keys", "-t", name, "-l", text])
+    }
+
+    /// Resizes the window.
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Waits until `condition` holds for the screen, and returns that screen.
+    @discardableResult
+    public func waitFor(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            usleep(20_000)
+        }
+        throw Timeout(description: "timed out after \(timeout) s waiting for \(what); the screen was:\n\(last)")
+    }
+
+    /// Waits until the screen contains `text`.
+    @discardableResult
+    public func waitFor(text: String, timeout: TimeInterval = 10) throws -> String {
+        try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+    }
+
+    /// The process id of the pane's shell.
+    public func panePID() throws -> Int32 {
+        Int32(try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Whether the pane's program has exited.
+    public func isDead() throws -> Bool {
+        try tmux(["display-message", "-p", "-t", name, "#{pane_dead}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    }
+}
