@@ -1,0 +1,76 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+import FunnelTestSupport
+import FunnelTUI
+import FunnelUI
+import FunnelViewModels
+import SnapshotTesting
+import Testing
+
+/// The application shell drawn into a cell buffer, compared with recorded screens.
+@MainActor
+@Suite struct ShellSnapshotTests {
+    func app(_ session: (TestWorkspace) -> Session, readOnly: Bool = false) throws -> FunnelApplication {
+        let workspace = try TestWorkspace.make()
+        let shell = ShellViewModel(database: workspace.database, session: session(workspace), isReadOnly: readOnly)
+        return FunnelApplication(
+            shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark", keyBindings: [:], terminal: nil)
+    }
+
+    func screen(_ app: FunnelApplication, _ width: Int, _ height: Int) -> String {
+        var buffer = CellBuffer(width: width, height: height)
+        _ = app.handle(.resize(Size(width: width, height: height)))
+        app.render(into: &buffer)
+        return buffer.lines.map { "|\($0)|" }.joined(separator: "\n") + "\n"
+    }
+
+    @Test(arguments: [(120, 40), (80, 24)])
+    func leadsTabWithCounts(width: Int, height: Int) throws {
+        let app = try app { $0.manager }
+        assertSnapshot(of: screen(app, width, height), as: .lines, named: "\(width)x\(height)")
+    }
+
+    @Test func helpOverlayListsTheRegistry() throws {
+        let app = try app { $0.salesRep }
+        _ = app.handle(.key(.character("?")))
+        let text = screen(app, 100, 30)
+        #expect(text.contains("Quit Funnel"))
+        #expect(text.contains("Open the Approvals pane"))
+        assertSnapshot(of: text, as: .lines)
+    }
+
+    @Test func paletteFindsAnActionByAFuzzyWord() throws {
+        let app = try app { $0.manager }
+        _ = app.handle(.key(.character(":")))
+        for character in "pipe" { _ = app.handle(.key(.character(character))) }
+        #expect(screen(app, 100, 30).contains("Open the Pipeline pane"))
+        _ = app.handle(.key(.enter))
+        #expect(app.shell.activePane == .pipeline)
+        #expect(screen(app, 100, 30).contains("[2 Pipeline"))
+    }
+
+    @Test func aWideCharacterNameStaysAligned() throws {
+        let app = try app({ $0.salesRep }, readOnly: true)
+        let lines = screen(app, 100, 30).split(separator: "\n")
+        let status = String(lines.last ?? "")
+        #expect(status.contains("READ-ONLY"))
+        #expect(status.contains("王小明 (sales_rep)"))
+        // Every line is exactly as wide as the screen, wide characters included.
+        #expect(lines.allSatisfy { DisplayWidth.width(of: String($0)) == 102 })
+    }
+
+    @Test func tabKeysAndNumbersSwitchPanes() throws {
+        let app = try app { $0.manager }
+        _ = app.handle(.key(.character("4")))
+        #expect(app.shell.activePane == .approvals)
+        _ = app.handle(.key(.tab))
+        #expect(app.shell.activePane == .leads)
+        _ = app.handle(.key(.backTab))
+        #expect(app.shell.activePane == .approvals)
+        guard case .quit = app.handle(.key(.character("q"))) else {
+            Issue.record("q did not quit")
+            return
+        }
+    }
+}
