@@ -74,3 +74,18 @@ import Testing
         #expect(completion.standardOutput.contains("_funnel"))
     }
 }
+
+/// The README's key table is the one the key registry generates.
+@Suite struct ReadmeTests {
+    @Test func theKeyTableIsGeneratedFromTheRegistry() throws {
+        let folder = try TemporaryFolder()
+        let generated = try ProcessRunner.run(Repository.funnelBinary, ["keys"], environment: ["XDG_CONFIG_HOME": folder.path])
+        let readme = try String(contentsOfFile: Repository.root + "/README.md", encoding: .utf8)
+        guard let start = readme.range(of: "<!-- keys:start -->\n"), let end = readme.range(of: "<!-- keys:end -->") else {
+            Issue.record("README.md has no keys block")
+            return
+        }
+        #expect(String(readme[start.upperBound..<end.lowerBound]) == generated.standardOutput,
+                "README.md's key table is out of date: paste the output of `funnel keys` between the markers")
+    }
+}
