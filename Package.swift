@@ -142,6 +142,7 @@ let package = Package(
                 "FunnelTUI", "FunnelTestSupport",
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
+            exclude: ["__Snapshots__"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -53,6 +53,7 @@ public final class Terminal {
     private var lastFlushed: CellBuffer?
     private var decoder = InputDecoder()
     private var painter = StylePainter()
+    private var writer = CellRunWriter()
     private static var fatalHandlersInstalled = false
 
     /// Creates a stopped terminal.
@@ -152,18 +153,7 @@ public final class Terminal {
             previous = CellBuffer(width: 0, height: 0)
             clearok(window, true)
         }
-        var scalars: [wchar_t] = []
-        for run in buffer.changes(from: previous) {
-            var x = run.origin.x
-            for cell in run.cells {
-                defer { x += 1 }
-                if cell.isContinuation { continue }
-                let look = painter.attributes(for: cell.style)
-                scalars.removeAll(keepingCapacity: true)
-                for scalar in cell.character.unicodeScalars { scalars.append(wchar_t(bitPattern: scalar.value)) }
-                _ = funnel_put_cell(window, Int32(run.origin.y), Int32(x), scalars, Int32(scalars.count), look.attributes, look.pair)
-            }
-        }
+        writer.write(buffer, changedFrom: previous, into: window, painter: &painter)
         wnoutrefresh(window)
         doupdate()
         lastFlushed = buffer

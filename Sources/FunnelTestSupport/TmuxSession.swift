@@ -14,8 +14,9 @@ public final class TmuxSession: @unchecked Sendable {
     /// Starts `command` (run by /bin/sh) in a detached tmux session of `width` x `height`.
     public init(command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
         socket = "funnel-e2e-" + UUID().uuidString.prefix(8)
-        var exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        if !exports.isEmpty { exports = "env " + exports + " " }
+        // LINES and COLUMNS would override the window's size in ncurses (a headless test in this
+        // process may have set them), so the program never inherits them.
+        let exports = "env -u LINES -u COLUMNS " + environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ") + " "
         let started = try ProcessRunner.run(
             "/usr/bin/tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", exports + command],
             discardingOutput: true)

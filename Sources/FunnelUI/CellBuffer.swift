@@ -41,7 +41,9 @@ public struct CellBuffer: Hashable, Sendable {
         if cellWidth == 2 { write(.continuation(cell.style), x: x + 1, y: y) }
     }
 
-    private mutating func write(_ cell: Cell, x: Int, y: Int) {
+    /// Writes one in-bounds cell, blanking the other half of any wide character it overwrites.
+    @inline(__always)
+    mutating func write(_ cell: Cell, x: Int, y: Int) {
         let index = y * width + x
         let old = cells[index]
         if old.isContinuation && x > 0 && !cell.isContinuation { cells[index - 1] = .blank(cells[index - 1].style) }
@@ -56,10 +58,16 @@ public struct CellBuffer: Hashable, Sendable {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
         let w = max(1, DisplayWidth.width(of: character))
+        let cell = Cell(character, width: w, style: style)
         for y in area.y..<area.maxY {
+            if w == 1 {
+                // In bounds and one cell wide: `set` would go straight to `write`.
+                for x in area.x..<area.maxX { write(cell, x: x, y: y) }
+                continue
+            }
             var x = area.x
             while x < area.maxX {
-                if w == 2 && x + 1 >= area.maxX { set(.blank(style), at: Point(x: x, y: y)) } else { set(Cell(character, width: w, style: style), at: Point(x: x, y: y)) }
+                if w == 2 && x + 1 >= area.maxX { set(.blank(style), at: Point(x: x, y: y)) } else { set(cell, at: Point(x: x, y: y)) }
                 x += w
             }
         }
@@ -78,6 +86,7 @@ public struct CellBuffer: Hashable, Sendable {
         var limit = width - point.x
         if let maxWidth { limit = min(limit, maxWidth) }
         guard limit > 0 else { return 0 }
+        if let used = writeASCII(text, at: point, width: limit, alignment: nil, style: style) { return used }
         return write(TextLayout.truncate(text, to: limit), at: point, style: style)
     }
 
@@ -85,11 +94,12 @@ public struct CellBuffer: Hashable, Sendable {
     @discardableResult
     public mutating func putPadded(_ text: String, at point: Point, width fieldWidth: Int, alignment: Alignment = .left, style: Style = .normal) -> Int {
         guard fieldWidth > 0 else { return 0 }
+        if let used = writeASCII(text, at: point, width: fieldWidth, alignment: alignment, style: style) { return used }
         return write(TextLayout.fit(text, width: fieldWidth, alignment: alignment), at: point, style: style)
     }
 
     /// Writes already-fitted text cell by cell, clipping at every edge.
-    private mutating func write(_ text: String, at point: Point, style: Style) -> Int {
+    mutating func write(_ text: String, at point: Point, style: Style) -> Int {
         var x = point.x
         for character in text {
             let w = DisplayWidth.width(of: character)
@@ -125,22 +135,30 @@ public struct CellBuffer: Hashable, Sendable {
 
     /// The runs of cells that differ from `previous` (everything when the sizes differ).
     public func changes(from previous: CellBuffer) -> [CellRun] {
-        let sameSize = previous.width == width && previous.height == height
         var runs: [CellRun] = []
+        forEachChange(from: previous) { origin, cells in runs.append(CellRun(origin: origin, cells: Array(cells))) }
+        return runs
+    }
+
+    /// Calls `body` with each run of cells that differs from `previous` (everything when the sizes differ),
+    /// top to bottom and left to right, as `changes(from:)` lists them but without copying the cells.
+    /// A run is widened to include both halves of a wide character it touches.
+    public func forEachChange(from previous: CellBuffer, _ body: (_ origin: Point, _ cells: ArraySlice<Cell>) throws -> Void) rethrows {
+        let sameSize = previous.width == width && previous.height == height
+        let old = previous.cells
         for y in 0..<height {
+            let row = y * width
             var x = 0
             while x < width {
-                let index = y * width + x
-                if sameSize && cells[index] == previous.cells[index] { x += 1; continue }
+                if sameSize && cells[row + x] == old[row + x] { x += 1; continue }
                 var start = x
-                if start > 0 && cells[index].isContinuation { start -= 1 }
+                if start > 0 && cells[row + x].isContinuation { start -= 1 }
                 var end = x + 1
-                while end < width && (!sameSize || cells[y * width + end] != previous.cells[y * width + end]) { end += 1 }
-                if end < width && cells[y * width + end].isContinuation { end += 1 }
-                runs.append(CellRun(origin: Point(x: start, y: y), cells: Array(cells[(y * width + start)..<(y * width + end)])))
+                while end < width && (!sameSize || cells[row + end] != old[row + end]) { end += 1 }
+                if end < width && cells[row + end].isContinuation { end += 1 }
+                try body(Point(x: start, y: y), cells[(row + start)..<(row + end)])
                 x = end
             }
         }
-        return runs
     }
 }

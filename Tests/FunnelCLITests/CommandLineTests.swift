@@ -85,7 +85,8 @@ import Testing
             Issue.record("README.md has no keys block")
             return
         }
-        #expect(String(readme[start.upperBound..<end.lowerBound]) == generated.standardOutput,
+        let trimmed = { (text: String) in text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(trimmed(String(readme[start.upperBound..<end.lowerBound])) == trimmed(generated.standardOutput),
                 "README.md's key table is out of date: paste the output of `funnel keys` between the markers")
     }
 }

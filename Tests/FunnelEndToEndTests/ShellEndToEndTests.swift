@@ -124,6 +124,41 @@ import Testing
         #expect(modes.contains("echo") && modes.contains("icanon") && !modes.contains("-echo"))
     }
 
+    @Test func ctrlZSuspendsAndFgResumes() throws {
+        let fixture = Self.workspace
+        let session = try TmuxSession(command: "bash --norc --noprofile -i", width: 100, height: 30, environment: environment().merging(["PS1": "ready> "]) { $1 })
+        try session.waitFor(text: "ready>")
+        try session.type("\(Repository.funnelBinary) --db \(fixture.database) --user manager@northwind.example")
+        try session.press("Enter")
+        try session.waitFor(text: "[1 Leads")
+        try session.press("C-z")
+        let stopped = try session.waitFor(text: "Stopped")
+        #expect(!stopped.contains("[1 Leads"))
+        try session.type("fg")
+        try session.press("Enter")
+        try session.waitFor(text: "[1 Leads")
+        try session.press("2")
+        try session.waitFor(text: "[2 Pipeline")
+        try session.press("q")
+        try session.waitFor("the prompt after quitting") { screen in
+            screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.hasPrefix("ready>") == true
+        }
+    }
+
+    @Test func aBrokenConfigFileIsNamedAndFunnelStartsAnyway() throws {
+        let fixture = Self.workspace
+        let config = TemporaryFolderPath(fixture.folder.file("broken-config/funnel"))
+        try "theme = \"light\"\nmouse = maybe\n".write(toFile: config.path + "/config.toml", atomically: true, encoding: .utf8)
+        let session = try TmuxSession(command: command(), width: 120, height: 40,
+                                      environment: environment(extra: ["XDG_CONFIG_HOME": fixture.folder.file("broken-config")]))
+        let screen = try session.waitFor(text: "[1 Leads")
+        let warning = try session.waitFor(text: "config.toml")
+        #expect(warning.contains("line 2") || warning.contains(":2"), "the warning does not name the line:\n\(warning)")
+        _ = screen
+        try session.press("q")
+        try expectRestoredShell(session)
+    }
+
     static func grouped(_ value: Int) -> String {
         let formatter = NumberFormatter()
         formatter.numberStyle = .decimal
@@ -151,5 +186,14 @@ final class DemoFixture: Sendable {
             "--email", Self.cjkUser, "--name", "王小明", "--role", "sales_rep",
         ])
         precondition(add.status == 0, "users add failed: \(add.standardError)")
+    }
+}
+
+/// A folder created (with its parents) for a test.
+struct TemporaryFolderPath {
+    let path: String
+    init(_ path: String) {
+        self.path = path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 }
