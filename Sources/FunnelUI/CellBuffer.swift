@@ -86,7 +86,7 @@ public struct CellBuffer: Hashable, Sendable {
         var limit = width - point.x
         if let maxWidth { limit = min(limit, maxWidth) }
         guard limit > 0 else { return 0 }
-        if let used = writeASCII(text, at: point, width: limit, alignment: nil, style: style) { return used }
+        if let used = writeFast(text, at: point, width: limit, alignment: nil, style: style) { return used }
         return write(TextLayout.truncate(text, to: limit), at: point, style: style)
     }
 
@@ -94,7 +94,7 @@ public struct CellBuffer: Hashable, Sendable {
     @discardableResult
     public mutating func putPadded(_ text: String, at point: Point, width fieldWidth: Int, alignment: Alignment = .left, style: Style = .normal) -> Int {
         guard fieldWidth > 0 else { return 0 }
-        if let used = writeASCII(text, at: point, width: fieldWidth, alignment: alignment, style: style) { return used }
+        if let used = writeFast(text, at: point, width: fieldWidth, alignment: alignment, style: style) { return used }
         return write(TextLayout.fit(text, width: fieldWidth, alignment: alignment), at: point, style: style)
     }
 

@@ -29,9 +29,13 @@ import Testing
         #expect(Cell.blank().isContinuation == false && Cell.continuation(.normal).isContinuation)
     }
 
-    /// `put` and `putPadded` of printable ASCII take a fast path; it must write what the general path writes.
-    @Test func asciiFastPathMatchesTheGeneralPath() {
-        let texts = ["", "a", "abc", "Hello, wonderful world", "exactly10!", "  padded  ", "x~ }"]
+    /// `put` and `putPadded` take fast paths for ASCII and simple scalars; they must write what the general path writes.
+    @Test func fastPathsMatchTheGeneralPath() {
+        let texts = [
+            "", "a", "abc", "Hello, wonderful world", "exactly10!", "  padded  ", "x~ }", // printable ASCII
+            "王小明", "José Núñez", "🚀 Rocket Labs", "株式会社 山田", "김민수", "Zoë…", "a王b小c明d", "│█●›", // simple scalars
+            "e\u{301}tude", "🇯🇵 flag", "👨‍👩‍👧 family", "tab\there", "zero\u{200B}width", "ｶﾞ", "\u{1100}\u{1161}", "\u{903}x", // general path
+        ]
         let xs = [-12, -3, -1, 0, 1, 5, 9, 10, 11, 15]
         let fields = [1, 2, 3, 9, 10, 11, 14, 30]
         for text in texts {

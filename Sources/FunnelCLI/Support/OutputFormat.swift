@@ -4,7 +4,7 @@ import FunnelUI
 
 /// How a command prints data.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
+    case table, json, csv
 }
 
 /// Prints rows as an aligned text table or as a JSON array of objects.
@@ -28,7 +28,15 @@ struct DataPrinter {
             Swift.print(String(decoding: data, as: UTF8.self))
         case .table:
             Swift.print(TextTable(header: columns, rows: rows).rendered)
+        case .csv:
+            Swift.print(([columns] + rows).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n"))
         }
+    }
+
+    /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+    static func csvField(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

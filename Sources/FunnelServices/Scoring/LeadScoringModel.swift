@@ -5,7 +5,7 @@ import FunnelStore
 /// Like HubSpot's and Marketo's models, the score is the sum of explainable rules: fit rules
 /// add or remove fixed points, each action adds points that halve every `halfLifeDays`, and each
 /// group is capped. The total is clamped to 0...100.
-public struct LeadScoringModel: Sendable, Equatable {
+public struct LeadScoringModel: Sendable {
     public var sourcePoints: [LeadSource: Double]
     public var businessEmailPoints: Double
     public var freeEmailPoints: Double
@@ -16,6 +16,8 @@ public struct LeadScoringModel: Sendable, Equatable {
     public var actionPoints: [LeadActionType: Double]
     public var engagementCap: Double
     public var halfLifeDays: Double
+    /// The lowest score of grades A, B and C (below C is D).
+    public var gradeThresholds: (a: Int, b: Int, c: Int) = (75, 50, 25)
 
     /// The documented defaults (docs/scoring.md).
     public static let standard = LeadScoringModel(

@@ -1,0 +1,207 @@
+import ArgumentParser
+import Foundation
+import FunnelServices
+import FunnelStore
+
+extension LeadStatus: ExpressibleByArgument {}
+extension LeadSource: ExpressibleByArgument {}
+
+/// `funnel leads`: the triage of the Leads pane, for scripts.
+struct LeadsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leads",
+        abstract: "List, show, assign and set the status of leads; rescore them.",
+        subcommands: [List.self, Show.self, Assign.self, Status.self, Score.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The organization's leads, best score first.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Only leads in this status.") var status: LeadStatus?
+        @Option(help: "Only leads of this owner: an email, `me` or `unassigned`.") var owner: String?
+        @Option(help: "Only leads from this source.") var source: LeadSource?
+        @Option(help: "Only leads matching these words (name, email, company).") var search: String?
+        @Option(help: "At most this many leads.") var limit: Int = 50
+        @Option(help: "table, json or csv") var format: OutputFormat = .table
+
+        func validate() throws {
+            guard (1...100_000).contains(limit) else { throw ValidationError("--limit needs 1 to 100000") }
+        }
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let filter = LeadFilter(status: status, owner: try LeadsCommand.owner(owner, db: db, session: session), source: source, search: search)
+            let service = LeadService(database: db)
+            var printer = DataPrinter(columns: ["id", "score", "grade", "name", "email", "company", "source", "status", "owner", "product", "created", "last action"])
+            let model = ScoringService(database: db).model(for: session)
+            var key: LeadPageKey?
+            var remaining = limit
+            while remaining > 0 {
+                let page = try service.list(filter, after: key, limit: min(remaining, 1_000), in: session)
+                for item in page {
+                    let lead = item.lead
+                    let grade = model.grade(for: lead.score).rawValue
+                    printer.add(
+                        ["\(item.id)", "\(lead.score)", grade, lead.name ?? "", lead.email ?? "", lead.company ?? "", lead.source.rawValue,
+                         lead.status.rawValue, item.ownerName ?? "", item.productName ?? "", Self.day(lead.createdAt), lead.lastActionAt.map(Self.day) ?? ""],
+                        json: ["id": item.id, "score": lead.score, "grade": grade, "name": lead.name as Any, "email": lead.email as Any,
+                               "company": lead.company as Any, "source": lead.source.rawValue, "status": lead.status.rawValue,
+                               "owner": item.ownerName as Any, "product": item.productName as Any,
+                               "created_at": ISO8601DateFormatter().string(from: lead.createdAt),
+                               "last_action_at": lead.lastActionAt.map { ISO8601DateFormatter().string(from: $0) } as Any])
+                }
+                remaining -= page.count
+                guard page.count > 0, let last = page.last else { break }
+                key = last.pageKey
+            }
+            printer.print(format)
+        }
+
+        static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One lead: every field, the score explained, its timeline and duplicates.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The lead's id.") var id: Int64
+        @Option(help: "table or json") var format: OutputFormat = .table
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let detail = try LeadService(database: db).detail(leadId: id, in: session)
+            let lead = detail.item.lead
+            if format == .json {
+                let object: [String: Any] = [
+                    "id": id, "name": lead.name as Any, "email": lead.email as Any, "phone": lead.phone as Any,
+                    "company": lead.company as Any, "source": lead.source.rawValue, "status": lead.status.rawValue,
+                    "score": detail.explanation.score, "grade": detail.explanation.grade.rawValue,
+                    "owner": detail.item.ownerName as Any, "product": detail.item.productName as Any,
+                    "explanation": detail.explanation.rules.map { ["rule": $0.label, "points": $0.points, "group": $0.group.rawValue] },
+                    "actions": detail.actions.map { ["type": $0.actionType.rawValue, "at": ISO8601DateFormatter().string(from: $0.createdAt)] },
+                    "duplicates": detail.duplicates.compactMap(\.id),
+                ]
+                let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            print("\(lead.name ?? "(no name)")  #\(id)  \(lead.status.rawValue)  score \(detail.explanation.score) (\(detail.explanation.grade.rawValue), \(detail.explanation.grade.temperature))")
+            for (label, value) in [("email", lead.email), ("phone", lead.phone), ("company", lead.company), ("source", lead.source.rawValue),
+                                   ("owner", detail.item.ownerName), ("product", detail.item.productName), ("reason", lead.statusReason)] {
+                if let value { print("  \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(value)") }
+            }
+            print("Score:")
+            for rule in detail.explanation.rules {
+                print("  \(String(format: "%+4d", rule.points))  \(rule.label)")
+            }
+            print("  \(String(format: "%4d", detail.explanation.score))  total")
+            print("Timeline (newest first):")
+            for action in detail.actions.prefix(20) {
+                print("  \(ISO8601DateFormatter().string(from: action.createdAt))  \(action.actionType.rawValue)")
+            }
+            if !detail.duplicates.isEmpty {
+                print("Duplicates (same email or phone): " + detail.duplicates.map { "#\($0.id ?? 0) \($0.name ?? "")" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Assign leads to a user (`me`, an email, or `nobody`).")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Who: `me`, an email, or `nobody`.") var to: String
+        @Argument(help: "Lead ids.") var ids: [Int64]
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let target: Int64?
+            switch to {
+            case "me": target = session.userId
+            case "nobody": target = nil
+            default:
+                guard let user = try IdentityService(database: db).users(in: session).first(where: { $0.user.email == EmailAddress.normalized(to) }) else {
+                    throw ServiceError.unknownUser(to)
+                }
+                target = user.user.id
+            }
+            print(try LeadService(database: db).assign(ids, to: target, in: session).summary)
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set the status of leads (unqualified and lost need --reason).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "new, contacted, qualified, unqualified, converted or lost.") var status: LeadStatus
+        @Argument(help: "Lead ids.") var ids: [Int64]
+        @Option(help: "Why (required for unqualified and lost).") var reason: String?
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            print(try LeadService(database: db).setStatus(ids, to: status, reason: reason, in: session).summary)
+        }
+    }
+
+    struct Score: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rescore leads: one (`ID`) or every lead (`--all`), with progress.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "A lead id.") var id: Int64?
+        @Flag(help: "Rescore every lead of the organization.") var all = false
+
+        func validate() throws {
+            guard (id == nil) == all else { throw ValidationError("give a lead id or --all") }
+        }
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let scoring = ScoringService(database: db)
+            if let id {
+                print("Lead #\(id): score \(try scoring.rescore(leadId: id, in: session))")
+                return
+            }
+            let bar = ProgressBar(enabled: Prompt.canDrawProgress, unit: "leads")
+            let start = Date()
+            let result = try scoring.rescoreAll(in: session) { done, total in
+                bar.update(phase: "scoring", done: done, total: total)
+                return true
+            }
+            bar.finish()
+            let seconds = Date().timeIntervalSince(start)
+            print("Rescored \(result.leadsScanned) leads in \(String(format: "%.2f", seconds)) s (\(Int(Double(result.leadsScanned) / max(seconds, 0.001))) leads/s); \(result.scoresChanged) scores changed.")
+        }
+    }
+
+    /// The owner filter from `--owner`.
+    static func owner(_ text: String?, db: AppDatabase, session: Session) throws -> LeadFilter.Owner {
+        guard let text else { return .anyone }
+        switch text {
+        case "me", "mine": return .user(session.userId)
+        case "unassigned", "nobody": return .unassigned
+        default:
+            guard let user = try IdentityService(database: db).users(in: session).first(where: { $0.user.email == EmailAddress.normalized(text) }) else {
+                throw ServiceError.unknownUser(text)
+            }
+            return .user(user.user.id ?? 0)
+        }
+    }
+}
+
+/// `funnel score --all`: the same as `funnel leads score --all`.
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Rescore leads (`--all` for every lead of the organization, with progress)."
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "A lead id.") var id: Int64?
+    @Flag(help: "Rescore every lead of the organization.") var all = false
+
+    func validate() throws {
+        guard (id == nil) == all else { throw ValidationError("give a lead id or --all") }
+    }
+
+    func run() throws {
+        var command = LeadsCommand.Score()
+        command.database = database
+        command.id = id
+        command.all = all
+        try command.run()
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import FunnelStore
+
+/// Everything Funnel shows about one lead.
+public struct LeadDetail: Sendable {
+    public let item: LeadListItem
+    public let explanation: ScoreExplanation
+    public let actions: [LeadAction]
+    public let history: [Activity]
+    public let duplicates: [Lead]
+}
+
+/// What a change did, so it can be undone: each lead's state before.
+public struct LeadChange: Sendable, Equatable {
+    /// What was done (`assigned`, `status_changed`).
+    public let action: String
+    public let before: [Lead]
+    /// A line for the status bar.
+    public let summary: String
+}
+
+/// Lead triage: listing, assigning, setting status; each change checked, audited, undoable.
+public struct LeadService: Sendable {
+    let database: AppDatabase
+    let clock: @Sendable () -> Date
+
+    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// A page of the organization's leads, best score first.
+    public func list(_ filter: LeadFilter, after key: LeadPageKey? = nil, limit: Int = 50, in session: Session) throws -> [LeadListItem] {
+        try session.require(.leadsView)
+        return try ServiceError.wrapping {
+            try database.snapshot { try $0.leads(orgId: session.orgId, filter: filter, after: key, limit: limit) }
+        }
+    }
+
+    /// How many leads the organization has in each status (maintained counts).
+    public func statusCounts(in session: Session) throws -> [LeadStatus: Int] {
+        try session.require(.leadsView)
+        return try ServiceError.wrapping { try database.snapshot { try $0.leadStatusCounts(orgId: session.orgId) } }
+    }
+
+    /// One lead with its score explanation, timeline and duplicates.
+    public func detail(leadId: Int64, in session: Session) throws -> LeadDetail {
+        try session.require(.leadsView)
+        let explanation = try ScoringService(database: database, clock: clock).explanation(leadId: leadId, in: session)
+        return try ServiceError.wrapping {
+            try database.snapshot { reader in
+                let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)
+                let owner = try lead.assignedTo.flatMap { try reader.userName(id: $0, orgId: session.orgId) }
+                let product = try lead.productId.flatMap { id in try reader.products(orgId: session.orgId).first { $0.id == id }?.name }
+                return LeadDetail(
+                    item: LeadListItem(lead: lead, ownerName: owner, productName: product),
+                    explanation: explanation,
+                    actions: try reader.leadActions(leadId: leadId),
+                    history: try reader.activities(orgId: session.orgId, entityType: .lead, entityId: leadId),
+                    duplicates: try reader.duplicates(of: lead))
+            }
+        }
+    }
+
+    /// The active users a lead can be assigned to.
+    public func assignableUsers(in session: Session) throws -> [User] {
+        try session.require(.leadsView)
+        return try ServiceError.wrapping { try database.snapshot { try $0.users(orgId: session.orgId).filter(\.isActive) } }
+    }
+
+    /// Assigns leads to a user of the organization (nil: unassign), in one transaction.
+    @discardableResult
+    public func assign(_ leadIds: [Int64], to userId: Int64?, in session: Session) throws -> LeadChange {
+        try session.require(.leadsAssign)
+        return try change(leadIds, action: "assigned", in: session) { tx, lead in
+            if let userId {
+                guard let user = try tx.fetch(User.self, id: userId, orgId: session.orgId), user.isActive else {
+                    throw ServiceError.invalid(field: "assignee", problem: "no active user with id \(userId) in \(session.organization.name)")
+                }
+            }
+            lead.assignedTo = userId
+        } summary: { count in
+            let name = try userId.flatMap { id in try database.snapshot { try $0.userName(id: id, orgId: session.orgId) } } ?? "nobody"
+            return "Assigned \(count) lead\(count == 1 ? "" : "s") to \(name)"
+        }
+    }
+
+    /// Sets the status of leads; unqualified and lost need a reason.
+    @discardableResult
+    public func setStatus(_ leadIds: [Int64], to status: LeadStatus, reason: String? = nil, in session: Session) throws -> LeadChange {
+        try session.require(.leadsEdit)
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if status == .unqualified || status == .lost {
+            guard let reason, !reason.isEmpty else {
+                throw ServiceError.invalid(field: "reason", problem: "say why the lead is \(status.rawValue)")
+            }
+            guard reason.count <= 500 else { throw ServiceError.invalid(field: "reason", problem: "at most 500 characters") }
+        }
+        return try change(leadIds, action: "status_changed", in: session) { _, lead in
+            lead.status = status
+            lead.statusReason = (status == .unqualified || status == .lost) ? reason : nil
+        } summary: { count in "Set \(count) lead\(count == 1 ? "" : "s") to \(status.rawValue)" }
+    }
+
+    /// Puts leads back as they were before `change` (when nobody changed them since).
+    public func undo(_ change: LeadChange, in session: Session) throws {
+        try session.require(change.action == "assigned" ? .leadsAssign : .leadsEdit)
+        let now = clock()
+        try ServiceError.wrapping {
+            try database.transaction { tx in
+                for previous in change.before {
+                    guard let id = previous.id, var current = try tx.fetch(Lead.self, id: id, orgId: session.orgId) else { continue }
+                    let before = LeadSnapshot(current)
+                    current.assignedTo = previous.assignedTo
+                    current.status = previous.status
+                    current.statusReason = previous.statusReason
+                    current.updatedAt = now
+                    try tx.update(current)
+                    try tx.record(AuditTrail.activity(
+                        "undone", on: .lead, id: id, by: session, before: before, after: LeadSnapshot(current),
+                        details: ["undid": change.action], at: now))
+                }
+            }
+        }
+    }
+
+    private func change(
+        _ leadIds: [Int64], action: String, in session: Session,
+        apply: (StoreTransaction, inout Lead) throws -> Void, summary: (Int) throws -> String
+    ) throws -> LeadChange {
+        guard !leadIds.isEmpty else { throw ServiceError.invalid(field: "leads", problem: "no lead chosen") }
+        let now = clock()
+        let before = try ServiceError.wrapping {
+            try database.transaction { tx -> [Lead] in
+                var before: [Lead] = []
+                for id in leadIds {
+                    var lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                    before.append(lead)
+                    let snapshot = LeadSnapshot(lead)
+                    try apply(tx, &lead)
+                    lead.updatedAt = now
+                    try tx.update(lead)
+                    try tx.record(AuditTrail.activity(action, on: .lead, id: id, by: session, before: snapshot, after: LeadSnapshot(lead), at: now))
+                }
+                return before
+            }
+        }
+        return LeadChange(action: action, before: before, summary: try summary(leadIds.count))
+    }
+}
+
+/// What the audit trail records of a lead's triage state.
+struct LeadSnapshot: Encodable {
+    let status: String
+    let statusReason: String?
+    let assignedTo: Int64?
+
+    init(_ lead: Lead) {
+        status = lead.status.rawValue
+        statusReason = lead.statusReason
+        assignedTo = lead.assignedTo
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, statusReason = "status_reason", assignedTo = "assigned_to"
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import FunnelStore
+
+/// Scores leads: one lead with its explanation, or every lead in one pass.
+public struct ScoringService: Sendable {
+    let database: AppDatabase
+    let clock: @Sendable () -> Date
+
+    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// The scoring model of the session's organization (its settings over the defaults).
+    public func model(for session: Session) -> LeadScoringModel {
+        OrganizationSettings(of: session.organization).scoring.model
+    }
+
+    /// A lead's score explained, rule by rule, as of now.
+    public func explanation(leadId: Int64, in session: Session) throws -> ScoreExplanation {
+        try session.require(.leadsView)
+        let now = clock()
+        return try ServiceError.wrapping {
+            try database.snapshot { reader in
+                let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)
+                let actions = try reader.allLeadActions(leadId: leadId).map {
+                    ScoredAction(type: $0.actionType, ageDays: now.timeIntervalSince($0.createdAt) / 86_400)
+                }
+                return model(for: session).explain(lead, actions: actions)
+            }
+        }
+    }
+
+    /// Rescores one lead now (after an action was logged); returns its new score.
+    @discardableResult
+    public func rescore(leadId: Int64, in session: Session) throws -> Int {
+        let explanation = try explanation(leadId: leadId, in: session)
+        try ServiceError.wrapping { try database.writeScore(explanation.score, leadId: leadId, orgId: session.orgId) }
+        return explanation.score
+    }
+
+    /// Rescores every lead of the session's organization in one pass; `progress` may stop it.
+    public func rescoreAll(in session: Session, progress: (Int, Int) -> Bool = { _, _ in true }) throws -> RescoreResult {
+        try session.require(.leadsEdit)
+        let model = model(for: session)
+        let now = Int64(clock().timeIntervalSince1970)
+        return try ServiceError.wrapping {
+            try database.rescoreLeads(orgId: session.orgId, score: { lead, actions in
+                let fit = model.fitPoints(source: lead.source, email: lead.email, hasPhone: lead.hasPhone, hasCompany: lead.hasCompany, hasProduct: lead.hasProduct)
+                var engagement = 0.0
+                for action in actions {
+                    engagement += model.decayedPoints(action.type, ageDays: Double(now - action.secondsSince1970) / 86_400)
+                }
+                return model.score(fit: fit, engagement: model.engagement(engagement))
+            }, progress: progress)
+        }
+    }
+}
