@@ -15,7 +15,7 @@ import Testing
         let workspace = try TestWorkspace.make()
         let shell = ShellViewModel(database: workspace.database, session: session(workspace), isReadOnly: readOnly)
         return FunnelApplication(
-            shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark", keyBindings: [:], terminal: nil)
+            database: workspace.database, shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark", keyBindings: [:], terminal: nil)
     }
 
     func screen(_ app: FunnelApplication, _ width: Int, _ height: Int) -> String {

@@ -37,6 +37,20 @@ public struct LeadService: Sendable {
         }
     }
 
+    /// The page of leads just before `key` in the ranking (the last page when nil), best first.
+    public func list(_ filter: LeadFilter, before key: LeadPageKey?, limit: Int = 50, in session: Session) throws -> [LeadListItem] {
+        try session.require(.leadsView)
+        return try ServiceError.wrapping {
+            try database.snapshot { try $0.leads(orgId: session.orgId, filter: filter, before: key, limit: limit) }
+        }
+    }
+
+    /// How many leads match a filter (exact for status tabs; at most `cap` otherwise).
+    public func count(_ filter: LeadFilter, cap: Int = 10_000, in session: Session) throws -> Int {
+        try session.require(.leadsView)
+        return try ServiceError.wrapping { try database.snapshot { try $0.leadCount(orgId: session.orgId, filter: filter, cap: cap) } }
+    }
+
     /// How many leads the organization has in each status (maintained counts).
     public func statusCounts(in session: Session) throws -> [LeadStatus: Int] {
         try session.require(.leadsView)

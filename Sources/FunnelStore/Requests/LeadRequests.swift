@@ -61,6 +61,26 @@ extension StoreReader {
     /// or `idx_leads_org_owner_score`: a page costs the same at row 10 and at row 900,000.
     /// With `search`, the full-text index picks the candidates (at most `searchLimit`), ranked by score.
     public func leads(orgId: Int64, filter: LeadFilter, after key: LeadPageKey? = nil, limit: Int = 50, searchLimit: Int = 1_000) throws -> [LeadListItem] {
+        try leads(orgId: orgId, filter: filter, key: key, forward: true, limit: limit, searchLimit: searchLimit)
+    }
+
+    /// The page of leads just before `key` in the ranking (or the last page when nil), best first.
+    public func leads(orgId: Int64, filter: LeadFilter, before key: LeadPageKey?, limit: Int = 50, searchLimit: Int = 1_000) throws -> [LeadListItem] {
+        try leads(orgId: orgId, filter: filter, key: key, forward: false, limit: limit, searchLimit: searchLimit).reversed()
+    }
+
+    /// How many leads match a filter, counting at most `cap` (the answer is then "cap or more").
+    public func leadCount(orgId: Int64, filter: LeadFilter, cap: Int = 10_000) throws -> Int {
+        if filter.owner == .anyone && filter.source == nil && filter.productId == nil && (filter.search ?? "").isEmpty {
+            let counts = try leadStatusCounts(orgId: orgId)
+            return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+        }
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: cap)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)",
+                                arguments: StatementArguments(arguments + [cap])) ?? 0
+    }
+
+    func leadConditions(orgId: Int64, filter: LeadFilter, searchLimit: Int) -> ([String], [any DatabaseValueConvertible]) {
         var conditions = ["leads.org_id = ?"]
         var arguments: [any DatabaseValueConvertible] = [orgId]
         if let status = filter.status {
@@ -88,8 +108,15 @@ extension StoreReader {
             arguments.append(search)
             arguments.append(searchLimit)
         }
+        return (conditions, arguments)
+    }
+
+    func leads(orgId: Int64, filter: LeadFilter, key: LeadPageKey?, forward: Bool, limit: Int, searchLimit: Int) throws -> [LeadListItem] {
+        var (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: searchLimit)
         if let key {
-            conditions.append("(leads.score < ? OR (leads.score = ? AND leads.id > ?))")
+            conditions.append(forward
+                ? "(leads.score < ? OR (leads.score = ? AND leads.id > ?))"
+                : "(leads.score > ? OR (leads.score = ? AND leads.id < ?))")
             arguments += [key.score, key.score, key.id]
         }
         arguments.append(limit)
@@ -99,7 +126,7 @@ extension StoreReader {
             LEFT JOIN users ON users.id = leads.assigned_to
             LEFT JOIN products ON products.id = leads.product_id
             WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY leads.score DESC, leads.id
+            ORDER BY \(forward ? "leads.score DESC, leads.id" : "leads.score, leads.id DESC")
             LIMIT ?
             """
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in

@@ -1,5 +1,6 @@
 import Foundation
 import FunnelTerminal
+import FunnelStore
 import FunnelUI
 import FunnelViewModels
 import Logging
@@ -21,10 +22,15 @@ public final class FunnelApplication: TerminalApplication {
     var palette: CommandPalette?
     var toast: Toast?
     var lastPoll = Date.distantPast
+    /// The Leads pane, made when first opened (only for roles that may see leads).
+    lazy var leadsPane: LeadsPane? = shell.session.can(.leadsView)
+        ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session)) : nil
+    let database: AppDatabase
     var screenSize = Size(width: 80, height: 24)
     public let minimumSize = Size(width: 60, height: 12)
 
-    public init(shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]], terminal: Terminal?) {
+    public init(database: AppDatabase, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]], terminal: Terminal?) {
+        self.database = database
         self.shell = shell
         self.catalog = catalog
         self.themeName = themeName
@@ -46,6 +52,7 @@ public final class FunnelApplication: TerminalApplication {
             screenSize = size
             return .redraw
         case .paste(let text):
+            if shell.activePane == .leads, leadsPane?.paste(text) == true { return .redraw }
             if var open = palette {
                 open.paste(text)
                 palette = open
@@ -97,6 +104,9 @@ public final class FunnelApplication: TerminalApplication {
             }
             return .redraw
         }
+        if shell.activePane == .leads, let pane = leadsPane, pane.handlePromptKey(key) {
+            return .redraw
+        }
         switch registry.action(for: key, scope: scope) {
         case .unbound:
             return .none
@@ -119,6 +129,7 @@ public final class FunnelApplication: TerminalApplication {
         case "app.suspend": return .suspend
         case "app.reload":
             shell.reload()
+            leadsPane?.viewModel.reload()
             notify("Reloaded", .info)
         case "app.mouse":
             guard let terminal else { return .none }
@@ -131,7 +142,9 @@ public final class FunnelApplication: TerminalApplication {
             let index = names.firstIndex(of: themeName) ?? -1
             switchTheme(names[(index + 1) % max(1, names.count)])
         default:
-            if id.hasPrefix("pane."), let pane = PaneID(rawValue: String(id.dropFirst(5))) {
+            if id.hasPrefix("leads.") {
+                leadsPane?.perform(id)
+            } else if id.hasPrefix("pane."), let pane = PaneID(rawValue: String(id.dropFirst(5))) {
                 shell.select(pane)
             } else if id.hasPrefix("theme.") {
                 switchTheme(String(id.dropFirst(6)))
@@ -169,6 +182,7 @@ public final class FunnelApplication: TerminalApplication {
         if now.timeIntervalSince(lastPoll) >= 0.5 {
             lastPoll = now
             if shell.reloadIfChanged() {
+                leadsPane?.viewModel.reload()
                 logger.info("the database changed; reloaded")
                 redraw = true
             }
@@ -191,7 +205,11 @@ public final class FunnelApplication: TerminalApplication {
         let (top, rest) = buffer.bounds.splitTop(1)
         let (body, bottom) = rest.splitBottom(1)
         tabBar.render(into: &buffer, in: top)
-        PaneOverviewScreen(shell: shell).render(into: &buffer, in: body)
+        if shell.activePane == .leads, let pane = leadsPane {
+            pane.render(into: &buffer, in: body)
+        } else {
+            PaneOverviewScreen(shell: shell).render(into: &buffer, in: body)
+        }
         statusBar.render(into: &buffer, in: bottom)
         if let help { help.render(into: &buffer, in: body) }
         if let palette { palette.render(into: &buffer, in: body) }

@@ -14,16 +14,33 @@ public struct TabBar: Sendable {
     public var tabs: [Tab]
     /// Index of the active tab.
     public var activeIndex: Int
+    /// Whether labels start with their number key ("1 Leads"); off for tabs switched by other keys.
+    public var showsNumbers: Bool
     /// Creates a tab bar.
-    public init(tabs: [Tab], activeIndex: Int = 0) { self.tabs = tabs; self.activeIndex = activeIndex }
+    public init(tabs: [Tab], activeIndex: Int = 0, showsNumbers: Bool = true) {
+        self.tabs = tabs
+        self.activeIndex = activeIndex
+        self.showsNumbers = showsNumbers
+    }
 
     /// The label of a tab ("1 Leads 12"), bracketed when active.
     public func label(at index: Int) -> String {
         let tab = tabs[index]
-        let hint = index < 9 ? "\(index + 1) " : ""
-        let count = tab.count.map { " \($0)" } ?? ""
+        let hint = showsNumbers && index < 9 ? "\(index + 1) " : ""
+        let count = tab.count.map { " " + Self.grouped($0) } ?? ""
         let text = hint + tab.title + count
         return index == activeIndex ? "[\(text)]" : " \(text) "
+    }
+
+    /// 1234567 -> "1,234,567".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (offset, character) in digits.reversed().enumerated() {
+            if offset > 0 && offset % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return (value < 0 ? "-" : "") + String(result.reversed())
     }
 
     /// Draws the first row of `rect`.

@@ -1,0 +1,290 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+import FunnelUI
+import FunnelViewModels
+
+/// The Leads pane on screen: status tabs, the ranked table, the detail, and the prompts.
+@MainActor
+final class LeadsPane {
+    let viewModel: LeadTriageViewModel
+
+    /// What the pane is asking for, if anything.
+    enum Prompt {
+        case search(TextField)
+        case reason(TextField, LeadStatus)
+        case user(Picker, [User?])
+        case status(Picker)
+    }
+
+    var prompt: Prompt?
+    var detailScroll = 0
+    var viewport = TableViewport()
+
+    init(viewModel: LeadTriageViewModel) {
+        self.viewModel = viewModel
+    }
+
+    static let table = TableView(columns: [
+        TableColumn("Score", width: .fixed(14)),
+        TableColumn("Name", width: .flexible(min: 10, weight: 3)),
+        TableColumn("Email", width: .flexible(min: 10, weight: 3)),
+        TableColumn("Company", width: .flexible(min: 8, weight: 2)),
+        TableColumn("Source", width: .fixed(12)),
+        TableColumn("Status", width: .fixed(11)),
+        TableColumn("Owner", width: .flexible(min: 6, weight: 2)),
+        TableColumn("Product", width: .flexible(min: 6, weight: 1)),
+        TableColumn("Age", width: .fixed(4), alignment: .right),
+        TableColumn("Last", width: .fixed(4), alignment: .right),
+    ], emptyMessage: "No leads here")
+
+    // MARK: - Keys
+
+    /// Keys for an open prompt come here first; true when consumed.
+    func handlePromptKey(_ key: Key) -> Bool {
+        guard let current = prompt else {
+            if viewModel.detail != nil {
+                switch key {
+                case .down, .character("j"): detailScroll += 1; return true
+                case .up, .character("k"): detailScroll = max(0, detailScroll - 1); return true
+                case .pageDown, .ctrl("d"): detailScroll += 10; return true
+                case .pageUp, .ctrl("u"): detailScroll = max(0, detailScroll - 10); return true
+                case .escape, .enter, .character("q"): viewModel.closeDetail(); return true
+                default: return false
+                }
+            }
+            return false
+        }
+        switch current {
+        case .search(var field):
+            switch key {
+            case .enter: prompt = nil; viewModel.setSearch(field.text)
+            case .escape: prompt = nil
+            default: _ = field.handle(key); prompt = .search(field)
+            }
+        case .reason(var field, let status):
+            switch key {
+            case .enter:
+                prompt = nil
+                viewModel.setStatus(status, reason: field.text)
+            case .escape: prompt = nil
+            default: _ = field.handle(key); prompt = .reason(field, status)
+            }
+        case .user(var picker, let users):
+            switch picker.handle(key) {
+            case .pending: prompt = .user(picker, users)
+            case .cancelled: prompt = nil
+            case .chose(let index): prompt = nil; viewModel.assign(to: users[index]?.id)
+            }
+        case .status(var picker):
+            switch picker.handle(key) {
+            case .pending: prompt = .status(picker)
+            case .cancelled: prompt = nil
+            case .chose(let index):
+                prompt = nil
+                let status = LeadStatus.allCases[index]
+                if status == .unqualified || status == .lost {
+                    prompt = .reason(TextField(placeholder: "why?"), status)
+                } else {
+                    viewModel.setStatus(status)
+                }
+            }
+        }
+        return true
+    }
+
+    /// Pastes into an open prompt.
+    func paste(_ text: String) -> Bool {
+        switch prompt {
+        case .search(var field): field.insert(text); prompt = .search(field); return true
+        case .reason(var field, let status): field.insert(text); prompt = .reason(field, status); return true
+        default: return false
+        }
+    }
+
+    /// Runs one of the pane's actions.
+    func perform(_ id: String) {
+        viewModel.clearMessage()
+        switch id {
+        case "leads.down": viewModel.move(.down)
+        case "leads.up": viewModel.move(.up)
+        case "leads.pageDown": viewModel.move(.pageDown)
+        case "leads.pageUp": viewModel.move(.pageUp)
+        case "leads.top": viewModel.move(.top)
+        case "leads.bottom": viewModel.move(.bottom)
+        case "leads.nextTab": viewModel.selectTab(viewModel.tabIndex + 1)
+        case "leads.previousTab": viewModel.selectTab(viewModel.tabIndex - 1)
+        case "leads.detail": detailScroll = 0; viewModel.openDetail()
+        case "leads.back":
+            if viewModel.detail != nil { viewModel.closeDetail() } else if viewModel.search != nil { viewModel.setSearch("") }
+        case "leads.search": prompt = .search(TextField(viewModel.search ?? "", placeholder: "name, email or company"))
+        case "leads.owner": viewModel.cycleOwner()
+        case "leads.mark": viewModel.toggleMark()
+        case "leads.assignMe": viewModel.assignToMe()
+        case "leads.assign":
+            let users: [User?] = [nil] + viewModel.assignableUsers().map { Optional($0) }
+            prompt = .user(Picker(title: "Assign to", items: users.map { $0.map { "\($0.name) <\($0.email)>" } ?? "nobody (unassign)" }), users)
+        case "leads.status":
+            prompt = .status(Picker(title: "Set status", items: LeadStatus.allCases.map(\.rawValue)))
+        case "leads.disqualify": prompt = .reason(TextField(placeholder: "why is it unqualified?"), .unqualified)
+        case "leads.undo": viewModel.undo()
+        default: break
+        }
+    }
+
+    // MARK: - Drawing
+
+    func render(into buffer: inout CellBuffer, in rect: Rect) {
+        guard rect.height >= 3 else { return }
+        let (tabsRow, rest) = rect.splitTop(1)
+        let (filterRow, body) = rest.splitTop(1)
+        TabBar(tabs: LeadTriageViewModel.tabs.indices.map { index in
+            Tab(LeadTriageViewModel.tabs[index]?.rawValue ?? "all", count: viewModel.count(forTab: index))
+        }, activeIndex: viewModel.tabIndex, showsNumbers: false).render(into: &buffer, in: tabsRow)
+        renderFilters(into: &buffer, in: filterRow)
+        viewModel.pageSize = max(1, TableView.bodyHeight(in: body))
+        viewport.pageSize = viewModel.pageSize
+        viewport.selectedIndex = viewModel.selected
+        viewport.clamp(count: viewModel.total)
+        let source = LeadRowSource.visible(viewModel: viewModel, range: viewport.visibleRange(count: viewModel.total), now: Date())
+        let marked = Set(viewport.visibleRange(count: viewModel.total).filter { index in
+            viewModel.row(at: index).map { viewModel.marked.contains($0.id) } ?? false
+        })
+        Self.table.render(into: &buffer, in: body, source: source, viewport: viewport, marked: marked)
+        if let detail = viewModel.detail {
+            renderDetail(detail, into: &buffer, in: body)
+        }
+        renderPrompt(into: &buffer, in: body)
+    }
+
+    func renderFilters(into buffer: inout CellBuffer, in rect: Rect) {
+        var parts = ["owner: \(viewModel.ownerLabel) (o)"]
+        if let search = viewModel.search { parts.append("search: \"\(search)\" (esc clears)") }
+        if !viewModel.marked.isEmpty { parts.append("\(viewModel.marked.count) marked") }
+        let position = viewModel.total == 0 ? "0" : "\(viewModel.selected + 1)/\(Format.grouped(viewModel.total))\(viewModel.totalIsExact ? "" : "+")"
+        _ = buffer.put(" " + parts.joined(separator: "  ·  "), at: Point(x: rect.x, y: rect.y), maxWidth: rect.width, style: Style(.muted))
+        let right = "lead \(position) "
+        let width = DisplayWidth.width(of: right)
+        if width < rect.width / 2 {
+            _ = buffer.put(right, at: Point(x: rect.x + rect.width - width, y: rect.y), style: Style(.muted))
+        }
+        if let message = viewModel.message, rect.width > 40 {
+            // The last message replaces the filter line's middle when there is one.
+            let text = " " + message + " "
+            let start = rect.x + min(rect.width / 3, 40)
+            _ = buffer.put(text, at: Point(x: start, y: rect.y), maxWidth: rect.width - (start - rect.x) - width - 1, style: Style(.accent, .bold))
+        }
+    }
+
+    func renderDetail(_ detail: LeadDetail, into buffer: inout CellBuffer, in rect: Rect) {
+        let lead = detail.item.lead
+        var lines: [String] = []
+        lines.append("\(lead.name ?? "(no name)")   #\(detail.item.id)   \(lead.status.rawValue)   score \(detail.explanation.score) · grade \(detail.explanation.grade.rawValue) (\(detail.explanation.grade.temperature))")
+        lines.append("")
+        for (label, value) in [("Email", lead.email), ("Phone", lead.phone), ("Company", lead.company), ("Source", lead.source.rawValue),
+                               ("Owner", detail.item.ownerName ?? "unassigned"), ("Product", detail.item.productName), ("Reason", lead.statusReason),
+                               ("Created", Self.dayFormatter.string(from: lead.createdAt))] {
+            if let value { lines.append("\(label.padding(toLength: 9, withPad: " ", startingAt: 0))\(value)") }
+        }
+        lines.append("")
+        lines.append("Why the score is \(detail.explanation.score):")
+        for rule in detail.explanation.rules {
+            lines.append(String(format: "  %+4d  ", rule.points) + rule.label)
+        }
+        lines.append(String(format: "  %4d  total", detail.explanation.score))
+        if !detail.duplicates.isEmpty {
+            lines.append("")
+            lines.append("Possible duplicates (same email or phone):")
+            for duplicate in detail.duplicates {
+                lines.append("  #\(duplicate.id ?? 0)  \(duplicate.name ?? "")  \(duplicate.email ?? duplicate.phone ?? "")  \(duplicate.status.rawValue)")
+            }
+        }
+        lines.append("")
+        lines.append("Timeline (newest first):")
+        var timeline: [(Date, String)] = detail.actions.map { ($0.createdAt, $0.actionType.rawValue.replacingOccurrences(of: "_", with: " ")) }
+        timeline += detail.history.map { ($0.createdAt, "\($0.action.replacingOccurrences(of: "_", with: " ")) (activity)") }
+        for (date, what) in timeline.sorted(by: { $0.0 > $1.0 }).prefix(200) {
+            lines.append("  \(Self.timeFormatter.string(from: date))  \(what)")
+        }
+        let box = rect.inset(top: 0, left: 2, bottom: 0, right: 2)
+        let inner = Box.draw(into: &buffer, in: box, title: "Lead #\(detail.item.id)  (j/k scroll · esc closes)")
+        // Lines are drawn as they are (columns aligned), cut at the box's edge; j/k scroll.
+        detailScroll = max(0, min(detailScroll, lines.count - inner.height))
+        for (row, line) in lines.dropFirst(detailScroll).prefix(inner.height).enumerated() {
+            _ = buffer.put(line, at: Point(x: inner.x + 1, y: inner.y + row), maxWidth: inner.width - 1,
+                           style: Style(.overlay, row + detailScroll == 0 ? .bold : []))
+        }
+    }
+
+    func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
+        switch prompt {
+        case nil: return
+        case .search(let field): renderField(field, title: "Search", into: &buffer, in: rect)
+        case .reason(let field, let status): renderField(field, title: "Reason (\(status.rawValue))", into: &buffer, in: rect)
+        case .user(let picker, _): picker.render(into: &buffer, in: rect)
+        case .status(let picker): picker.render(into: &buffer, in: rect)
+        }
+    }
+
+    func renderField(_ field: TextField, title: String, into buffer: inout CellBuffer, in rect: Rect) {
+        let width = min(rect.width, 70)
+        let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + max(0, rect.height / 3), width: width, height: 3)
+        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (enter · esc)")
+        field.render(into: &buffer, in: inner)
+    }
+
+    static let dayFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter
+    }()
+
+    static let timeFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter
+    }()
+}
+
+/// The visible rows of the leads table, formatted from the view-model's loaded window.
+struct LeadRowSource: TableRowSource {
+    let total: Int
+    let cells: [Int: [String]]
+
+    var count: Int? { total }
+
+    func rows(in range: Range<Int>) -> [[String]] {
+        range.map { cells[$0] ?? ["…"] }
+    }
+
+    /// The rows of `range`, formatted now (the table asks only for the visible window).
+    @MainActor
+    static func visible(viewModel: LeadTriageViewModel, range: Range<Int>, now: Date) -> LeadRowSource {
+        var cells: [Int: [String]] = [:]
+        for index in range {
+            guard let item = viewModel.row(at: index) else { continue }
+            let lead = item.lead
+            let grade = viewModel.model.grade(for: lead.score).rawValue
+            cells[index] = [
+                ScoreBar(lead.score).text(width: 11) + " " + grade,
+                lead.name ?? "", lead.email ?? lead.phone ?? "", lead.company ?? "",
+                lead.source.rawValue.replacingOccurrences(of: "_", with: " "), lead.status.rawValue,
+                item.ownerName ?? "—", item.productName ?? "",
+                age(from: lead.createdAt, to: now), lead.lastActionAt.map { age(from: $0, to: now) } ?? "—",
+            ]
+        }
+        return LeadRowSource(total: viewModel.total, cells: cells)
+    }
+
+    /// "3d", "5w", "4mo", "2y": how long ago.
+    static func age(from date: Date, to now: Date) -> String {
+        let days = Int(now.timeIntervalSince(date) / 86_400)
+        switch days {
+        case ..<1: return "new"
+        case ..<14: return "\(days)d"
+        case ..<60: return "\(days / 7)w"
+        case ..<730: return "\(days / 30)mo"
+        default: return "\(days / 365)y"
+        }
+    }
+}

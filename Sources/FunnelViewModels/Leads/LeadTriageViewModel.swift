@@ -1,0 +1,293 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+
+/// The Leads pane: a window onto the organization's leads ranked by score, the status tabs and
+/// filters, marks, the selected lead's detail, and the triage actions with undo.
+///
+/// Only a window of rows is ever loaded (keyset pages through the ranking's index), so moving
+/// through a million leads costs the same as through a hundred.
+@MainActor
+public final class LeadTriageViewModel {
+    /// The status tabs: all leads, then one per status.
+    public static let tabs: [LeadStatus?] = [nil] + LeadStatus.allCases
+
+    public let session: Session
+    let service: LeadService
+    let scoring: ScoringService
+
+    public private(set) var tabIndex = 0
+    public private(set) var owner: LeadFilter.Owner = .anyone
+    public private(set) var search: String?
+    /// Loaded rows: `window[i]` is row `windowStart + i` of the ranking.
+    public private(set) var window: [LeadListItem] = []
+    public private(set) var windowStart = 0
+    /// The selected row (absolute).
+    public private(set) var selected = 0
+    /// Rows in the current filter (capped at `countCap` when not maintained).
+    public private(set) var total = 0
+    public private(set) var counts: [LeadStatus: Int] = [:]
+    public private(set) var marked: Set<Int64> = []
+    public private(set) var detail: LeadDetail?
+    public private(set) var message: String?
+    public private(set) var undoStack: [LeadChange] = []
+    /// Rows visible at once; the screen sets it.
+    public var pageSize = 20
+    public let model: LeadScoringModel
+
+    static let countCap = 10_000
+    static let windowLimit = 600
+
+    public init(database: AppDatabase, session: Session) {
+        self.session = session
+        service = LeadService(database: database)
+        scoring = ScoringService(database: database)
+        model = scoring.model(for: session)
+        reload()
+    }
+
+    // MARK: - Reading
+
+    public var status: LeadStatus? { Self.tabs[tabIndex] }
+
+    public var filter: LeadFilter { LeadFilter(status: status, owner: owner, search: search) }
+
+    /// Whether the total is exact (false: "10,000 or more").
+    public var totalIsExact: Bool { total < Self.countCap || (owner == .anyone && (search ?? "").isEmpty) }
+
+    /// The row at an absolute index, when loaded.
+    public func row(at index: Int) -> LeadListItem? {
+        let offset = index - windowStart
+        return window.indices.contains(offset) ? window[offset] : nil
+    }
+
+    /// The selected lead, when there is one.
+    public var selectedItem: LeadListItem? { row(at: selected) }
+
+    /// The count a status tab shows (maintained counts; all leads for the first tab).
+    public func count(forTab index: Int) -> Int {
+        Self.tabs[index].map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+    }
+
+    // MARK: - Loading
+
+    /// Reloads counts and the window around the selection (after a change here or elsewhere).
+    public func reload() {
+        perform {
+            counts = try service.statusCounts(in: session)
+            total = try service.count(filter, cap: Self.countCap, in: session)
+            selected = min(selected, max(0, total - 1))
+            if let first = window.first {
+                // Refetch the loaded window in place, from just before its first row's key.
+                let from = LeadPageKey(score: first.lead.score, id: first.id - 1)
+                window = try service.list(filter, after: from, limit: max(window.count, pageSize * 2), in: session)
+                if window.isEmpty { windowStart = 0 }
+            }
+            try loadWindow(around: selected)
+            if let lead = detail?.item.lead.id { detail = try service.detail(leadId: lead, in: session) }
+        }
+    }
+
+    /// Loads a window containing `index`: from the top when near it, else by keys from the nearest loaded row.
+    func loadWindow(around index: Int) throws {
+        if let first = window.first, index >= windowStart, index < windowStart + window.count + pageSize {
+            // Extend forward from the last loaded row.
+            while index >= windowStart + window.count, let last = window.last {
+                let page = try service.list(filter, after: last.pageKey, limit: max(pageSize * 2, 50), in: session)
+                if page.isEmpty { break }
+                window += page
+            }
+            _ = first
+        } else if index < windowStart, let first = window.first, windowStart - index <= pageSize * 2 {
+            let page = try service.list(filter, before: first.pageKey, limit: max(pageSize * 2, 50), in: session)
+            window = page + window
+            windowStart -= page.count
+        } else if index >= total - pageSize * 2 && total > pageSize * 4 {
+            // Near the end: load the last pages by the reversed ranking.
+            let page = try service.list(filter, before: nil, limit: max(pageSize * 3, 60), in: session)
+            window = page
+            windowStart = max(0, total - page.count)
+        } else {
+            // From the top, page by page (index is near the top or the window is empty).
+            window = try service.list(filter, limit: max(pageSize * 2, 50), in: session)
+            windowStart = 0
+            while index >= window.count, let last = window.last {
+                let page = try service.list(filter, after: last.pageKey, limit: max(pageSize * 2, 50), in: session)
+                if page.isEmpty { break }
+                window += page
+            }
+        }
+        trimWindow()
+        if total > 0 { selected = min(selected, windowStart + max(0, window.count - 1)) }
+    }
+
+    func trimWindow() {
+        guard window.count > Self.windowLimit else { return }
+        let excess = window.count - Self.windowLimit
+        let offset = selected - windowStart
+        if offset > window.count / 2 {
+            window.removeFirst(excess)
+            windowStart += excess
+        } else {
+            window.removeLast(excess)
+        }
+    }
+
+    // MARK: - Moving
+
+    public enum Movement: Sendable { case up, down, pageUp, pageDown, top, bottom }
+
+    /// Moves the selection, loading rows as needed.
+    public func move(_ movement: Movement) {
+        guard total > 0 else { return }
+        let target: Int
+        switch movement {
+        case .up: target = selected - 1
+        case .down: target = selected + 1
+        case .pageUp: target = selected - pageSize
+        case .pageDown: target = selected + pageSize
+        case .top: target = 0
+        case .bottom: target = total - 1
+        }
+        let clamped = max(0, min(target, total - 1))
+        perform {
+            if movement == .top || movement == .bottom {
+                window = []
+            }
+            try loadWindow(around: clamped)
+            selected = max(windowStart, min(clamped, windowStart + window.count - 1))
+        }
+    }
+
+    /// Opens a status tab (0 = all).
+    public func selectTab(_ index: Int) {
+        tabIndex = (index + Self.tabs.count) % Self.tabs.count
+        resetList()
+    }
+
+    /// Cycles the owner filter: everyone's, mine, unassigned.
+    public func cycleOwner() {
+        switch owner {
+        case .anyone: owner = .user(session.userId)
+        case .user: owner = .unassigned
+        case .unassigned: owner = .anyone
+        }
+        resetList()
+    }
+
+    /// The owner filter in words.
+    public var ownerLabel: String {
+        switch owner {
+        case .anyone: return "everyone's"
+        case .user: return "mine"
+        case .unassigned: return "unassigned"
+        }
+    }
+
+    /// Searches names, emails and companies (empty clears the search).
+    public func setSearch(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        search = trimmed.isEmpty ? nil : trimmed
+        resetList()
+    }
+
+    func resetList() {
+        selected = 0
+        window = []
+        windowStart = 0
+        marked = []
+        reload()
+    }
+
+    // MARK: - Marks and detail
+
+    /// Marks or unmarks the selected lead.
+    public func toggleMark() {
+        guard let id = selectedItem?.id else { return }
+        if marked.contains(id) { marked.remove(id) } else { marked.insert(id) }
+        move(.down)
+    }
+
+    /// Opens the selected lead's detail.
+    public func openDetail() {
+        guard let id = selectedItem?.id else { return }
+        perform { detail = try service.detail(leadId: id, in: session) }
+    }
+
+    /// Closes the detail.
+    public func closeDetail() { detail = nil }
+
+    // MARK: - Actions
+
+    /// The leads an action applies to: the marked ones, else the selected one.
+    var targets: [Int64] {
+        marked.isEmpty ? selectedItem.map { [$0.id] } ?? [] : Array(marked).sorted()
+    }
+
+    /// Assigns the targets to the signed-in user.
+    public func assignToMe() { assign(to: session.userId) }
+
+    /// The users a lead can be assigned to.
+    public func assignableUsers() -> [User] {
+        (try? service.assignableUsers(in: session)) ?? []
+    }
+
+    /// Assigns the targets to a user (nil: nobody).
+    public func assign(to userId: Int64?) {
+        let ids = targets
+        perform {
+            let change = try service.assign(ids, to: userId, in: session)
+            finish(change)
+        }
+    }
+
+    /// Sets the targets' status (unqualified and lost need a reason).
+    public func setStatus(_ status: LeadStatus, reason: String? = nil) {
+        let ids = targets
+        perform {
+            let change = try service.setStatus(ids, to: status, reason: reason, in: session)
+            finish(change)
+        }
+    }
+
+    /// Undoes the last change made here.
+    public func undo() {
+        guard let change = undoStack.popLast() else {
+            message = "Nothing to undo"
+            return
+        }
+        perform {
+            try service.undo(change, in: session)
+            message = "Undone: \(change.summary)"
+            reload()
+        }
+    }
+
+    /// After a change: remember it for undo, clear marks, reload; the cursor stays on the same
+    /// row number, which is now the next lead that needs triage when the changed one left the tab.
+    func finish(_ change: LeadChange) {
+        undoStack.append(change)
+        if undoStack.count > 50 { undoStack.removeFirst() }
+        let wasSingle = marked.isEmpty
+        marked = []
+        message = change.summary + " (u undoes)"
+        let position = selected
+        reload()
+        if wasSingle, let item = self.row(at: position), change.before.first?.id == item.id {
+            // The lead stayed in this tab: go on to the next one.
+            move(.down)
+        }
+    }
+
+    /// Runs `body`, turning a refusal or failure into the message.
+    func perform(_ body: () throws -> Void) {
+        do {
+            try body()
+        } catch {
+            message = "\(error)"
+        }
+    }
+
+    /// Clears the message.
+    public func clearMessage() { message = nil }
+}
