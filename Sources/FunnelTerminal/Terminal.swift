@@ -257,7 +257,19 @@ public final class Terminal {
     public func suspend() {
         guard screen != nil else { return }
         leaveCursesMode()
+        // ncurses' own SIGTSTP handler does nothing once endwin has run, so stop the process with
+        // the default action, delivered to this thread at once (the main queue runs on a worker
+        // thread that blocks SIGTSTP; a process-wide kill would arrive after the handler is back).
+        // The shell's `fg` continues the process and `raise` returns.
+        var tstp = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&tstp)
+        sigaddset(&tstp, SIGTSTP)
+        pthread_sigmask(SIG_UNBLOCK, &tstp, &saved)
+        let previous = signal(SIGTSTP, SIG_DFL)
         raise(SIGTSTP)
+        signal(SIGTSTP, previous)
+        pthread_sigmask(SIG_SETMASK, &saved, nil)
         enterCursesMode()
     }
 

@@ -29,7 +29,7 @@ import Testing
     @Test(arguments: [(120, 40), (80, 24)])
     func tabsHelpPaletteThemeAndQuit(width: Int, height: Int) throws {
         let session = try TmuxSession(command: command(), width: width, height: height, environment: environment())
-        var screen = try session.waitFor(text: "[1 Leads")
+        var screen = try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         #expect(screen.contains("2 Pipeline"))
         #expect(screen.contains("4 Approvals"))
         #expect(screen.contains("Northwind Analytics"))
@@ -37,22 +37,21 @@ import Testing
         #expect(screen.contains("? help"))
 
         try session.press("?")
-        screen = try session.waitFor(text: "Keys")
-        #expect(screen.contains("Quit Funnel"))
-        #expect(screen.contains("Command palette"))
+        screen = try session.waitFor("the help overlay") { $0.contains("Keys") && $0.contains("Next lead") && $0.contains("Assign to me") }
+        try session.press("C-d")
+        try session.waitFor(text: "Quit Funnel")
         try session.press("Escape")
         try session.waitFor("help closed") { !$0.contains("Quit Funnel") }
 
         try session.press(":")
-        try session.waitFor(text: "Quit Funnel")
+        try session.waitFor(text: "Next lead")
         try session.type("lght")
         screen = try session.waitFor(text: "switch to light")
         try session.press("Enter")
         try session.waitFor(text: "Theme: light")
 
         try session.press("2")
-        screen = try session.waitFor(text: "[2 Pipeline")
-        #expect(screen.contains("negotiation"))
+        try session.waitFor("the pipeline pane") { $0.contains("[2 Pipeline") && $0.contains("negotiation") }
         try session.press("Tab")
         try session.waitFor(text: "[3 Calendar")
         try session.press("BTab")
@@ -66,7 +65,7 @@ import Testing
     func worksOnEveryTerminalType(term: String) throws {
         let env = term == "NO_COLOR" ? environment(extra: ["NO_COLOR": "1"]) : environment(term: term)
         let session = try TmuxSession(command: command(), width: 100, height: 30, environment: env)
-        try session.waitFor(text: "[1 Leads")
+        try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         try session.press("3")
         try session.waitFor(text: "[3 Calendar")
         try session.press("C-c")
@@ -75,12 +74,12 @@ import Testing
 
     @Test func resizingToATinyTerminalAndBack() throws {
         let session = try TmuxSession(command: command(), width: 120, height: 40, environment: environment())
-        try session.waitFor(text: "[1 Leads")
+        try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         try session.resize(width: 20, height: 6)
         let tiny = try session.waitFor(text: "too small")
         #expect(tiny.contains("20×6"))
         try session.resize(width: 120, height: 40)
-        try session.waitFor(text: "[1 Leads")
+        try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         try session.press("q")
         try expectRestoredShell(session)
     }
@@ -88,7 +87,7 @@ import Testing
     @Test func anotherProcessesWriteShowsWithinASecond() throws {
         let fixture = Self.workspace
         let session = try TmuxSession(command: command(), width: 120, height: 40, environment: environment())
-        let before = try session.waitFor(text: "[1 Leads")
+        let before = try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         let counts = try ProcessRunner.run("/usr/bin/sqlite3", [fixture.database, "SELECT lead_count FROM lead_status_counts WHERE org_id = 1 AND status = 'lost'"])
         let lost = Int(counts.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(before.contains(Self.grouped(lost)))
@@ -113,7 +112,7 @@ import Testing
 
     @Test func sigtermRestoresTheTerminal() throws {
         let session = try TmuxSession(command: command(), width: 100, height: 30, environment: environment())
-        try session.waitFor(text: "[1 Leads")
+        try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         let shell = try session.panePID()
         let child = try ProcessRunner.run("/usr/bin/pgrep", ["-P", "\(shell)", "funnel"])
         let pid = Int32(child.standardOutput.split(separator: "\n").first ?? "") ?? 0
@@ -130,13 +129,13 @@ import Testing
         try session.waitFor(text: "ready>")
         try session.type("\(Repository.funnelBinary) --db \(fixture.database) --user manager@northwind.example")
         try session.press("Enter")
-        try session.waitFor(text: "[1 Leads")
+        try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         try session.press("C-z")
         let stopped = try session.waitFor(text: "Stopped")
         #expect(!stopped.contains("[1 Leads"))
         try session.type("fg")
         try session.press("Enter")
-        try session.waitFor(text: "[1 Leads")
+        try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         try session.press("2")
         try session.waitFor(text: "[2 Pipeline")
         try session.press("q")
@@ -151,7 +150,7 @@ import Testing
         try "theme = \"light\"\nmouse = maybe\n".write(toFile: config.path + "/config.toml", atomically: true, encoding: .utf8)
         let session = try TmuxSession(command: command(), width: 120, height: 40,
                                       environment: environment(extra: ["XDG_CONFIG_HOME": fixture.folder.file("broken-config")]))
-        let screen = try session.waitFor(text: "[1 Leads")
+        let screen = try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         let warning = try session.waitFor(text: "config.toml")
         #expect(warning.contains("line 2") || warning.contains(":2"), "the warning does not name the line:\n\(warning)")
         _ = screen

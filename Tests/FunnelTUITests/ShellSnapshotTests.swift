@@ -13,6 +13,19 @@ import Testing
 @Suite struct ShellSnapshotTests {
     func app(_ session: (TestWorkspace) -> Session, readOnly: Bool = false) throws -> FunnelApplication {
         let workspace = try TestWorkspace.make()
+        // Wide names in the Leads table: CJK, Hangul, emoji, accents.
+        try workspace.database.transaction { tx in
+            let rows: [(String, String, String, Int, LeadStatus)] = [
+                ("王小明", "株式会社サクラ", "xiaoming@sakura.example", 82, .qualified),
+                ("김민준", "삼성테크", "minjun@samtech.example", 64, .contacted),
+                ("Zoë Ødegaard", "Rocket 🚀 Labs", "zoe@rocketlabs.example", 47, .new),
+            ]
+            for (name, company, email, score, status) in rows {
+                var lead = Lead(orgId: workspace.admin.orgId, name: name, company: company, email: email, source: .referral,
+                                status: status, score: score, assignedTo: workspace.salesRep.userId, createdAt: TestWorkspace.now, updatedAt: TestWorkspace.now)
+                try tx.insert(&lead)
+            }
+        }
         let shell = ShellViewModel(database: workspace.database, session: session(workspace), isReadOnly: readOnly)
         return FunnelApplication(
             database: workspace.database, shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark", keyBindings: [:], terminal: nil)
@@ -35,9 +48,11 @@ import Testing
         let app = try app { $0.salesRep }
         _ = app.handle(.key(.character("?")))
         let text = screen(app, 100, 30)
+        #expect(text.contains("Assign to me (!)"))
         #expect(text.contains("Quit Funnel"))
-        #expect(text.contains("Open the Approvals pane"))
         assertSnapshot(of: text, as: .lines)
+        for _ in 0..<20 { _ = app.handle(.key(.character("j"))) }
+        #expect(screen(app, 100, 30).contains("Open the Approvals pane"))
     }
 
     @Test func paletteFindsAnActionByAFuzzyWord() throws {
@@ -56,6 +71,7 @@ import Testing
         let status = String(lines.last ?? "")
         #expect(status.contains("READ-ONLY"))
         #expect(status.contains("王小明 (sales_rep)"))
+        #expect(lines.contains { $0.contains("王小明") && $0.contains("株式会") })
         // Every line is exactly as wide as the screen, wide characters included.
         #expect(lines.allSatisfy { DisplayWidth.width(of: String($0)) == 102 })
     }

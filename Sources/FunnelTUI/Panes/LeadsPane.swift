@@ -21,8 +21,11 @@ final class LeadsPane {
     var detailScroll = 0
     var viewport = TableViewport()
 
-    init(viewModel: LeadTriageViewModel) {
+    let clock: @MainActor () -> Date
+
+    init(viewModel: LeadTriageViewModel, clock: @escaping @MainActor () -> Date) {
         self.viewModel = viewModel
+        self.clock = clock
     }
 
     static let table = TableView(columns: [
@@ -146,7 +149,7 @@ final class LeadsPane {
         viewport.pageSize = viewModel.pageSize
         viewport.selectedIndex = viewModel.selected
         viewport.clamp(count: viewModel.total)
-        let source = LeadRowSource.visible(viewModel: viewModel, range: viewport.visibleRange(count: viewModel.total), now: Date())
+        let source = LeadRowSource.visible(viewModel: viewModel, range: viewport.visibleRange(count: viewModel.total), now: clock())
         let marked = Set(viewport.visibleRange(count: viewModel.total).filter { index in
             viewModel.row(at: index).map { viewModel.marked.contains($0.id) } ?? false
         })

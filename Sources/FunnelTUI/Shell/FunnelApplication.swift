@@ -24,13 +24,19 @@ public final class FunnelApplication: TerminalApplication {
     var lastPoll = Date.distantPast
     /// The Leads pane, made when first opened (only for roles that may see leads).
     lazy var leadsPane: LeadsPane? = shell.session.can(.leadsView)
-        ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session)) : nil
+        ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session), clock: clock) : nil
     let database: AppDatabase
+    /// The time screens show ages against (fixed in snapshot tests).
+    let clock: @MainActor () -> Date
     var screenSize = Size(width: 80, height: 24)
     public let minimumSize = Size(width: 60, height: 12)
 
-    public init(database: AppDatabase, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]], terminal: Terminal?) {
+    public init(
+        database: AppDatabase, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]],
+        terminal: Terminal?, clock: @escaping @MainActor () -> Date = Date.init
+    ) {
         self.database = database
+        self.clock = clock
         self.shell = shell
         self.catalog = catalog
         self.themeName = themeName

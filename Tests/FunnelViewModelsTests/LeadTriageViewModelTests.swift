@@ -1,0 +1,133 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+import FunnelTestSupport
+import FunnelViewModels
+import Testing
+
+/// The Leads pane's state and intents, on a real demo database, without a terminal.
+@MainActor
+@Suite(.serialized) struct LeadTriageViewModelTests {
+    static let fixture = DemoDatabase(leads: 3_000)
+
+    func viewModel(_ email: String = DemoWorkspaceBuilder.managerEmail) throws -> LeadTriageViewModel {
+        let database = try AppDatabase.open(path: Self.fixture.path)
+        let session = try IdentityService(database: database).signIn(email: email, password: nil)
+        let model = LeadTriageViewModel(database: database, session: session)
+        model.pageSize = 20
+        return model
+    }
+
+    @Test func leadsComeBestScoreFirstAndPageByKey() throws {
+        let model = try viewModel()
+        #expect(model.total == 2_400)
+        var previous = Int.max
+        var seen = Set<Int64>()
+        // Walk the whole ranking a page at a time: never out of order, never a lead twice.
+        for _ in 0..<200 {
+            guard let item = model.selectedItem else { break }
+            #expect(item.lead.score <= previous)
+            #expect(seen.insert(item.id).inserted)
+            previous = item.lead.score
+            if model.selected == model.total - 1 { break }
+            model.move(.down)
+        }
+        model.move(.bottom)
+        #expect(model.selected == 2_399)
+        let last = try #require(model.selectedItem)
+        model.move(.pageUp)
+        #expect(model.selected == 2_379)
+        #expect(try #require(model.selectedItem).lead.score >= last.lead.score)
+        model.move(.top)
+        #expect(model.selected == 0)
+        #expect(model.window.count <= 600)
+    }
+
+    @Test func statusTabsCountAndFilter() throws {
+        let model = try viewModel()
+        model.selectTab(1)
+        #expect(model.status == .new)
+        #expect(model.total == model.count(forTab: 1))
+        #expect(model.selectedItem?.lead.status == .new)
+        model.selectTab(-1)
+        #expect(model.status == .lost)
+    }
+
+    @Test func searchFindsAccentlessNames() throws {
+        let model = try viewModel()
+        model.setSearch("garcia")
+        #expect(model.total > 0)
+        #expect(model.selectedItem?.lead.name?.contains("García") == true)
+        model.setSearch("")
+        #expect(model.total == 2_400)
+    }
+
+    @Test func assignToMeThenUndo() throws {
+        let model = try viewModel()
+        model.selectTab(1)
+        model.cycleOwner()
+        model.cycleOwner()  // unassigned
+        let target = try #require(model.selectedItem)
+        #expect(target.lead.assignedTo == nil)
+        model.assignToMe()
+        #expect(model.message?.hasPrefix("Assigned 1 lead to") == true)
+        // The lead left the "unassigned" list: the cursor is on the next lead that needs triage.
+        #expect(model.selectedItem?.id != target.id)
+        #expect(model.selectedItem?.lead.assignedTo == nil)
+        let database = try AppDatabase.open(path: Self.fixture.path)
+        let history = try database.snapshot { try $0.activities(orgId: model.session.orgId, entityType: .lead, entityId: target.id) }
+        #expect(history.first?.action == "assigned")
+        #expect(history.first?.userId == model.session.userId)
+        model.undo()
+        let restored = try database.snapshot { try $0.require(Lead.self, id: target.id, orgId: model.session.orgId) }
+        #expect(restored.assignedTo == nil)
+        #expect(try database.snapshot { try $0.activities(orgId: model.session.orgId, entityType: .lead, entityId: target.id) }.first?.action == "undone")
+    }
+
+    @Test func aRoleWithoutThePermissionIsRefusedAndNothingChanges() throws {
+        let model = try viewModel("viewer@northwind.example")
+        let target = try #require(model.selectedItem)
+        model.assignToMe()
+        #expect(model.message == "viewer@northwind.example (viewer) may not do this: it needs the leads.assign permission")
+        let database = try AppDatabase.open(path: Self.fixture.path)
+        #expect(try database.snapshot { try $0.require(Lead.self, id: target.id, orgId: model.session.orgId) } == target.lead)
+    }
+
+    @Test func disqualifyingNeedsAReasonAndMarksActOnAll() throws {
+        let model = try viewModel()
+        model.selectTab(2)  // contacted
+        let before = model.total
+        model.setStatus(.unqualified, reason: "  ")
+        #expect(model.message == "reason: say why the lead is unqualified")
+        #expect(model.total == before)
+        model.toggleMark()
+        model.toggleMark()
+        #expect(model.marked.count == 2)
+        model.setStatus(.unqualified, reason: "no budget")
+        #expect(model.total == before - 2)
+        #expect(model.marked.isEmpty)
+        model.undo()
+        #expect(model.total == before)
+    }
+
+    @Test func anotherOrganizationsLeadCannotBeOpened() throws {
+        let model = try viewModel("admin@cafe-lumiere.example")
+        #expect(model.total == 450)
+        let database = try AppDatabase.open(path: Self.fixture.path)
+        let session = model.session
+        // Northwind's first lead is not reachable from Café Lumière's session.
+        #expect(throws: ServiceError.self) { try LeadService(database: database).detail(leadId: 1, in: session) }
+    }
+}
+
+/// A demo database built once for a suite.
+final class DemoDatabase: Sendable {
+    let folder: TemporaryFolder
+    let path: String
+
+    init(leads: Int) {
+        folder = try! TemporaryFolder()
+        path = folder.file("demo.sqlite")
+        _ = try! DemoWorkspaceBuilder(options: DemoOptions(leads: leads, seed: 11, referenceDate: Date(timeIntervalSince1970: 1_770_681_600))).build(at: path)
+    }
+}
