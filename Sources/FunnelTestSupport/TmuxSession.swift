@@ -70,6 +70,16 @@ public final class TmuxSession: @unchecked Sendable {
         throw Timeout(description: "timed out after \(timeout) s waiting for \(what); the screen was:\n\(last)")
     }
 
+    /// Waits until `condition` holds and the screen has stopped changing (a frame fully drawn).
+    @discardableResult
+    public func waitForSettled(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
+        var previous = ""
+        return try waitFor(what + " (settled)", timeout: timeout) { screen in
+            defer { previous = screen }
+            return condition(screen) && screen == previous
+        }
+    }
+
     /// Waits until the screen contains `text`.
     @discardableResult
     public func waitFor(text: String, timeout: TimeInterval = 10) throws -> String {

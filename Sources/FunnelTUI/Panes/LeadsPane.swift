@@ -39,6 +39,7 @@ final class LeadsPane {
         TableColumn("Product", width: .flexible(min: 6, weight: 1)),
         TableColumn("Age", width: .fixed(4), alignment: .right),
         TableColumn("Last", width: .fixed(4), alignment: .right),
+        TableColumn("#", width: .fixed(7), alignment: .right),
     ], emptyMessage: "No leads here")
 
     // MARK: - Keys
@@ -171,12 +172,6 @@ final class LeadsPane {
         if width < rect.width / 2 {
             _ = buffer.put(right, at: Point(x: rect.x + rect.width - width, y: rect.y), style: Style(.muted))
         }
-        if let message = viewModel.message, rect.width > 40 {
-            // The last message replaces the filter line's middle when there is one.
-            let text = " " + message + " "
-            let start = rect.x + min(rect.width / 3, 40)
-            _ = buffer.put(text, at: Point(x: start, y: rect.y), maxWidth: rect.width - (start - rect.x) - width - 1, style: Style(.accent, .bold))
-        }
     }
 
     func renderDetail(_ detail: LeadDetail, into buffer: inout CellBuffer, in rect: Rect) {
@@ -274,6 +269,7 @@ struct LeadRowSource: TableRowSource {
                 lead.source.rawValue.replacingOccurrences(of: "_", with: " "), lead.status.rawValue,
                 item.ownerName ?? "—", item.productName ?? "",
                 age(from: lead.createdAt, to: now), lead.lastActionAt.map { age(from: $0, to: now) } ?? "—",
+                String(item.id),
             ]
         }
         return LeadRowSource(total: viewModel.total, cells: cells)

@@ -230,7 +230,9 @@ public final class FunnelApplication: TerminalApplication {
         ]
         if shell.isReadOnly { left.insert(StatusSegment(" READ-ONLY ", role: .warning, priority: 11), at: 0) }
         var right = [StatusSegment("? help  : palette  q quit", priority: 5)]
-        if let message = shell.message {
+        if shell.activePane == .leads, let message = leadsPane?.viewModel.message {
+            right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
+        } else if let message = shell.message {
             let role: ColorRole = message.level == .error ? .danger : (message.level == .warning ? .warning : .statusBar)
             right.insert(StatusSegment(message.text, role: role, priority: 8), at: 0)
         }

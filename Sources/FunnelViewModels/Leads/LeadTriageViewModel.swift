@@ -78,8 +78,9 @@ public final class LeadTriageViewModel {
             total = try service.count(filter, cap: Self.countCap, in: session)
             selected = min(selected, max(0, total - 1))
             if let first = window.first {
-                // Refetch the loaded window in place, from just before its first row's key.
-                let from = LeadPageKey(score: first.lead.score, id: first.id - 1)
+                // Refetch the loaded window in place: from the top when it starts there (a lead may
+                // have come back above the first row), else from just before its first row's key.
+                let from = windowStart == 0 ? nil : LeadPageKey(score: first.lead.score, id: first.id - 1)
                 window = try service.list(filter, after: from, limit: max(window.count, pageSize * 2), in: session)
                 if window.isEmpty { windowStart = 0 }
             }
@@ -260,6 +261,10 @@ public final class LeadTriageViewModel {
             try service.undo(change, in: session)
             message = "Undone: \(change.summary)"
             reload()
+            // Back to the lead that was changed, when it is in the loaded rows again.
+            if let id = change.before.first?.id, let offset = window.firstIndex(where: { $0.id == id }) {
+                selected = windowStart + offset
+            }
         }
     }
 
