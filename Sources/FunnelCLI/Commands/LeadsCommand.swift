@@ -11,7 +11,7 @@ struct LeadsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leads",
         abstract: "List, show, assign and set the status of leads; rescore them.",
-        subcommands: [List.self, Show.self, Assign.self, Status.self, Score.self]
+        subcommands: [List.self, Show.self, Assign.self, Status.self, Log.self, Merge.self, Convert.self, Score.self]
     )
 
     struct List: ParsableCommand {
@@ -136,6 +136,57 @@ struct LeadsCommand: ParsableCommand {
         func run() throws {
             let (db, session) = try database.choice.signIn()
             print(try LeadService(database: db).setStatus(ids, to: status, reason: reason, in: session).summary)
+        }
+    }
+
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Log a call, email, meeting or note on a lead (it is rescored at once).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The lead's id.") var id: Int64
+        @Option(help: "call, email, meeting or note.") var type: String
+        @Option(help: "What was said or done.") var note: String?
+
+        func run() throws {
+            guard let kind = LoggedActionKind(rawValue: type) else {
+                throw ValidationError("--type must be one of: " + LoggedActionKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let (db, session) = try database.choice.signIn()
+            print(try LeadService(database: db).logAction(kind, note: note, on: id, in: session).summary)
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Merge duplicate leads into a survivor (their actions and history move to it).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The lead that stays.") var survivor: Int64
+        @Argument(help: "The leads merged into it.") var others: [Int64]
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            print(try LeadService(database: db).merge(others, into: survivor, in: session).summary)
+        }
+    }
+
+    struct Convert: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Convert a lead into a contact and a deal, in one transaction.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The lead's id.") var id: Int64
+        @Option(help: "The deal's value in dollars.") var value: Double
+        @Option(help: "The product's name.") var product: String?
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let service = LeadService(database: db)
+            var productId: Int64?
+            if let product {
+                let products = try service.products(in: session)
+                guard let match = products.first(where: { $0.name.lowercased() == product.lowercased() }) else {
+                    throw ServiceError.invalid(field: "--product", problem: "no product named \(product) (products: \(products.map(\.name).joined(separator: ", ")))")
+                }
+                productId = match.id
+            }
+            guard value >= 0, value < 1e12 else { throw ValidationError("--value needs 0 or more dollars") }
+            print(try service.convert(id, productId: productId, valueCents: Int64((value * 100).rounded()), in: session).summary)
         }
     }
 

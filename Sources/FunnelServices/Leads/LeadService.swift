@@ -10,13 +10,31 @@ public struct LeadDetail: Sendable {
     public let duplicates: [Lead]
 }
 
-/// What a change did, so it can be undone: each lead's state before.
+/// What a change did, so it can be undone.
 public struct LeadChange: Sendable, Equatable {
-    /// What was done (`assigned`, `status_changed`).
+    /// How to put things back.
+    public enum Undo: Sendable, Equatable {
+        /// Restore the triage fields (owner, status, reason) of these leads.
+        case restore([Lead])
+        /// Remove a logged action and rescore its lead.
+        case removeAction(actionId: Int64, lead: Lead)
+        /// Delete the contact and deal a conversion made and restore the lead.
+        case unconvert(lead: Lead, contactId: Int64, dealId: Int64)
+    }
+
+    /// What was done (`assigned`, `status_changed`, `action_logged`, `converted`).
     public let action: String
-    public let before: [Lead]
+    public let undo: Undo
     /// A line for the status bar.
     public let summary: String
+
+    /// The leads as they were before.
+    public var before: [Lead] {
+        switch undo {
+        case .restore(let leads): return leads
+        case .removeAction(_, let lead), .unconvert(let lead, _, _): return [lead]
+        }
+    }
 }
 
 /// Lead triage: listing, assigning, setting status; each change checked, audited, undoable.
@@ -76,6 +94,12 @@ public struct LeadService: Sendable {
         }
     }
 
+    /// The organization's products, by name.
+    public func products(in session: Session) throws -> [Product] {
+        try session.require(.leadsView)
+        return try ServiceError.wrapping { try database.snapshot { try $0.products(orgId: session.orgId) } }
+    }
+
     /// The active users a lead can be assigned to.
     public func assignableUsers(in session: Session) throws -> [User] {
         try session.require(.leadsView)
@@ -116,13 +140,21 @@ public struct LeadService: Sendable {
         } summary: { count in "Set \(count) lead\(count == 1 ? "" : "s") to \(status.rawValue)" }
     }
 
-    /// Puts leads back as they were before `change` (when nobody changed them since).
+    /// Puts leads back as they were before `change`.
     public func undo(_ change: LeadChange, in session: Session) throws {
-        try session.require(change.action == "assigned" ? .leadsAssign : .leadsEdit)
+        switch change.undo {
+        case .restore(let leads): try restore(leads, undoing: change.action, in: session)
+        case .removeAction(let actionId, let lead): try removeAction(actionId, of: lead, in: session)
+        case .unconvert(let lead, let contactId, let dealId): try unconvert(lead, contactId: contactId, dealId: dealId, in: session)
+        }
+    }
+
+    func restore(_ leads: [Lead], undoing action: String, in session: Session) throws {
+        try session.require(action == "assigned" ? .leadsAssign : .leadsEdit)
         let now = clock()
         try ServiceError.wrapping {
             try database.transaction { tx in
-                for previous in change.before {
+                for previous in leads {
                     guard let id = previous.id, var current = try tx.fetch(Lead.self, id: id, orgId: session.orgId) else { continue }
                     let before = LeadSnapshot(current)
                     current.assignedTo = previous.assignedTo
@@ -132,7 +164,7 @@ public struct LeadService: Sendable {
                     try tx.update(current)
                     try tx.record(AuditTrail.activity(
                         "undone", on: .lead, id: id, by: session, before: before, after: LeadSnapshot(current),
-                        details: ["undid": change.action], at: now))
+                        details: ["undid": action], at: now))
                 }
             }
         }
@@ -159,7 +191,7 @@ public struct LeadService: Sendable {
                 return before
             }
         }
-        return LeadChange(action: action, before: before, summary: try summary(leadIds.count))
+        return LeadChange(action: action, undo: .restore(before), summary: try summary(leadIds.count))
     }
 }
 

@@ -163,3 +163,35 @@ extension String {
         }
     }
 }
+
+extension StoreTransaction {
+    /// Moves everything that points at some leads of an organization (their actions, their history
+    /// in the audit trail, the contacts made from them) to another lead of the same organization.
+    public func moveLeadRecords(from sources: [Int64], to target: Int64, orgId: Int64) throws -> (actions: Int, activities: Int, contacts: Int) {
+        guard !sources.isEmpty else { return (0, 0, 0) }
+        let placeholders = Array(repeating: "?", count: sources.count).joined(separator: ",")
+        let ids = sources.map { $0 as any DatabaseValueConvertible }
+        try db.execute(sql: """
+            UPDATE lead_actions SET lead_id = ? WHERE lead_id IN (\(placeholders))
+              AND lead_id IN (SELECT id FROM leads WHERE org_id = ?)
+            """, arguments: StatementArguments([target] + ids + [orgId]))
+        let actions = db.changesCount
+        try db.execute(sql: "UPDATE activities SET entity_id = ? WHERE org_id = ? AND entity_type = 'lead' AND entity_id IN (\(placeholders))",
+                       arguments: StatementArguments([target, orgId] + ids))
+        let activities = db.changesCount
+        try db.execute(sql: "UPDATE contacts SET lead_id = ? WHERE org_id = ? AND lead_id IN (\(placeholders))",
+                       arguments: StatementArguments([target, orgId] + ids))
+        return (actions, activities, db.changesCount)
+    }
+
+    /// Deletes one action of a lead of the organization (undoing a logged action).
+    public func deleteLeadAction(id: Int64, orgId: Int64) throws {
+        try db.execute(sql: "DELETE FROM lead_actions WHERE id = ? AND lead_id IN (SELECT id FROM leads WHERE org_id = ?)", arguments: [id, orgId])
+    }
+
+    /// The newest action time of a lead (to keep `last_action_at` true after a delete or a merge).
+    public func refreshLastAction(leadId: Int64) throws {
+        try db.execute(sql: "UPDATE leads SET last_action_at = (SELECT max(created_at) FROM lead_actions WHERE lead_id = ?) WHERE id = ?",
+                       arguments: [leadId, leadId])
+    }
+}

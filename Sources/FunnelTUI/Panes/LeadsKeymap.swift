@@ -23,6 +23,9 @@ enum LeadsKeymap {
         KeyAction("leads.assign", ["A"], "Assign to a user…", scope: scope, dangerous: true),
         KeyAction("leads.status", ["s"], "Set the status…", scope: scope, dangerous: true),
         KeyAction("leads.disqualify", ["x"], "Disqualify, with a reason", scope: scope, dangerous: true),
+        KeyAction("leads.log", ["L"], "Log a call, email, meeting or note (rescores)", scope: scope, dangerous: true),
+        KeyAction("leads.convert", ["c"], "Convert into a contact and a deal…", scope: scope, dangerous: true),
+        KeyAction("leads.merge", ["M"], "Merge the lead's duplicates into it", scope: scope, dangerous: true),
         KeyAction("leads.undo", ["u"], "Undo the last change", scope: scope, dangerous: true),
     ]
 }

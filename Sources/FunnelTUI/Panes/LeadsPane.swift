@@ -15,6 +15,10 @@ final class LeadsPane {
         case reason(TextField, LeadStatus)
         case user(Picker, [User?])
         case status(Picker)
+        case logKind(Picker)
+        case note(TextField, LoggedActionKind)
+        case convert(Form, [Product])
+        case merge(ConfirmDialog, [Int64])
     }
 
     var prompt: Prompt?
@@ -80,6 +84,46 @@ final class LeadsPane {
             case .cancelled: prompt = nil
             case .chose(let index): prompt = nil; viewModel.assign(to: users[index]?.id)
             }
+        case .logKind(var picker):
+            switch picker.handle(key) {
+            case .pending: prompt = .logKind(picker)
+            case .cancelled: prompt = nil
+            case .chose(let index): prompt = .note(TextField(placeholder: "a note (optional)"), LoggedActionKind.allCases[index])
+            }
+        case .note(var field, let kind):
+            switch key {
+            case .enter: prompt = nil; viewModel.logAction(kind, note: field.text)
+            case .escape: prompt = nil
+            default: _ = field.handle(key); prompt = .note(field, kind)
+            }
+        case .convert(var form, let products):
+            switch key {
+            case .escape: prompt = nil
+            case .enter:
+                let productText = form.fields[1].input.text.trimmingCharacters(in: .whitespaces)
+                let product = products.first { $0.name.lowercased() == productText.lowercased() }
+                guard let dollars = Double(form.fields[0].input.text.replacingOccurrences(of: ",", with: "")), dollars >= 0 else {
+                    form.fields[0].validationMessage = "a value in dollars, like 12000"
+                    prompt = .convert(form, products)
+                    return true
+                }
+                if !productText.isEmpty && product == nil {
+                    form.fields[1].validationMessage = "one of: " + products.map(\.name).joined(separator: ", ")
+                    prompt = .convert(form, products)
+                    return true
+                }
+                prompt = nil
+                viewModel.convertSelected(productId: product?.id, valueCents: Int64((dollars * 100).rounded()))
+            default:
+                _ = form.handle(key)
+                prompt = .convert(form, products)
+            }
+        case .merge(let dialog, let ids):
+            switch dialog.handle(key) {
+            case .pending: break
+            case .cancelled: prompt = nil
+            case .confirmed: prompt = nil; viewModel.mergeIntoSelected(ids)
+            }
         case .status(var picker):
             switch picker.handle(key) {
             case .pending: prompt = .status(picker)
@@ -131,6 +175,21 @@ final class LeadsPane {
         case "leads.status":
             prompt = .status(Picker(title: "Set status", items: LeadStatus.allCases.map(\.rawValue)))
         case "leads.disqualify": prompt = .reason(TextField(placeholder: "why is it unqualified?"), .unqualified)
+        case "leads.log":
+            prompt = .logKind(Picker(title: "Log", items: LoggedActionKind.allCases.map(\.rawValue)))
+        case "leads.convert":
+            guard let item = viewModel.selectedItem else { return }
+            let products = viewModel.products()
+            let current = products.first { $0.id == item.lead.productId }?.name ?? ""
+            prompt = .convert(Form(fields: [FormField("Value ($)", text: ""), FormField("Product", text: current)]), products)
+        case "leads.merge":
+            guard let item = viewModel.selectedItem else { return }
+            let duplicates = viewModel.duplicatesOfSelected()
+            guard !duplicates.isEmpty else { viewModel.note("#\(item.id) has no duplicates (same email or phone)"); return }
+            let list = duplicates.map { "#\($0.id ?? 0) \($0.name ?? $0.email ?? "")" }.joined(separator: ", ")
+            prompt = .merge(ConfirmDialog(title: "Merge duplicates",
+                                          message: "Merge \(list) into #\(item.id) \(item.lead.name ?? "")? Their actions and history move to it; they are deleted.",
+                                          isDangerous: true), duplicates.compactMap(\.id))
         case "leads.undo": viewModel.undo()
         default: break
         }
@@ -221,6 +280,14 @@ final class LeadsPane {
         case .reason(let field, let status): renderField(field, title: "Reason (\(status.rawValue))", into: &buffer, in: rect)
         case .user(let picker, _): picker.render(into: &buffer, in: rect)
         case .status(let picker): picker.render(into: &buffer, in: rect)
+        case .logKind(let picker): picker.render(into: &buffer, in: rect)
+        case .note(let field, let kind): renderField(field, title: "Note for the \(kind.rawValue)", into: &buffer, in: rect)
+        case .convert(let form, _):
+            let width = min(rect.width, 70)
+            let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + 2, width: width, height: min(rect.height, 10))
+            let inner = Box.draw(into: &buffer, in: box, title: "Convert into a contact and a deal  (tab · enter · esc)")
+            form.render(into: &buffer, in: inner)
+        case .merge(let dialog, _): dialog.render(into: &buffer, in: rect)
         }
     }
 

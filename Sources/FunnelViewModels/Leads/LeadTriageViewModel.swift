@@ -251,6 +251,46 @@ public final class LeadTriageViewModel {
         }
     }
 
+    /// Logs a call, email, meeting or note on the selected lead (it is rescored at once).
+    public func logAction(_ kind: LoggedActionKind, note: String?) {
+        guard let id = selectedItem?.id else { return }
+        perform {
+            let change = try service.logAction(kind, note: note, on: id, in: session)
+            undoStack.append(change)
+            message = change.summary + " (u undoes)"
+            reload()
+            if let detail, detail.item.id == id { self.detail = try service.detail(leadId: id, in: session) }
+        }
+    }
+
+    /// The selected lead's duplicates (same normalized email or phone).
+    public func duplicatesOfSelected() -> [Lead] {
+        guard let id = selectedItem?.id else { return [] }
+        return (try? service.detail(leadId: id, in: session).duplicates) ?? []
+    }
+
+    /// Merges leads into the selected one (the survivor).
+    public func mergeIntoSelected(_ others: [Int64]) {
+        guard let id = selectedItem?.id else { return }
+        perform {
+            let result = try service.merge(others, into: id, in: session)
+            message = result.summary
+            reload()
+        }
+    }
+
+    /// The organization's products (for conversion).
+    public func products() -> [Product] { (try? service.products(in: session)) ?? [] }
+
+    /// Converts the selected lead into a contact and a deal of `valueCents` for a product.
+    public func convertSelected(productId: Int64?, valueCents: Int64) {
+        guard let id = selectedItem?.id else { return }
+        perform {
+            let change = try service.convert(id, productId: productId, valueCents: valueCents, in: session)
+            finish(change)
+        }
+    }
+
     /// Undoes the last change made here.
     public func undo() {
         guard let change = undoStack.popLast() else {
@@ -292,6 +332,9 @@ public final class LeadTriageViewModel {
             message = "\(error)"
         }
     }
+
+    /// Shows a message.
+    public func note(_ text: String) { message = text }
 
     /// Clears the message.
     public func clearMessage() { message = nil }

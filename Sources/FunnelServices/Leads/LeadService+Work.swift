@@ -1,0 +1,185 @@
+import Foundation
+import FunnelStore
+
+/// The kinds of action a person logs by hand.
+public enum LoggedActionKind: String, Sendable, CaseIterable {
+    case call, email, meeting, note
+
+    var actionType: LeadActionType {
+        switch self {
+        case .call: return .call
+        case .email: return .emailSent
+        case .meeting: return .meeting
+        case .note: return .note
+        }
+    }
+}
+
+/// The outcome of merging duplicates.
+public struct LeadMergeResult: Sendable, Equatable {
+    public let survivor: Int64
+    public let merged: [Int64]
+    public let movedActions: Int
+    public let movedActivities: Int
+    public let summary: String
+}
+
+extension LeadService {
+    /// Logs a call, email, meeting or note on a lead and rescores it at once.
+    @discardableResult
+    public func logAction(_ kind: LoggedActionKind, note: String?, on leadId: Int64, in session: Session) throws -> LeadChange {
+        try session.require(.leadsEdit)
+        let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let note, note.count > 5_000 { throw ServiceError.invalid(field: "note", problem: "at most 5,000 characters") }
+        let now = clock()
+        let model = OrganizationSettings(of: session.organization).scoring.model
+        return try ServiceError.wrapping {
+            try database.transaction { tx in
+                var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
+                let before = lead
+                let metadata = AuditTrail.metadata(before: nil as String?, after: nil as String?, details: (note?.isEmpty == false) ? ["note": note!] : [:])
+                var action = LeadAction(leadId: leadId, actionType: kind.actionType, userId: session.userId, metadata: metadata, createdAt: now)
+                try tx.insert(&action)
+                lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
+                lead.lastActionAt = now
+                lead.updatedAt = now
+                try tx.update(lead)
+                try tx.record(AuditTrail.activity(
+                    "action_logged", on: .lead, id: leadId, by: session, before: ["score": before.score], after: ["score": lead.score],
+                    details: ["action": kind.rawValue], at: now))
+                return LeadChange(action: "action_logged", undo: .removeAction(actionId: action.id ?? 0, lead: before),
+                                  summary: "Logged a \(kind.rawValue); score \(before.score) → \(lead.score)")
+            }
+        }
+    }
+
+    func removeAction(_ actionId: Int64, of previous: Lead, in session: Session) throws {
+        try session.require(.leadsEdit)
+        let now = clock()
+        let model = OrganizationSettings(of: session.organization).scoring.model
+        try ServiceError.wrapping {
+            try database.transaction { tx in
+                guard let id = previous.id else { return }
+                try tx.deleteLeadAction(id: actionId, orgId: session.orgId)
+                try tx.refreshLastAction(leadId: id)
+                var lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                let before = lead.score
+                lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
+                try tx.update(lead)
+                try tx.record(AuditTrail.activity("undone", on: .lead, id: id, by: session, before: ["score": before], after: ["score": lead.score],
+                                                  details: ["undid": "action_logged"], at: now))
+            }
+        }
+    }
+
+    /// Merges duplicates into a survivor: their actions, history and contacts move to it, its empty
+    /// fields are filled from them, the merged leads are kept whole in the survivor's history, and
+    /// they are deleted; all in one transaction.
+    @discardableResult
+    public func merge(_ others: [Int64], into survivorId: Int64, in session: Session) throws -> LeadMergeResult {
+        try session.require(.leadsMerge)
+        let others = Array(Set(others)).filter { $0 != survivorId }.sorted()
+        guard !others.isEmpty else { throw ServiceError.invalid(field: "leads", problem: "choose at least one lead to merge into #\(survivorId)") }
+        let now = clock()
+        let model = OrganizationSettings(of: session.organization).scoring.model
+        return try ServiceError.wrapping {
+            try database.transaction { tx in
+                var survivor = try tx.require(Lead.self, id: survivorId, orgId: session.orgId)
+                let before = survivor
+                var merged: [Lead] = []
+                for id in others {
+                    let lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                    merged.append(lead)
+                    if survivor.name == nil { survivor.name = lead.name }
+                    if survivor.company == nil { survivor.company = lead.company }
+                    if survivor.email == nil { survivor.email = lead.email }
+                    if survivor.phone == nil { survivor.phone = lead.phone }
+                    if survivor.productId == nil { survivor.productId = lead.productId }
+                    if survivor.assignedTo == nil { survivor.assignedTo = lead.assignedTo }
+                }
+                let moved = try tx.moveLeadRecords(from: others, to: survivorId, orgId: session.orgId)
+                for id in others { try tx.delete(Lead.self, id: id, orgId: session.orgId) }
+                try tx.refreshLastAction(leadId: survivorId)
+                if let refreshed = try tx.fetch(Lead.self, id: survivorId, orgId: session.orgId) { survivor.lastActionAt = refreshed.lastActionAt }
+                survivor.score = try Self.score(of: survivor, model: model, tx: tx, now: now)
+                survivor.updatedAt = now
+                try tx.update(survivor)
+                try tx.record(AuditTrail.activity(
+                    "merged", on: .lead, id: survivorId, by: session, before: before, after: survivor,
+                    details: ["merged_ids": others.map(String.init).joined(separator: ","),
+                              "merged_leads": String(decoding: (try? JSONEncoder().encode(merged)) ?? Data(), as: UTF8.self)],
+                    at: now))
+                return LeadMergeResult(
+                    survivor: survivorId, merged: others, movedActions: moved.actions, movedActivities: moved.activities,
+                    summary: "Merged \(others.count) lead\(others.count == 1 ? "" : "s") into #\(survivorId) (\(moved.actions) actions moved)")
+            }
+        }
+    }
+
+    /// Converts a lead into a contact and a deal, in one transaction.
+    @discardableResult
+    public func convert(_ leadId: Int64, productId: Int64?, valueCents: Int64, in session: Session) throws -> LeadChange {
+        try session.require(.leadsConvert)
+        guard valueCents >= 0 else { throw ServiceError.invalid(field: "value", problem: "a deal's value cannot be negative") }
+        let now = clock()
+        return try ServiceError.wrapping {
+            try database.transaction { tx in
+                var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
+                guard lead.status != .converted else { throw ServiceError.invalid(field: "lead", problem: "#\(leadId) is already converted") }
+                if let productId, try tx.fetch(Product.self, id: productId, orgId: session.orgId) == nil {
+                    throw ServiceError.invalid(field: "product", problem: "no product with id \(productId) in \(session.organization.name)")
+                }
+                let before = lead
+                let name = lead.name ?? lead.email ?? lead.phone ?? "Lead #\(leadId)"
+                var contact = Contact(
+                    orgId: session.orgId, leadId: leadId, name: name, email: lead.email.flatMap { EmailAddress.problem(with: $0) == nil ? EmailAddress.normalized($0) : nil },
+                    phone: lead.phone, company: lead.company, metadata: #"{"converted_from":"lead"}"#, createdAt: now, updatedAt: now)
+                try tx.insert(&contact)
+                let product = try productId.flatMap { try tx.fetch(Product.self, id: $0, orgId: session.orgId) }
+                let closeDate = ISO8601DateFormatter().string(from: now.addingTimeInterval(30 * 86_400)).prefix(10)
+                var deal = Deal(
+                    orgId: session.orgId, contactId: contact.id, productId: productId, ownerId: lead.assignedTo ?? session.userId,
+                    title: "\(lead.company ?? name) – \(product?.name ?? "New deal")", value: valueCents, stage: .prospecting,
+                    probability: 10, closeDate: String(closeDate), stageChangedAt: now, createdAt: now, updatedAt: now)
+                try tx.insert(&deal)
+                lead.status = .converted
+                lead.statusReason = nil
+                lead.updatedAt = now
+                try tx.update(lead)
+                try tx.record(AuditTrail.activity("converted", on: .lead, id: leadId, by: session, before: LeadSnapshot(before), after: LeadSnapshot(lead),
+                                                  details: ["contact_id": "\(contact.id ?? 0)", "deal_id": "\(deal.id ?? 0)"], at: now))
+                try tx.record(AuditTrail.activity("created", on: .contact, id: contact.id ?? 0, by: session, before: nil as Contact?, after: contact, at: now))
+                try tx.record(AuditTrail.activity("created", on: .deal, id: deal.id ?? 0, by: session, before: nil as Deal?, after: deal, at: now))
+                return LeadChange(action: "converted", undo: .unconvert(lead: before, contactId: contact.id ?? 0, dealId: deal.id ?? 0),
+                                  summary: "Converted #\(leadId) into contact #\(contact.id ?? 0) and deal #\(deal.id ?? 0)")
+            }
+        }
+    }
+
+    func unconvert(_ previous: Lead, contactId: Int64, dealId: Int64, in session: Session) throws {
+        try session.require(.leadsConvert)
+        let now = clock()
+        try ServiceError.wrapping {
+            try database.transaction { tx in
+                guard let id = previous.id else { return }
+                try tx.delete(Deal.self, id: dealId, orgId: session.orgId)
+                try tx.delete(Contact.self, id: contactId, orgId: session.orgId)
+                var lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                let before = LeadSnapshot(lead)
+                lead.status = previous.status
+                lead.statusReason = previous.statusReason
+                lead.updatedAt = now
+                try tx.update(lead)
+                try tx.record(AuditTrail.activity("undone", on: .lead, id: id, by: session, before: before, after: LeadSnapshot(lead),
+                                                  details: ["undid": "converted", "deleted_contact": "\(contactId)", "deleted_deal": "\(dealId)"], at: now))
+            }
+        }
+    }
+
+    /// A lead's score from its fields and all its actions, as of `now`.
+    static func score(of lead: Lead, model: LeadScoringModel, tx: StoreTransaction, now: Date) throws -> Int {
+        guard let id = lead.id else { return lead.score }
+        let actions = try tx.allLeadActions(leadId: id).map { ScoredAction(type: $0.actionType, ageDays: now.timeIntervalSince($0.createdAt) / 86_400) }
+        return model.explain(lead, actions: actions).score
+    }
+}
