@@ -131,3 +131,45 @@ final class DemoDatabase: Sendable {
         _ = try! DemoWorkspaceBuilder(options: DemoOptions(leads: leads, seed: 11, referenceDate: Date(timeIntervalSince1970: 1_770_681_600))).build(at: path)
     }
 }
+
+/// New and edited leads are validated field by field; filters narrow the list.
+@MainActor
+@Suite struct LeadFormTests {
+    @Test func aBadEmailAndPhoneAreNamedAndNothingIsWritten() throws {
+        let workspace = try TestWorkspace.make()
+        let model = LeadTriageViewModel(database: workspace.database, session: workspace.salesRep)
+        let problems = model.create(LeadDraft(name: "Ada", email: "ada@engines", phone: "555-CALL"))
+        #expect(problems["email"]?.contains("is not an email address") == true)
+        #expect(problems["phone"]?.contains("is not a phone number") == true)
+        #expect(model.total == 1)
+        #expect(model.create(LeadDraft(name: "Ada Lovelace", company: "Engines", email: "Ada@Engines.example", phone: "+44 20 7946 0958", source: "referral")).isEmpty)
+        #expect(model.total == 2)
+        #expect(model.message?.hasPrefix("Created #") == true)
+        let created = try #require(model.selectedItem)
+        #expect(created.lead.email == "ada@engines.example")
+        #expect(created.lead.score == 35)  // referral 15 + business email 10 + phone 5 + company 5
+    }
+
+    @Test func editingIsUndoable() throws {
+        let workspace = try TestWorkspace.make()
+        let model = LeadTriageViewModel(database: workspace.database, session: workspace.salesRep)
+        let original = try #require(model.selectedItem).lead
+        var draft = LeadDraft(original)
+        draft.company = "Initrode"
+        #expect(model.editSelected(draft).isEmpty)
+        #expect(model.selectedItem?.lead.company == "Initrode")
+        model.undo()
+        #expect(model.selectedItem?.lead.company == "Initech")
+    }
+
+    @Test func sourceAndProductFiltersNarrowTheList() throws {
+        let workspace = try TestWorkspace.make()
+        let model = LeadTriageViewModel(database: workspace.database, session: workspace.manager)
+        model.filter(source: .referral)
+        #expect(model.total == 0)
+        model.filter(source: .website)
+        #expect(model.total == 1)
+        model.filter(source: nil)
+        #expect(model.total == 1)
+    }
+}

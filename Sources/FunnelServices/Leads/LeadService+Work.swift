@@ -183,3 +183,101 @@ extension LeadService {
         return model.explain(lead, actions: actions).score
     }
 }
+
+/// The fields a person types for a new or edited lead.
+public struct LeadDraft: Sendable, Equatable {
+    public var name: String
+    public var company: String
+    public var email: String
+    public var phone: String
+    public var source: String
+
+    public init(name: String = "", company: String = "", email: String = "", phone: String = "", source: String = "website") {
+        self.name = name
+        self.company = company
+        self.email = email
+        self.phone = phone
+        self.source = source
+    }
+
+    public init(_ lead: Lead) {
+        self.init(name: lead.name ?? "", company: lead.company ?? "", email: lead.email ?? "", phone: lead.phone ?? "", source: lead.source.rawValue)
+    }
+
+    /// What is wrong with each field (by field name); empty when the draft is acceptable.
+    public var problems: [String: String] {
+        var problems: [String: String] = [:]
+        let email = self.email.trimmingCharacters(in: .whitespaces)
+        let phone = self.phone.trimmingCharacters(in: .whitespaces)
+        if email.isEmpty && phone.isEmpty { problems["email"] = "give an email or a phone" }
+        if !email.isEmpty, let problem = EmailAddress.problem(with: email) { problems["email"] = problem }
+        if !phone.isEmpty, let problem = PhoneNumber.problem(with: phone) { problems["phone"] = problem }
+        if name.count > 200 { problems["name"] = "at most 200 characters" }
+        if company.count > 200 { problems["company"] = "at most 200 characters" }
+        if LeadSource(rawValue: source.trimmingCharacters(in: .whitespaces)) == nil {
+            problems["source"] = "one of: " + LeadSource.allCases.map(\.rawValue).joined(separator: ", ")
+        }
+        return problems
+    }
+
+    func apply(to lead: inout Lead) {
+        func clean(_ text: String) -> String? {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        lead.name = clean(name)
+        lead.company = clean(company)
+        lead.email = clean(email).map(EmailAddress.normalized)
+        lead.phone = clean(phone)
+        lead.source = LeadSource(rawValue: source.trimmingCharacters(in: .whitespaces)) ?? lead.source
+    }
+}
+
+extension LeadService {
+    /// Creates a lead from a validated draft, scored at once; returns its id.
+    @discardableResult
+    public func create(_ draft: LeadDraft, in session: Session) throws -> Lead {
+        try session.require(.leadsEdit)
+        if let (field, problem) = draft.problems.sorted(by: { $0.key < $1.key }).first { throw ServiceError.invalid(field: field, problem: problem) }
+        let now = clock()
+        let model = OrganizationSettings(of: session.organization).scoring.model
+        return try ServiceError.wrapping {
+            try database.transaction { tx in
+                var lead = Lead(orgId: session.orgId, email: "placeholder@example.com", source: .other, createdAt: now, updatedAt: now)
+                draft.apply(to: &lead)
+                lead.score = model.explain(lead, actions: []).score
+                try tx.insert(&lead)
+                try tx.record(AuditTrail.activity("created", on: .lead, id: lead.id ?? 0, by: session, before: nil as Lead?, after: lead, at: now))
+                return lead
+            }
+        }
+    }
+
+    /// Edits a lead's contact fields from a validated draft (rescored at once); undoable.
+    @discardableResult
+    public func edit(_ leadId: Int64, with draft: LeadDraft, in session: Session) throws -> LeadChange {
+        try session.require(.leadsEdit)
+        if let (field, problem) = draft.problems.sorted(by: { $0.key < $1.key }).first { throw ServiceError.invalid(field: field, problem: problem) }
+        let now = clock()
+        let model = OrganizationSettings(of: session.organization).scoring.model
+        return try ServiceError.wrapping {
+            try database.transaction { tx in
+                var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
+                let before = lead
+                draft.apply(to: &lead)
+                lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
+                lead.updatedAt = now
+                try tx.update(lead)
+                try tx.record(AuditTrail.activity("edited", on: .lead, id: leadId, by: session, before: LeadDraft(before), after: LeadDraft(lead), at: now))
+                return LeadChange(action: "edited", undo: .reedit(before), summary: "Saved #\(leadId)")
+            }
+        }
+    }
+
+    func reedit(_ previous: Lead, in session: Session) throws {
+        guard let id = previous.id else { return }
+        _ = try edit(id, with: LeadDraft(previous), in: session)
+    }
+}
+
+extension LeadDraft: Encodable {}

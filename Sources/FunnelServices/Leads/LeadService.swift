@@ -20,6 +20,8 @@ public struct LeadChange: Sendable, Equatable {
         case removeAction(actionId: Int64, lead: Lead)
         /// Delete the contact and deal a conversion made and restore the lead.
         case unconvert(lead: Lead, contactId: Int64, dealId: Int64)
+        /// Put an edited lead's contact fields back.
+        case reedit(Lead)
     }
 
     /// What was done (`assigned`, `status_changed`, `action_logged`, `converted`).
@@ -32,7 +34,7 @@ public struct LeadChange: Sendable, Equatable {
     public var before: [Lead] {
         switch undo {
         case .restore(let leads): return leads
-        case .removeAction(_, let lead), .unconvert(let lead, _, _): return [lead]
+        case .removeAction(_, let lead), .unconvert(let lead, _, _), .reedit(let lead): return [lead]
         }
     }
 }
@@ -146,6 +148,7 @@ public struct LeadService: Sendable {
         case .restore(let leads): try restore(leads, undoing: change.action, in: session)
         case .removeAction(let actionId, let lead): try removeAction(actionId, of: lead, in: session)
         case .unconvert(let lead, let contactId, let dealId): try unconvert(lead, contactId: contactId, dealId: dealId, in: session)
+        case .reedit(let lead): try reedit(lead, in: session)
         }
     }
 

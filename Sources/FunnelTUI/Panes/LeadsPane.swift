@@ -19,6 +19,16 @@ final class LeadsPane {
         case note(TextField, LoggedActionKind)
         case convert(Form, [Product])
         case merge(ConfirmDialog, [Int64])
+        case sourceFilter(Picker)
+        case productFilter(Picker, [Product])
+        case leadForm(Form, editing: Bool)
+    }
+
+    static let formLabels = ["Name", "Company", "Email", "Phone", "Source"]
+    static let formKeys = ["name", "company", "email", "phone", "source"]
+
+    static func form(_ draft: LeadDraft) -> Form {
+        Form(fields: zip(formLabels, [draft.name, draft.company, draft.email, draft.phone, draft.source]).map { FormField($0, text: $1) })
     }
 
     var prompt: Prompt?
@@ -124,6 +134,35 @@ final class LeadsPane {
             case .cancelled: prompt = nil
             case .confirmed: prompt = nil; viewModel.mergeIntoSelected(ids)
             }
+        case .sourceFilter(var picker):
+            switch picker.handle(key) {
+            case .pending: prompt = .sourceFilter(picker)
+            case .cancelled: prompt = nil
+            case .chose(let index): prompt = nil; viewModel.filter(source: index == 0 ? nil : LeadSource.allCases[index - 1])
+            }
+        case .productFilter(var picker, let products):
+            switch picker.handle(key) {
+            case .pending: prompt = .productFilter(picker, products)
+            case .cancelled: prompt = nil
+            case .chose(let index): prompt = nil; viewModel.filter(product: index == 0 ? nil : products[index - 1])
+            }
+        case .leadForm(var form, let editing):
+            switch key {
+            case .escape: prompt = nil
+            case .enter:
+                let texts = form.fields.map(\.input.text)
+                let draft = LeadDraft(name: texts[0], company: texts[1], email: texts[2], phone: texts[3], source: texts[4])
+                let problems = editing ? viewModel.editSelected(draft) : viewModel.create(draft)
+                if problems.isEmpty {
+                    prompt = nil
+                } else {
+                    for (index, key) in Self.formKeys.enumerated() { form.fields[index].validationMessage = problems[key] }
+                    prompt = .leadForm(form, editing: editing)
+                }
+            default:
+                _ = form.handle(key)
+                prompt = .leadForm(form, editing: editing)
+            }
         case .status(var picker):
             switch picker.handle(key) {
             case .pending: prompt = .status(picker)
@@ -145,6 +184,7 @@ final class LeadsPane {
     func paste(_ text: String) -> Bool {
         switch prompt {
         case .search(var field): field.insert(text); prompt = .search(field); return true
+        case .leadForm(var form, let editing): form.paste(text); prompt = .leadForm(form, editing: editing); return true
         case .reason(var field, let status): field.insert(text); prompt = .reason(field, status); return true
         default: return false
         }
@@ -190,6 +230,15 @@ final class LeadsPane {
             prompt = .merge(ConfirmDialog(title: "Merge duplicates",
                                           message: "Merge \(list) into #\(item.id) \(item.lead.name ?? "")? Their actions and history move to it; they are deleted.",
                                           isDangerous: true), duplicates.compactMap(\.id))
+        case "leads.source":
+            prompt = .sourceFilter(Picker(title: "Filter by source", items: ["every source"] + LeadSource.allCases.map(\.rawValue)))
+        case "leads.product":
+            let products = viewModel.products()
+            prompt = .productFilter(Picker(title: "Filter by product", items: ["every product"] + products.map(\.name)), products)
+        case "leads.new": prompt = .leadForm(Self.form(LeadDraft()), editing: false)
+        case "leads.edit":
+            guard let item = viewModel.selectedItem else { return }
+            prompt = .leadForm(Self.form(LeadDraft(item.lead)), editing: true)
         case "leads.undo": viewModel.undo()
         default: break
         }
@@ -221,7 +270,8 @@ final class LeadsPane {
     }
 
     func renderFilters(into buffer: inout CellBuffer, in rect: Rect) {
-        var parts = ["owner: \(viewModel.ownerLabel) (o)"]
+        var parts = ["owner: \(viewModel.ownerLabel) (o)", "source: \(viewModel.source?.rawValue ?? "any") (f)",
+                     "product: \(viewModel.product?.name ?? "any") (p)"]
         if let search = viewModel.search { parts.append("search: \"\(search)\" (esc clears)") }
         if !viewModel.marked.isEmpty { parts.append("\(viewModel.marked.count) marked") }
         let position = viewModel.total == 0 ? "0" : "\(viewModel.selected + 1)/\(Format.grouped(viewModel.total))\(viewModel.totalIsExact ? "" : "+")"
@@ -288,6 +338,12 @@ final class LeadsPane {
             let inner = Box.draw(into: &buffer, in: box, title: "Convert into a contact and a deal  (tab · enter · esc)")
             form.render(into: &buffer, in: inner)
         case .merge(let dialog, _): dialog.render(into: &buffer, in: rect)
+        case .sourceFilter(let picker), .productFilter(let picker, _): picker.render(into: &buffer, in: rect)
+        case .leadForm(let form, let editing):
+            let width = min(rect.width, 76)
+            let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + 1, width: width, height: min(rect.height, 14))
+            let inner = Box.draw(into: &buffer, in: box, title: (editing ? "Edit lead" : "New lead") + "  (tab moves · enter saves · esc)")
+            form.render(into: &buffer, in: inner)
         }
     }
 

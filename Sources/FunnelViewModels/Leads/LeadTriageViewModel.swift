@@ -18,6 +18,8 @@ public final class LeadTriageViewModel {
 
     public private(set) var tabIndex = 0
     public private(set) var owner: LeadFilter.Owner = .anyone
+    public private(set) var source: LeadSource?
+    public private(set) var product: Product?
     public private(set) var search: String?
     /// Loaded rows: `window[i]` is row `windowStart + i` of the ranking.
     public private(set) var window: [LeadListItem] = []
@@ -50,10 +52,12 @@ public final class LeadTriageViewModel {
 
     public var status: LeadStatus? { Self.tabs[tabIndex] }
 
-    public var filter: LeadFilter { LeadFilter(status: status, owner: owner, search: search) }
+    public var filter: LeadFilter { LeadFilter(status: status, owner: owner, source: source, productId: product?.id, search: search) }
 
     /// Whether the total is exact (false: "10,000 or more").
-    public var totalIsExact: Bool { total < Self.countCap || (owner == .anyone && (search ?? "").isEmpty) }
+    public var totalIsExact: Bool {
+        total < Self.countCap || (owner == .anyone && source == nil && product == nil && (search ?? "").isEmpty)
+    }
 
     /// The row at an absolute index, when loaded.
     public func row(at index: Int) -> LeadListItem? {
@@ -185,6 +189,18 @@ public final class LeadTriageViewModel {
         }
     }
 
+    /// Shows only leads from one source (nil: every source).
+    public func filter(source: LeadSource?) {
+        self.source = source
+        resetList()
+    }
+
+    /// Shows only leads interested in one product (nil: every product).
+    public func filter(product: Product?) {
+        self.product = product
+        resetList()
+    }
+
     /// Searches names, emails and companies (empty clears the search).
     public func setSearch(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -289,6 +305,33 @@ public final class LeadTriageViewModel {
             let change = try service.convert(id, productId: productId, valueCents: valueCents, in: session)
             finish(change)
         }
+    }
+
+    /// Creates a lead; returns the problems by field when the draft is not acceptable.
+    @discardableResult
+    public func create(_ draft: LeadDraft) -> [String: String] {
+        let problems = draft.problems
+        guard problems.isEmpty else { return problems }
+        perform {
+            let lead = try service.create(draft, in: session)
+            message = "Created #\(lead.id ?? 0) \(lead.name ?? lead.email ?? "")"
+            reload()
+        }
+        return [:]
+    }
+
+    /// Saves an edited lead; returns the problems by field when the draft is not acceptable.
+    @discardableResult
+    public func editSelected(_ draft: LeadDraft) -> [String: String] {
+        let problems = draft.problems
+        guard problems.isEmpty, let id = selectedItem?.id else { return problems }
+        perform {
+            let change = try service.edit(id, with: draft, in: session)
+            undoStack.append(change)
+            message = change.summary + " (u undoes)"
+            reload()
+        }
+        return [:]
     }
 
     /// Undoes the last change made here.
