@@ -36,5 +36,16 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The Leads pane's view-model and lead scoring on the 1,000,000- and 10,000-lead demo workspaces.
+        .executableTarget(
+            name: "LeadsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FunnelKit", package: "Funnel"),
+            ],
+            path: "Benchmarks/LeadsBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -49,10 +49,11 @@ import Testing
         _ = app.handle(.key(.character("?")))
         let text = screen(app, 100, 30)
         #expect(text.contains("Assign to me (!)"))
-        #expect(text.contains("Quit Funnel"))
         assertSnapshot(of: text, as: .lines)
-        for _ in 0..<20 { _ = app.handle(.key(.character("j"))) }
-        #expect(screen(app, 100, 30).contains("Open the Approvals pane"))
+        for _ in 0..<30 { _ = app.handle(.key(.character("j"))) }
+        let scrolled = screen(app, 100, 30)
+        #expect(scrolled.contains("Quit Funnel"))
+        #expect(scrolled.contains("Open the Approvals pane"))
     }
 
     @Test func paletteFindsAnActionByAFuzzyWord() throws {
