@@ -111,3 +111,26 @@ import Testing
         }
     }
 }
+
+/// Changing the scoring settings rescores, and only administrators may.
+@Suite struct ScoringSettingsTests {
+    @Test func changingTheSettingsRescoresEveryLead() throws {
+        let workspace = try TestWorkspace.make()
+        let service = ScoringSettingsService(database: workspace.database, clock: { TestWorkspace.now })
+        #expect(throws: ServiceError.permissionDenied(permission: .admin, user: "manager@acme.test", role: "manager")) {
+            try service.update(json: "{}", in: workspace.manager)
+        }
+        #expect(throws: ServiceError.invalid(field: "scoring settings", problem: "unknown names: source_points.webinar")) {
+            try service.update(json: #"{"source_points":{"webinar":3}}"#, in: workspace.admin)
+        }
+        let (session, result) = try service.update(json: #"{"source_points":{"website":30},"fit_cap":60}"#, in: workspace.admin)
+        #expect(result.scoresChanged == 1)
+        #expect(ScoringService(database: workspace.database).model(for: session).sourcePoints[.website] == 30)
+        let lead = try workspace.database.snapshot { try $0.require(Lead.self, id: workspace.acmeLead.id!, orgId: workspace.admin.orgId) }
+        #expect(lead.score == 50)  // website 30 + business email 10 + phone 5 + company 5
+        let history = try workspace.database.snapshot { try $0.activities(orgId: workspace.admin.orgId, entityType: .organization, entityId: workspace.admin.orgId) }
+        #expect(history.first?.action == "scoring_changed")
+        // The other organization's lead was not rescored.
+        #expect(try workspace.database.snapshot { try $0.require(Lead.self, id: workspace.globexLead.id!, orgId: workspace.otherAdmin.orgId) }.score == 0)
+    }
+}
