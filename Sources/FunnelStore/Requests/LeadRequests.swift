@@ -59,7 +59,7 @@ extension StoreReader {
     ///
     /// Keyset paging on `(score DESC, id)` through `idx_leads_org_score`, `idx_leads_org_status`
     /// or `idx_leads_org_owner_score`: a page costs the same at row 10 and at row 900,000.
-    /// With `search`, the full-text index picks the candidates (at most `searchLimit`), ranked by score.
+    /// With `search`, only full-text matches (still ranked by score).
     public func leads(orgId: Int64, filter: LeadFilter, after key: LeadPageKey? = nil, limit: Int = 50, searchLimit: Int = 1_000) throws -> [LeadListItem] {
         try leads(orgId: orgId, filter: filter, key: key, forward: true, limit: limit, searchLimit: searchLimit)
     }
@@ -75,12 +75,13 @@ extension StoreReader {
             let counts = try leadStatusCounts(orgId: orgId)
             return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
         }
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: cap)
+        let searchDriven = try filter.search.map { try searchMatchCount(orgId: orgId, search: $0, cap: Self.searchDrivenLimit) < Self.searchDrivenLimit } ?? false
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: cap, searchDriven: searchDriven)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)",
                                 arguments: StatementArguments(arguments + [cap])) ?? 0
     }
 
-    func leadConditions(orgId: Int64, filter: LeadFilter, searchLimit: Int) -> ([String], [any DatabaseValueConvertible]) {
+    func leadConditions(orgId: Int64, filter: LeadFilter, searchLimit: Int, searchDriven: Bool = false) -> ([String], [any DatabaseValueConvertible]) {
         var conditions = ["leads.org_id = ?"]
         var arguments: [any DatabaseValueConvertible] = [orgId]
         if let status = filter.status {
@@ -104,15 +105,32 @@ extension StoreReader {
             arguments.append(product)
         }
         if let search = filter.search.map(FullTextQuery.prefixQuery), !search.isEmpty {
-            conditions.append("leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rank LIMIT ?)")
+            // The unary + keeps SQLite from driving the query by rowid through every match: it walks
+            // the ranking's index and tests membership in the match set, which stops after a page.
+            // For a word with few matches the caller drives from the matches instead (`searchDriven`).
+            conditions.append(searchDriven ? "leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)"
+                                           : "+leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)")
             arguments.append(search)
-            arguments.append(searchLimit)
         }
         return (conditions, arguments)
     }
 
+    /// How many of an organization's leads match a full-text query, counting at most `cap`.
+    public func searchMatchCount(orgId: Int64, search: String, cap: Int) throws -> Int {
+        let query = FullTextQuery.prefixQuery(search)
+        guard !query.isEmpty else { return 0 }
+        return try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM (SELECT 1 FROM leads_fts JOIN leads ON leads.id = leads_fts.rowid
+            WHERE leads_fts MATCH ? AND leads.org_id = ? LIMIT ?)
+            """, arguments: [query, orgId, cap]) ?? 0
+    }
+
+    /// Below this many matches a search is driven from the full-text matches; above, from the ranking.
+    static var searchDrivenLimit: Int { 300 }
+
     func leads(orgId: Int64, filter: LeadFilter, key: LeadPageKey?, forward: Bool, limit: Int, searchLimit: Int) throws -> [LeadListItem] {
-        var (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: searchLimit)
+        let searchDriven = try filter.search.map { try searchMatchCount(orgId: orgId, search: $0, cap: Self.searchDrivenLimit) < Self.searchDrivenLimit } ?? false
+        var (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: searchLimit, searchDriven: searchDriven)
         if let key {
             conditions.append(forward
                 ? "(leads.score < ? OR (leads.score = ? AND leads.id > ?))"

@@ -43,8 +43,8 @@ enum PaneQueries {
     /// Full-text search over the organization's leads.
     static let leadsSearch = PaneQuery(
         name: "leads.search",
-        sql: "SELECT \(leadColumns) FROM leads_fts JOIN leads ON leads.id = leads_fts.rowid WHERE leads_fts MATCH ? AND leads.org_id = ? ORDER BY leads_fts.rank LIMIT ?",
-        sampleArguments: ["acme*", 1, 50])
+        sql: "SELECT \(leadColumns) FROM leads WHERE leads.org_id = ? AND +leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?) ORDER BY leads.score DESC, leads.id LIMIT ?",
+        sampleArguments: [1, "acme*", 50])
 
     /// Leads sharing a normalized email address (duplicates).
     static let leadDuplicatesByEmail = PaneQuery(

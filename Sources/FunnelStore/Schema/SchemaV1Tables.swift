@@ -254,7 +254,8 @@ extension SchemaV1 {
             "CREATE INDEX idx_leads_org_owner_score ON leads(org_id, assigned_to, score DESC, id)",
             "CREATE INDEX idx_leads_assigned_to ON leads(assigned_to) WHERE assigned_to IS NOT NULL",
             // lead_actions: a lead's timeline; agent references
-            "CREATE INDEX idx_lead_actions_lead_created ON lead_actions(lead_id, created_at DESC)",
+            // Covering for scoring (lead, time, type), so a rescoring pass reads no table rows.
+            "CREATE INDEX idx_lead_actions_lead_created ON lead_actions(lead_id, created_at DESC, action_type)",
             "CREATE INDEX idx_lead_actions_agent ON lead_actions(agent_id) WHERE agent_id IS NOT NULL",
             // social_posts and email_campaigns
             "CREATE INDEX idx_social_posts_content ON social_posts(content_id)",

@@ -38,6 +38,7 @@ public final class LeadTriageViewModel {
     public let model: LeadScoringModel
 
     static let countCap = 10_000
+    static let searchCountCap = 300
     static let windowLimit = 600
 
     public init(database: AppDatabase, session: Session) {
@@ -56,7 +57,8 @@ public final class LeadTriageViewModel {
 
     /// Whether the total is exact (false: "10,000 or more").
     public var totalIsExact: Bool {
-        total < Self.countCap || (owner == .anyone && source == nil && product == nil && (search ?? "").isEmpty)
+        if search != nil { return total < Self.searchCountCap }
+        return total < Self.countCap || (owner == .anyone && source == nil && product == nil)
     }
 
     /// The row at an absolute index, when loaded.
@@ -79,7 +81,9 @@ public final class LeadTriageViewModel {
     public func reload() {
         perform {
             counts = try service.statusCounts(in: session)
-            total = try service.count(filter, cap: Self.countCap, in: session)
+            // A search counts its matches up to a few hundred ("300+"): counting every match of a
+            // common word would cost more than the page itself.
+            total = try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
             selected = min(selected, max(0, total - 1))
             if let first = window.first {
                 // Refetch the loaded window in place: from the top when it starts there (a lead may
