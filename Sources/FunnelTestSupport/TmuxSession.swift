@@ -21,7 +21,8 @@ public final class TmuxSession: @unchecked Sendable {
             "/usr/bin/tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", exports + command],
             discardingOutput: true)
         guard started.status == 0 else { throw Timeout(description: "tmux new-session failed with status \(started.status)") }
-        try tmux(["set-option", "-t", name, "remain-on-exit", "on"])
+        // No remain-on-exit: when the program (and whatever follows it in `command`) ends, the
+        // session and its server end too, even if this object is never released.
     }
 
     deinit {
@@ -91,8 +92,4 @@ public final class TmuxSession: @unchecked Sendable {
         Int32(try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
-    /// Whether the pane's program has exited.
-    public func isDead() throws -> Bool {
-        try tmux(["display-message", "-p", "-t", name, "#{pane_dead}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
-    }
 }
