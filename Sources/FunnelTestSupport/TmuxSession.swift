@@ -93,3 +93,16 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
 }
+
+/// A demo database built by the real `funnel demo` in a temporary folder.
+public final class DemoDatabaseFile: Sendable {
+    public let folder: TemporaryFolder
+    public let path: String
+
+    public init(leads: Int, name: String = "demo.sqlite") {
+        folder = try! TemporaryFolder()
+        path = folder.file(name)
+        let demo = try! ProcessRunner.run(Repository.funnelBinary, ["demo", "--db", path, "--leads", "\(leads)", "--no-open"])
+        precondition(demo.status == 0, "funnel demo failed: \(demo.standardError)")
+    }
+}

@@ -4,7 +4,7 @@ import Testing
 
 /// The Leads pane in tmux on the demo database: triage by keyboard, checked on screen and in sqlite3.
 @Suite(.serialized) struct LeadsEndToEndTests {
-    let fixture = LeadsFixture()
+    let fixture = LeadsFixture(leads: 2_000, name: "leads.sqlite")
 
     func sqlite(_ sql: String) throws -> String {
         try ProcessRunner.run("/usr/bin/sqlite3", [fixture.database, sql]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -102,14 +102,8 @@ import Testing
 }
 
 /// A small demo database for one test (each test gets its own, so changes do not leak).
-final class LeadsFixture: Sendable {
-    let folder: TemporaryFolder
-    let database: String
+typealias LeadsFixture = DemoDatabaseFile
 
-    init() {
-        folder = try! TemporaryFolder()
-        database = folder.file("leads.sqlite")
-        let demo = try! ProcessRunner.run(Repository.funnelBinary, ["demo", "--db", database, "--leads", "2000", "--no-open"])
-        precondition(demo.status == 0, "demo failed: \(demo.standardError)")
-    }
+extension DemoDatabaseFile {
+    var database: String { path }
 }

@@ -166,22 +166,19 @@ import Testing
     }
 }
 
-/// One demo database shared by the end-to-end tests (built once with the real binary).
+/// One demo database shared by the end-to-end tests, with a sales rep whose name is in CJK.
 final class DemoFixture: Sendable {
     static let shared = DemoFixture()
     /// A sales rep whose name has CJK characters, for the wide-character checks.
     static let cjkUser = "rep.cjk@northwind.example"
 
-    let folder: TemporaryFolder
-    let database: String
+    let file = DemoDatabaseFile(leads: 3_000)
+    var folder: TemporaryFolder { file.folder }
+    var database: String { file.path }
 
     init() {
-        folder = try! TemporaryFolder()
-        database = folder.file("demo.sqlite")
-        let demo = try! ProcessRunner.run(Repository.funnelBinary, ["demo", "--db", database, "--leads", "3000", "--no-open"])
-        precondition(demo.status == 0, "demo failed: \(demo.standardError)")
         let add = try! ProcessRunner.run(Repository.funnelBinary, [
-            "users", "add", "--db", database, "--user", "admin@northwind.example",
+            "users", "add", "--db", file.path, "--user", "admin@northwind.example",
             "--email", Self.cjkUser, "--name", "王小明", "--role", "sales_rep",
         ])
         precondition(add.status == 0, "users add failed: \(add.standardError)")

@@ -116,11 +116,7 @@ struct LeadsCommand: ParsableCommand {
             switch to {
             case "me": target = session.userId
             case "nobody": target = nil
-            default:
-                guard let user = try IdentityService(database: db).users(in: session).first(where: { $0.user.email == EmailAddress.normalized(to) }) else {
-                    throw ServiceError.unknownUser(to)
-                }
-                target = user.user.id
+            default: target = try LeadsCommand.userID(email: to, db: db, session: session)
             }
             print(try LeadService(database: db).assign(ids, to: target, in: session).summary)
         }
@@ -225,12 +221,16 @@ struct LeadsCommand: ParsableCommand {
         switch text {
         case "me", "mine": return .user(session.userId)
         case "unassigned", "nobody": return .unassigned
-        default:
-            guard let user = try IdentityService(database: db).users(in: session).first(where: { $0.user.email == EmailAddress.normalized(text) }) else {
-                throw ServiceError.unknownUser(text)
-            }
-            return .user(user.user.id ?? 0)
+        default: return .user(try userID(email: text, db: db, session: session))
         }
+    }
+
+    /// The id of the organization's user with this email.
+    static func userID(email: String, db: AppDatabase, session: Session) throws -> Int64 {
+        guard let user = try IdentityService(database: db).users(in: session).first(where: { $0.user.email == EmailAddress.normalized(email) }) else {
+            throw ServiceError.unknownUser(email)
+        }
+        return user.user.id ?? 0
     }
 }
 
