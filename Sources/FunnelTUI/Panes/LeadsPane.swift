@@ -274,11 +274,12 @@ final class LeadsPane {
                      "product: \(viewModel.product?.name ?? "any") (p)"]
         if let search = viewModel.search { parts.append("search: \"\(search)\" (esc clears)") }
         if !viewModel.marked.isEmpty { parts.append("\(viewModel.marked.count) marked") }
-        let position = viewModel.total == 0 ? "0" : "\(viewModel.selected + 1)/\(Format.grouped(viewModel.total))\(viewModel.totalIsExact ? "" : "+")"
-        _ = buffer.put(" " + parts.joined(separator: "  ·  "), at: Point(x: rect.x, y: rect.y), maxWidth: rect.width, style: Style(.muted))
-        let right = "lead \(position) "
-        let width = DisplayWidth.width(of: right)
-        if width < rect.width / 2 {
+        let position = viewModel.total == 0 ? "0"
+            : "\(Format.grouped(viewModel.selected + 1))/\(Format.grouped(viewModel.total))\(viewModel.totalIsExact ? "" : "+")"
+        let right = " lead \(position) "
+        let width = DisplayWidth.width(of: right) < rect.width / 2 ? DisplayWidth.width(of: right) : 0
+        _ = buffer.put(" " + parts.joined(separator: "  ·  "), at: Point(x: rect.x, y: rect.y), maxWidth: rect.width - width, style: Style(.muted))
+        if width > 0 {
             _ = buffer.put(right, at: Point(x: rect.x + rect.width - width, y: rect.y), style: Style(.muted))
         }
     }
