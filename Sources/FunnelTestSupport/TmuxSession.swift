@@ -26,7 +26,10 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
     deinit {
-        _ = try? tmux(["kill-server"])
+        // The pane's shell waits for its program and the server waits for the pane, so end the
+        // pane's whole process group first (the shell leads it), then the server.
+        if let shell = try? panePID(), shell > 0 { kill(-shell, SIGKILL) }
+        _ = try? ProcessRunner.run("/usr/bin/tmux", ["-L", socket, "kill-server"], discardingOutput: true)
     }
 
     @discardableResult
