@@ -16,6 +16,9 @@ public struct LeadFilter: Sendable, Equatable {
     public var productId: Int64?
     /// Words to find in name, email or company (prefix match, diacritics ignored).
     public var search: String?
+    /// How many leads of the organization the search matched when last counted (capped), if known:
+    /// lets a page query pick its plan without counting the matches again.
+    public var searchMatches: Int?
 
     public init(status: LeadStatus? = nil, owner: Owner = .anyone, source: LeadSource? = nil, productId: Int64? = nil, search: String? = nil) {
         self.status = status
@@ -75,7 +78,11 @@ extension StoreReader {
             let counts = try leadStatusCounts(orgId: orgId)
             return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
         }
-        let searchDriven = try filter.search.map { try searchMatchCount(orgId: orgId, search: $0, cap: Self.searchDrivenLimit) < Self.searchDrivenLimit } ?? false
+        let matches = try filter.search.map { try searchMatchCount(orgId: orgId, search: $0, cap: max(cap, Self.searchDrivenLimit)) }
+        if let matches, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil {
+            return min(matches, cap)  // a search alone: the match count is the answer
+        }
+        let searchDriven = matches.map { $0 < Self.searchDrivenLimit } ?? false
         let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: cap, searchDriven: searchDriven)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)",
                                 arguments: StatementArguments(arguments + [cap])) ?? 0
@@ -129,7 +136,9 @@ extension StoreReader {
     static var searchDrivenLimit: Int { 300 }
 
     func leads(orgId: Int64, filter: LeadFilter, key: LeadPageKey?, forward: Bool, limit: Int, searchLimit: Int) throws -> [LeadListItem] {
-        let searchDriven = try filter.search.map { try searchMatchCount(orgId: orgId, search: $0, cap: Self.searchDrivenLimit) < Self.searchDrivenLimit } ?? false
+        let searchDriven = try filter.search.map { search in
+            try (filter.searchMatches ?? searchMatchCount(orgId: orgId, search: search, cap: Self.searchDrivenLimit)) < Self.searchDrivenLimit
+        } ?? false
         var (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: searchLimit, searchDriven: searchDriven)
         if let key {
             conditions.append(forward

@@ -53,7 +53,14 @@ public final class LeadTriageViewModel {
 
     public var status: LeadStatus? { Self.tabs[tabIndex] }
 
-    public var filter: LeadFilter { LeadFilter(status: status, owner: owner, source: source, productId: product?.id, search: search) }
+    public var filter: LeadFilter {
+        var filter = LeadFilter(status: status, owner: owner, source: source, productId: product?.id, search: search)
+        filter.searchMatches = searchMatches
+        return filter
+    }
+
+    /// The search's match count from the last reload (so pages need not count again).
+    var searchMatches: Int?
 
     /// Whether the total is exact (false: "10,000 or more").
     public var totalIsExact: Bool {
@@ -83,7 +90,9 @@ public final class LeadTriageViewModel {
             counts = try service.statusCounts(in: session)
             // A search counts its matches up to a few hundred ("300+"): counting every match of a
             // common word would cost more than the page itself.
+            searchMatches = nil
             total = try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
+            if search != nil, status == nil, owner == .anyone, source == nil, product == nil { searchMatches = total }
             selected = min(selected, max(0, total - 1))
             if let first = window.first {
                 // Refetch the loaded window in place: from the top when it starts there (a lead may
