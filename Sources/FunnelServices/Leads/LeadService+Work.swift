@@ -32,7 +32,7 @@ extension LeadService {
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let note, note.count > 5_000 { throw ServiceError.invalid(field: "note", problem: "at most 5,000 characters") }
         let now = clock()
-        let model = OrganizationSettings(of: session.organization).scoring.model
+        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
@@ -56,7 +56,7 @@ extension LeadService {
     func removeAction(_ actionId: Int64, of previous: Lead, in session: Session) throws {
         try session.require(.leadsEdit)
         let now = clock()
-        let model = OrganizationSettings(of: session.organization).scoring.model
+        let model = ScoringService.model(for: session)
         try ServiceError.wrapping {
             try database.transaction { tx in
                 guard let id = previous.id else { return }
@@ -81,7 +81,7 @@ extension LeadService {
         let others = Array(Set(others)).filter { $0 != survivorId }.sorted()
         guard !others.isEmpty else { throw ServiceError.invalid(field: "leads", problem: "choose at least one lead to merge into #\(survivorId)") }
         let now = clock()
-        let model = OrganizationSettings(of: session.organization).scoring.model
+        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var survivor = try tx.require(Lead.self, id: survivorId, orgId: session.orgId)
@@ -240,7 +240,7 @@ extension LeadService {
         try session.require(.leadsEdit)
         if let (field, problem) = draft.problems.sorted(by: { $0.key < $1.key }).first { throw ServiceError.invalid(field: field, problem: problem) }
         let now = clock()
-        let model = OrganizationSettings(of: session.organization).scoring.model
+        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var lead = Lead(orgId: session.orgId, email: "placeholder@example.com", source: .other, createdAt: now, updatedAt: now)
@@ -259,7 +259,7 @@ extension LeadService {
         try session.require(.leadsEdit)
         if let (field, problem) = draft.problems.sorted(by: { $0.key < $1.key }).first { throw ServiceError.invalid(field: field, problem: problem) }
         let now = clock()
-        let model = OrganizationSettings(of: session.organization).scoring.model
+        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)

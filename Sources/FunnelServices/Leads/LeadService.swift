@@ -85,7 +85,7 @@ public struct LeadService: Sendable {
             try database.snapshot { reader in
                 let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)
                 let owner = try lead.assignedTo.flatMap { try reader.userName(id: $0, orgId: session.orgId) }
-                let product = try lead.productId.flatMap { id in try reader.products(orgId: session.orgId).first { $0.id == id }?.name }
+                let product = try lead.productId.flatMap { try reader.fetch(Product.self, id: $0, orgId: session.orgId)?.name }
                 return LeadDetail(
                     item: LeadListItem(lead: lead, ownerName: owner, productName: product),
                     explanation: explanation,
@@ -93,6 +93,14 @@ public struct LeadService: Sendable {
                     history: try reader.activities(orgId: session.orgId, entityType: .lead, entityId: leadId),
                     duplicates: try reader.duplicates(of: lead))
             }
+        }
+    }
+
+    /// Other leads of the organization with the same normalized email or phone.
+    public func duplicates(of leadId: Int64, in session: Session) throws -> [Lead] {
+        try session.require(.leadsView)
+        return try ServiceError.wrapping {
+            try database.snapshot { reader in try reader.duplicates(of: try reader.require(Lead.self, id: leadId, orgId: session.orgId)) }
         }
     }
 

@@ -12,7 +12,10 @@ public struct ScoringService: Sendable {
     }
 
     /// The scoring model of the session's organization (its settings over the defaults).
-    public func model(for session: Session) -> LeadScoringModel {
+    public func model(for session: Session) -> LeadScoringModel { Self.model(for: session) }
+
+    /// The scoring model of an organization (its settings over the defaults).
+    public static func model(for session: Session) -> LeadScoringModel {
         OrganizationSettings(of: session.organization).scoring.model
     }
 

@@ -295,7 +295,7 @@ public final class LeadTriageViewModel {
     /// The selected lead's duplicates (same normalized email or phone).
     public func duplicatesOfSelected() -> [Lead] {
         guard let id = selectedItem?.id else { return [] }
-        return (try? service.detail(leadId: id, in: session).duplicates) ?? []
+        return (try? service.duplicates(of: id, in: session)) ?? []
     }
 
     /// Merges leads into the selected one (the survivor).
