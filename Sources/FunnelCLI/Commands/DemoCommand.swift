@@ -21,6 +21,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many leads (the other tables follow in proportion).")
     var leads: Int = 10_000
 
+    @Option(name: .long, help: "How many deals (default: a tenth of the leads).")
+    var deals: Int?
+
+    @Option(name: .long, help: "How many content items (default: a twentieth of the leads).")
+    var content: Int?
+
     @Option(name: .long, help: "The random seed.")
     var seed: UInt64 = 42
 
@@ -32,6 +38,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard leads >= 0 else { throw ValidationError("--leads needs 0 or more") }
+        if let deals, deals < 0 { throw ValidationError("--deals needs 0 or more") }
+        if let content, content < 0 { throw ValidationError("--content needs 0 or more") }
     }
 
     /// The demo database path: --db, FUNNEL_DB, or demo.sqlite in Funnel's data folder.
@@ -46,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
         let bar = ProgressBar(enabled: Prompt.canDrawProgress, unit: "leads")
-        let report = try DemoWorkspaceBuilder(options: DemoOptions(leads: leads, seed: seed)).build(at: path) { progress in
+        let report = try DemoWorkspaceBuilder(options: DemoOptions(leads: leads, seed: seed, deals: deals, content: content)).build(at: path) { progress in
             bar.update(phase: progress.phase, done: progress.leadsWritten, total: progress.leadsTotal)
         }
         bar.finish()

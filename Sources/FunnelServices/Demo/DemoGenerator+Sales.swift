@@ -5,18 +5,6 @@ extension DemoGenerator {
         (.prospecting, 25), (.qualification, 20), (.proposal, 15), (.negotiation, 10), (.won, 18), (.lost, 12),
     ]
 
-    /// The probability a stage implies unless someone sets one by hand.
-    static func defaultProbability(_ stage: DealStage) -> Int {
-        switch stage {
-        case .prospecting: return 10
-        case .qualification: return 25
-        case .proposal: return 50
-        case .negotiation: return 75
-        case .won: return 100
-        case .lost: return 0
-        }
-    }
-
     mutating func generateConvertedContacts(
         _ context: OrganizationContext,
         converted: [(lead: Int64, name: String, email: String?, phone: String?, company: String?, owner: Int64, created: Int64)],
@@ -54,7 +42,7 @@ extension DemoGenerator {
         let id = nextID("deals")
         let stage = Self.stageWeights[random.weighted(Self.stageWeights.map(\.1))].0
         let manual = !stage.isClosed && random.chance(10)
-        let probability = manual ? 5 + random.below(90) : Self.defaultProbability(stage)
+        let probability = manual ? 5 + random.below(90) : PipelineSettings.standardProbability(stage)
         let value = Int64(1_000 + random.below(200) * 500 + random.below(100)) * 100
         let product = random.pick(context.products)
         let changed = min(now, created + Int64(random.below(Int(max(1, now - created)))))

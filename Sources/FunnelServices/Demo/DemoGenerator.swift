@@ -65,8 +65,9 @@ struct DemoGenerator {
             let dealsBefore = ids["deals"] ?? 0
             try generateLeads(context, count: leads, tables: tables, progress: progress)
             let convertedDeals = Int((ids["deals"] ?? 0) - dealsBefore)
-            try generateDeals(context, count: max(12, leads / 10) - convertedDeals, tables: tables)
-            try generateContent(context, count: max(60, leads / 20), tables: tables)
+            let deals = options.deals.map { $0 * spec.share / 100 } ?? max(12, leads / 10)
+            try generateDeals(context, count: deals - convertedDeals, tables: tables)
+            try generateContent(context, count: options.content.map { max(1, $0 * spec.share / 100) } ?? max(60, leads / 20), tables: tables)
             try generateRuns(context, count: max(20, leads / 200), tables: tables)
         }
     }

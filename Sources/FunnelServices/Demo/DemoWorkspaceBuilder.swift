@@ -9,11 +9,17 @@ public struct DemoOptions: Sendable {
     public var seed: UInt64
     /// "Today" for the demo: content is scheduled around it and actions happen before it.
     public var referenceDate: Date
+    /// Deals in all organizations together (nil: a tenth of the leads).
+    public var deals: Int?
+    /// Content items in all organizations together (nil: a twentieth of the leads).
+    public var content: Int?
 
-    public init(leads: Int = 10_000, seed: UInt64 = 42, referenceDate: Date = DemoOptions.startOfToday()) {
+    public init(leads: Int = 10_000, seed: UInt64 = 42, referenceDate: Date = DemoOptions.startOfToday(), deals: Int? = nil, content: Int? = nil) {
         self.leads = leads
         self.seed = seed
         self.referenceDate = referenceDate
+        self.deals = deals
+        self.content = content
     }
 
     /// Midnight UTC of the current day.

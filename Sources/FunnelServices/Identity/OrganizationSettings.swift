@@ -11,19 +11,25 @@ public struct OrganizationSettings: Codable, Sendable, Equatable {
     public var timeZone: String
     /// Changes to the default lead scoring (docs/scoring.md); absent keys keep the defaults.
     public var scoring: ScoringSettings
+    /// Changes to the pipeline's stage probabilities and rotting thresholds.
+    public var pipeline: PipelineSettings
 
-    public init(requireSignIn: Bool = false, weekStartsOn: Int = 2, timeZone: String = "UTC", scoring: ScoringSettings = ScoringSettings()) {
+    public init(
+        requireSignIn: Bool = false, weekStartsOn: Int = 2, timeZone: String = "UTC", scoring: ScoringSettings = ScoringSettings(),
+        pipeline: PipelineSettings = PipelineSettings()
+    ) {
         self.requireSignIn = requireSignIn
         self.weekStartsOn = weekStartsOn
         self.timeZone = timeZone
         self.scoring = scoring
+        self.pipeline = pipeline
     }
 
     enum CodingKeys: String, CodingKey {
         case requireSignIn = "require_sign_in"
         case weekStartsOn = "week_starts_on"
         case timeZone = "time_zone"
-        case scoring
+        case scoring, pipeline
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +38,7 @@ public struct OrganizationSettings: Codable, Sendable, Equatable {
         weekStartsOn = try container.decodeIfPresent(Int.self, forKey: .weekStartsOn) ?? 2
         timeZone = try container.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
         scoring = try container.decodeIfPresent(ScoringSettings.self, forKey: .scoring) ?? ScoringSettings()
+        pipeline = try container.decodeIfPresent(PipelineSettings.self, forKey: .pipeline) ?? PipelineSettings()
     }
 
     /// The settings of an organization (defaults where its JSON is silent or unreadable).

@@ -46,7 +46,7 @@ extension AppDatabase {
                     try db.execute(sql: object.sql)
                 }
                 phase("building full-text search")
-                for statement in SchemaV1.rebuildDerivedData {
+                for statement in SchemaV1.rebuildDerivedData + SchemaV2.rebuildMonthTotals {
                     try db.execute(sql: statement)
                 }
                 for object in setAside where object.type == "trigger" {

@@ -11,6 +11,12 @@ extension AppDatabase {
             try db.execute(sql: "PRAGMA application_id = \(AppDatabase.applicationID)")
             try db.execute(sql: "PRAGMA user_version = 1")
         }
+        migrator.registerMigration("v2 pipeline and import") { db in
+            for statement in SchemaV2.statements {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "PRAGMA user_version = 2")
+        }
         return migrator
     }()
 }

@@ -48,10 +48,15 @@ public struct User: Codable, Sendable, Equatable, Identifiable {
     public var isActive: Bool
     public var createdAt: Date
     public var updatedAt: Date
+    /// The user this one reports to (a sales rep's manager), in the same organization.
+    public var managerId: Int64?
+    /// The team or office the user works in.
+    public var team: String?
 
     public init(
         id: Int64? = nil, orgId: Int64, roleId: Int64, email: String, name: String,
-        passwordHash: String? = nil, isActive: Bool = true, createdAt: Date, updatedAt: Date
+        passwordHash: String? = nil, isActive: Bool = true, createdAt: Date, updatedAt: Date,
+        managerId: Int64? = nil, team: String? = nil
     ) {
         self.id = id
         self.orgId = orgId
@@ -62,6 +67,8 @@ public struct User: Codable, Sendable, Equatable, Identifiable {
         self.isActive = isActive
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.managerId = managerId
+        self.team = team
     }
 }
 

@@ -52,11 +52,14 @@ public struct Deal: Codable, Sendable, Equatable, Identifiable {
     public var stageChangedAt: Date
     public var createdAt: Date
     public var updatedAt: Date
+    /// The deal's id in the system it was imported from (unique in the organization).
+    public var externalRef: String?
 
     public init(
         id: Int64? = nil, orgId: Int64, contactId: Int64? = nil, productId: Int64? = nil, ownerId: Int64? = nil,
         title: String, value: Int64, stage: DealStage, probability: Int, probabilityIsManual: Bool = false,
-        closeDate: String? = nil, lostReason: LostReason? = nil, stageChangedAt: Date, createdAt: Date, updatedAt: Date
+        closeDate: String? = nil, lostReason: LostReason? = nil, stageChangedAt: Date, createdAt: Date, updatedAt: Date,
+        externalRef: String? = nil
     ) {
         self.id = id
         self.orgId = orgId
@@ -73,6 +76,7 @@ public struct Deal: Codable, Sendable, Equatable, Identifiable {
         self.stageChangedAt = stageChangedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.externalRef = externalRef
     }
 }
 
