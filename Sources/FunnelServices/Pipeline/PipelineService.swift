@@ -108,6 +108,26 @@ public struct PipelineService: Sendable {
         }
     }
 
+    /// The row number of a deal in a list (how many deals come before it).
+    public func position(of item: DealListItem, in filter: DealFilter, sort: DealSort = .closeDate, descending: Bool = false,
+                         in session: Session) throws -> Int {
+        try session.require(.dealsView)
+        return try ServiceError.wrapping {
+            try database.snapshot { try $0.dealPosition(orgId: session.orgId, filter: filter, sort: sort, descending: descending, key: item.pageKey(sort)) }
+        }
+    }
+
+    /// One deal as lists show it.
+    public func item(_ dealId: Int64, in session: Session) throws -> DealListItem {
+        try session.require(.dealsView)
+        return try ServiceError.wrapping {
+            try database.snapshot { reader in
+                guard let item = try reader.dealItem(id: dealId, orgId: session.orgId) else { throw StoreError.notFound(entity: "deal", id: dealId) }
+                return item
+            }
+        }
+    }
+
     /// Deals, value and weighted value per stage for a filter.
     public func totals(_ filter: DealFilter, in session: Session) throws -> [DealStage: StageTotals] {
         try session.require(.dealsView)

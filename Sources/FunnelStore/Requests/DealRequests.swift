@@ -291,63 +291,71 @@ extension StoreReader {
         return (conditions, arguments)
     }
 
+    /// How many deals come before `key` in the order (its row number), counted through the index.
+    public func dealPosition(orgId: Int64, filter: DealFilter, sort: DealSort, descending: Bool, key: DealPageKey) throws -> Int {
+        let (base, baseArguments) = dealConditions(orgId: orgId, filter: filter)
+        var count = 0
+        for part in dealParts(sort: sort, descending: !descending, key: key) {
+            count += try Int.fetchOne(db, sql: "SELECT count(*) FROM deals WHERE \((base + part.conditions).joined(separator: " AND "))",
+                                      arguments: StatementArguments(baseArguments + part.arguments)) ?? 0
+        }
+        return count
+    }
+
     /// One page in display order: `descending` is the order to walk (NULL close dates count as
     /// later than every date), `key` the row to start after.
-    ///
-    /// A nullable sort is walked in two index ranges, the dated deals and the undated ones, so
-    /// each part is a plain range scan of the sort's index.
     func dealPage(orgId: Int64, filter: DealFilter, sort: DealSort, descending: Bool, key: DealPageKey?, limit: Int) throws -> [DealListItem] {
-        guard limit > 0 else { return [] }
         let (base, baseArguments) = dealConditions(orgId: orgId, filter: filter)
+        var items: [DealListItem] = []
+        for part in dealParts(sort: sort, descending: descending, key: key) where items.count < limit {
+            items += try Row.fetchAll(db, sql: """
+                \(Self.dealSelect) WHERE \((base + part.conditions).joined(separator: " AND ")) ORDER BY \(part.orderBy) LIMIT ?
+                """, arguments: StatementArguments(baseArguments + part.arguments + [limit - items.count])).map(Self.dealItem)
+        }
+        return items
+    }
+
+    /// The index ranges that make up the rows after `key`, in order.
+    ///
+    /// A nullable sort is walked in two ranges, the dated deals and the undated ones (which
+    /// count as later than every date), so each part is a plain range scan of the sort's index.
+    func dealParts(sort: DealSort, descending: Bool, key: DealPageKey?) -> [(conditions: [String], arguments: [any DatabaseValueConvertible], orderBy: String)] {
         let direction = descending ? "DESC" : "ASC"
         let comparison = descending ? "<" : ">"
-
-        func fetch(_ extra: [String], _ extraArguments: [any DatabaseValueConvertible], orderBy: String, limit: Int) throws -> [DealListItem] {
-            guard limit > 0 else { return [] }
-            let conditions = base + extra
-            return try Row.fetchAll(db, sql: "\(Self.dealSelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(orderBy) LIMIT ?",
-                                    arguments: StatementArguments(baseArguments + extraArguments + [limit])).map(Self.dealItem)
-        }
-
-        // The dated part, then the undated part (ascending); the reverse when descending.
-        func dated(after key: DealPageKey?, limit: Int) throws -> [DealListItem] {
-            var extra: [String] = []
+        func dated(after key: DealPageKey?) -> ([String], [any DatabaseValueConvertible], String) {
+            var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
-            if sort.isNullable { extra.append("\(sort.column) IS NOT NULL") }
+            if sort.isNullable { conditions.append("\(sort.column) IS NOT NULL") }
             if let key {
+                let value: (any DatabaseValueConvertible)?
                 switch key.value {
-                case .int(let value):
-                    extra.append("(\(sort.column) \(comparison) ? OR (\(sort.column) = ? AND deals.id \(comparison) ?))")
+                case .int(let number): value = number
+                case .text(let text): value = text
+                case .null: value = nil
+                }
+                if let value {
+                    conditions.append("(\(sort.column) \(comparison) ? OR (\(sort.column) = ? AND deals.id \(comparison) ?))")
                     arguments += [value, value, key.id]
-                case .text(let value):
-                    extra.append("(\(sort.column) \(comparison) ? OR (\(sort.column) = ? AND deals.id \(comparison) ?))")
-                    arguments += [value, value, key.id]
-                case .null:
-                    break
                 }
             }
-            return try fetch(extra, arguments, orderBy: "\(sort.column) \(direction), deals.id \(direction)", limit: limit)
+            return (conditions, arguments, "\(sort.column) \(direction), deals.id \(direction)")
         }
-        func undated(after id: Int64?, limit: Int) throws -> [DealListItem] {
-            var extra = ["\(sort.column) IS NULL"]
+        func undated(after id: Int64?) -> ([String], [any DatabaseValueConvertible], String) {
+            var conditions = ["\(sort.column) IS NULL"]
             var arguments: [any DatabaseValueConvertible] = []
             if let id {
-                extra.append("deals.id \(comparison) ?")
+                conditions.append("deals.id \(comparison) ?")
                 arguments.append(id)
             }
-            return try fetch(extra, arguments, orderBy: "deals.id \(direction)", limit: limit)
+            return (conditions, arguments, "deals.id \(direction)")
         }
-
-        guard sort.isNullable else { return try dated(after: key, limit: limit) }
+        guard sort.isNullable else { return [dated(after: key)] }
         let keyIsNull = key?.value == .null
         if !descending {
-            if keyIsNull { return try undated(after: key?.id, limit: limit) }
-            let first = try dated(after: key, limit: limit)
-            return first + (try undated(after: nil, limit: limit - first.count))
-        } else {
-            if let key, !keyIsNull { return try dated(after: key, limit: limit) }
-            let first = try undated(after: key?.id, limit: limit)
-            return first + (try dated(after: nil, limit: limit - first.count))
+            if keyIsNull { return [undated(after: key?.id)] }
+            return [dated(after: key), undated(after: nil)]
         }
+        if let key, !keyIsNull { return [dated(after: key)] }
+        return [undated(after: key?.id), dated(after: nil)]
     }
 }

@@ -25,18 +25,24 @@ public final class FunnelApplication: TerminalApplication {
     /// The Leads pane, made when first opened (only for roles that may see leads).
     lazy var leadsPane: LeadsPane? = shell.session.can(.leadsView)
         ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session), clock: clock) : nil
+    /// The Pipeline pane, made when first opened (only for roles that may see deals).
+    lazy var pipelinePane: PipelinePane? = shell.session.can(.dealsView)
+        ? PipelinePane(viewModel: PipelineViewModel(database: database, session: shell.session, clock: clock, calendar: calendar)) : nil
     let database: AppDatabase
     /// The time screens show ages against (fixed in snapshot tests).
-    let clock: @MainActor () -> Date
+    let clock: @Sendable () -> Date
+    /// The calendar (and time zone) days are shown in.
+    let calendar: Calendar
     var screenSize = Size(width: 80, height: 24)
     public let minimumSize = Size(width: 60, height: 12)
 
     public init(
         database: AppDatabase, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]],
-        terminal: Terminal?, clock: @escaping @MainActor () -> Date = Date.init
+        terminal: Terminal?, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current
     ) {
         self.database = database
         self.clock = clock
+        self.calendar = calendar
         self.shell = shell
         self.catalog = catalog
         self.themeName = themeName
@@ -59,6 +65,7 @@ public final class FunnelApplication: TerminalApplication {
             return .redraw
         case .paste(let text):
             if shell.activePane == .leads, leadsPane?.paste(text) == true { return .redraw }
+            if shell.activePane == .pipeline, pipelinePane?.paste(text) == true { return .redraw }
             if var open = palette {
                 open.paste(text)
                 palette = open
@@ -113,6 +120,9 @@ public final class FunnelApplication: TerminalApplication {
         if shell.activePane == .leads, let pane = leadsPane, pane.handlePromptKey(key) {
             return .redraw
         }
+        if shell.activePane == .pipeline, let pane = pipelinePane, pane.handlePromptKey(key) {
+            return .redraw
+        }
         switch registry.action(for: key, scope: scope) {
         case .unbound:
             return .none
@@ -136,6 +146,7 @@ public final class FunnelApplication: TerminalApplication {
         case "app.reload":
             shell.reload()
             leadsPane?.viewModel.reload()
+            pipelinePane?.viewModel.reload()
             notify("Reloaded", .info)
         case "app.mouse":
             guard let terminal else { return .none }
@@ -150,6 +161,8 @@ public final class FunnelApplication: TerminalApplication {
         default:
             if id.hasPrefix("leads.") {
                 leadsPane?.perform(id)
+            } else if id.hasPrefix("pipeline.") {
+                pipelinePane?.perform(id)
             } else if id.hasPrefix("pane."), let pane = PaneID(rawValue: String(id.dropFirst(5))) {
                 shell.select(pane)
             } else if id.hasPrefix("theme.") {
@@ -189,6 +202,7 @@ public final class FunnelApplication: TerminalApplication {
             lastPoll = now
             if shell.reloadIfChanged() {
                 leadsPane?.viewModel.reload()
+                pipelinePane?.viewModel.reload()
                 logger.info("the database changed; reloaded")
                 redraw = true
             }
@@ -213,6 +227,8 @@ public final class FunnelApplication: TerminalApplication {
         tabBar.render(into: &buffer, in: top)
         if shell.activePane == .leads, let pane = leadsPane {
             pane.render(into: &buffer, in: body)
+        } else if shell.activePane == .pipeline, let pane = pipelinePane {
+            pane.render(into: &buffer, in: body, now: clock())
         } else {
             PaneOverviewScreen(shell: shell).render(into: &buffer, in: body)
         }
@@ -231,6 +247,8 @@ public final class FunnelApplication: TerminalApplication {
         if shell.isReadOnly { left.insert(StatusSegment(" READ-ONLY ", role: .warning, priority: 11), at: 0) }
         var right = [StatusSegment("? help  : palette  q quit", priority: 5)]
         if shell.activePane == .leads, let message = leadsPane?.viewModel.message {
+            right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
+        } else if shell.activePane == .pipeline, let message = pipelinePane?.viewModel.message {
             right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
         } else if let message = shell.message {
             let role: ColorRole = message.level == .error ? .danger : (message.level == .warning ? .warning : .statusBar)

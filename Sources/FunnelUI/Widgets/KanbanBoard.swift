@@ -9,13 +9,22 @@ public struct KanbanCard: Hashable, Sendable {
 }
 
 /// A kanban column: a multi-line header and its cards.
+///
+/// A column may hold only the cards on screen of a longer list: `hiddenAbove` and `hiddenBelow`
+/// say how many cards of the list are not given, and the column shows "▲ n more" / "▼ n more".
 public struct KanbanColumn: Hashable, Sendable {
     /// Header lines (title first, then e.g. count and total value).
     public var header: [String]
     /// Cards, top to bottom.
     public var cards: [KanbanCard]
+    /// Cards of the list before the first one given.
+    public var hiddenAbove: Int
+    /// Cards of the list after the last one given.
+    public var hiddenBelow: Int
     /// Creates a column.
-    public init(header: [String], cards: [KanbanCard]) { self.header = header; self.cards = cards }
+    public init(header: [String], cards: [KanbanCard], hiddenAbove: Int = 0, hiddenBelow: Int = 0) {
+        self.header = header; self.cards = cards; self.hiddenAbove = hiddenAbove; self.hiddenBelow = hiddenBelow
+    }
 }
 
 /// Columns of cards; when they cannot all fit at `minColumnWidth` the board scrolls sideways to keep the selected
@@ -130,16 +139,19 @@ public struct KanbanBoard: Hashable, Sendable {
         if isSelectedColumn, selectedCard < column.cards.count {
             while firstCard < selectedCard && cardHeights[firstCard...selectedCard].reduce(0, +) > available { firstCard += 1 }
         }
-        if firstCard > 0 {
-            buffer.putPadded("▲ \(firstCard) more", at: Point(x: rect.x, y: y), width: rect.width, alignment: .center, style: Style(.muted))
+        if firstCard + column.hiddenAbove > 0 {
+            buffer.putPadded("▲ \(firstCard + column.hiddenAbove) more", at: Point(x: rect.x, y: y), width: rect.width, alignment: .center, style: Style(.muted))
             y += 1
+        }
+        if column.cards.isEmpty && column.hiddenAbove == 0 && column.hiddenBelow == 0 && y < rect.maxY {
+            buffer.putPadded("(none)", at: Point(x: rect.x, y: y), width: rect.width, alignment: .center, style: Style(.muted))
         }
         for cardIndex in firstCard..<column.cards.count {
             let card = column.cards[cardIndex]
             guard y < rect.maxY else { break }
-            if y + card.lines.count > rect.maxY && cardIndex > firstCard {
-                buffer.putPadded("▼ \(column.cards.count - cardIndex) more", at: Point(x: rect.x, y: rect.maxY - 1), width: rect.width, alignment: .center, style: Style(.muted))
-                break
+            if y + card.lines.count > rect.maxY - (column.hiddenBelow > 0 ? 1 : 0) && cardIndex > firstCard {
+                buffer.putPadded("▼ \(column.cards.count - cardIndex + column.hiddenBelow) more", at: Point(x: rect.x, y: rect.maxY - 1), width: rect.width, alignment: .center, style: Style(.muted))
+                return
             }
             let selected = isSelectedColumn && cardIndex == selectedCard
             for (lineIndex, line) in card.lines.enumerated() where y < rect.maxY {
@@ -150,6 +162,9 @@ public struct KanbanBoard: Hashable, Sendable {
                 y += 1
             }
             y += 1
+        }
+        if column.hiddenBelow > 0 {
+            buffer.putPadded("▼ \(column.hiddenBelow) more", at: Point(x: rect.x, y: rect.maxY - 1), width: rect.width, alignment: .center, style: Style(.muted))
         }
     }
 }

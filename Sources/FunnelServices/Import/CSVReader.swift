@@ -1,0 +1,272 @@
+import Foundation
+
+/// One record of a CSV file: its fields and the line it starts on (1 is the first line).
+public struct CSVRecord: Sendable, Equatable {
+    public let fields: [String]
+    public let line: Int
+
+    public init(fields: [String], line: Int) {
+        self.fields = fields
+        self.line = line
+    }
+}
+
+/// A record the reader could not read, with the file and line it starts on.
+public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let problem: String
+
+    public var description: String { "\(file) line \(line): \(problem)" }
+}
+
+/// A streaming RFC 4180 reader: fields separated by commas, records by CRLF (or LF, or CR);
+/// a field in double quotes may hold commas, line breaks and doubled quotes (`""` is `"`).
+/// A UTF-8 byte order mark at the start is skipped; blank lines are skipped.
+///
+/// The file is read in 64 KiB chunks, so memory does not grow with the file. A malformed record
+/// (a quote inside an unquoted field, text after a closing quote, a field that is not UTF-8)
+/// throws a `CSVError` naming its line, and the next call carries on with the next line; a quoted
+/// field still open at the end of the file throws, and the reader then ends.
+public final class CSVReader {
+    /// The name errors give for the input (the file's name).
+    public let name: String
+    private let handle: FileHandle?
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var exhausted = false
+    private var line = 1
+    private var startedFile = false
+    private var finished = false
+
+    static let chunkSize = 65_536
+    static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+
+    /// Reads the file at `path`; `name` (default: the file's name) is what errors call it.
+    public init(path: String, name: String? = nil) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CSVError(file: name ?? (path as NSString).lastPathComponent, line: 0, problem: "cannot be opened for reading")
+        }
+        self.handle = handle
+        self.name = name ?? (path as NSString).lastPathComponent
+    }
+
+    /// Reads CSV text held in memory (for tests and small inputs).
+    public init(data: Data, name: String) {
+        handle = nil
+        buffer = Array(data)
+        exhausted = true
+        self.name = name
+    }
+
+    deinit { try? handle?.close() }
+
+    // MARK: - Bytes
+
+    /// Makes sure at least one unread byte is buffered, unless the input has ended.
+    private func fill() -> Bool {
+        if position < buffer.count { return true }
+        guard !exhausted, let handle else { return false }
+        let chunk = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
+        guard let chunk, !chunk.isEmpty else {
+            exhausted = true
+            return false
+        }
+        buffer = Array(chunk)
+        position = 0
+        return true
+    }
+
+    private func nextByte() -> UInt8? {
+        guard fill() else { return nil }
+        defer { position += 1 }
+        return buffer[position]
+    }
+
+    private func peekByte() -> UInt8? {
+        guard fill() else { return nil }
+        return buffer[position]
+    }
+
+    /// After a CR: a following LF belongs to the same line break.
+    private func endLine(after byte: UInt8) {
+        if byte == Self.cr, peekByte() == Self.lf { position += 1 }
+        line += 1
+    }
+
+    /// Skips the rest of a malformed line.
+    private func skipLine() {
+        while let byte = nextByte() {
+            if byte == Self.cr || byte == Self.lf {
+                endLine(after: byte)
+                return
+            }
+        }
+    }
+
+    private func skipByteOrderMark() {
+        startedFile = true
+        // The first chunk of a file holds the whole mark (a chunk is 64 KiB).
+        guard fill() else { return }
+        if buffer.count - position >= 3, buffer[position] == 0xEF, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
+            position += 3
+        }
+    }
+
+    // MARK: - Records
+
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    /// The next record, nil at the end of the input; throws for a malformed record (see the type).
+    public func next() throws -> CSVRecord? {
+        if finished { return nil }
+        if !startedFile { skipByteOrderMark() }
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var state = State.fieldStart
+        var startLine = line
+        var badText = false
+
+        func closeField() {
+            if let text = String(bytes: field, encoding: .utf8) { fields.append(text) } else {
+                badText = true
+                fields.append(String(decoding: field, as: UTF8.self))
+            }
+            field.removeAll(keepingCapacity: true)
+        }
+        func finish() throws -> CSVRecord {
+            closeField()
+            if badText { throw CSVError(file: name, line: startLine, problem: "a field is not valid UTF-8 text") }
+            return CSVRecord(fields: fields, line: startLine)
+        }
+
+        while true {
+            let byte = nextByte()
+            switch state {
+            case .fieldStart:
+                guard let byte else {
+                    finished = true
+                    if fields.isEmpty { return nil }
+                    return try finish()
+                }
+                switch byte {
+                case Self.quote: state = .quoted
+                case Self.comma: closeField()
+                case Self.cr, Self.lf:
+                    endLine(after: byte)
+                    if fields.isEmpty {
+                        // A blank line: not a record.
+                        startLine = line
+                        continue
+                    }
+                    return try finish()
+                default:
+                    field.append(byte)
+                    state = .unquoted
+                }
+            case .unquoted:
+                guard let byte else {
+                    finished = true
+                    return try finish()
+                }
+                switch byte {
+                case Self.comma:
+                    closeField()
+                    state = .fieldStart
+                case Self.cr, Self.lf:
+                    endLine(after: byte)
+                    return try finish()
+                case Self.quote:
+                    skipLine()
+                    throw CSVError(file: name, line: startLine, problem: "a quote inside an unquoted field (quote the whole field and double the quote)")
+                default:
+                    field.append(byte)
+                }
+            case .quoted:
+                guard let byte else {
+                    finished = true
+                    throw CSVError(file: name, line: startLine, problem: "a quoted field is never closed (a missing \")")
+                }
+                switch byte {
+                case Self.quote: state = .quoteInQuoted
+                case Self.cr, Self.lf:
+                    field.append(byte)
+                    if byte == Self.cr, peekByte() == Self.lf {
+                        field.append(Self.lf)
+                        position += 1
+                    }
+                    line += 1
+                default: field.append(byte)
+                }
+            case .quoteInQuoted:
+                guard let byte else {
+                    finished = true
+                    return try finish()
+                }
+                switch byte {
+                case Self.quote:
+                    field.append(Self.quote)
+                    state = .quoted
+                case Self.comma:
+                    closeField()
+                    state = .fieldStart
+                case Self.cr, Self.lf:
+                    endLine(after: byte)
+                    return try finish()
+                default:
+                    skipLine()
+                    throw CSVError(file: name, line: startLine, problem: "text after a closing quote (a field's quotes must enclose all of it)")
+                }
+            }
+        }
+    }
+}
+
+/// A CSV file with a header line: rows as values by column name, checked for their field count.
+public final class CSVTable {
+    public let reader: CSVReader
+    /// The header's column names, trimmed.
+    public let columns: [String]
+    private let index: [String: Int]
+
+    /// Reads the header; throws when the file is empty or lacks one of `required` columns.
+    public init(reader: CSVReader, required: [String]) throws {
+        self.reader = reader
+        guard let header = try reader.next() else {
+            throw CSVError(file: reader.name, line: 1, problem: "the file is empty (it needs a header line)")
+        }
+        columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        var index: [String: Int] = [:]
+        for (position, column) in columns.enumerated() where index[column] == nil { index[column] = position }
+        self.index = index
+        let missing = required.filter { index[$0] == nil }
+        if !missing.isEmpty {
+            throw CSVError(file: reader.name, line: header.line,
+                           problem: "the header lacks \(missing.joined(separator: ", ")) (it has \(columns.joined(separator: ", ")))")
+        }
+    }
+
+    /// One row: its values by column and its line.
+    public struct Row {
+        public let fields: [String]
+        public let line: Int
+        let index: [String: Int]
+
+        /// The value in `column`, trimmed ("" when the column is absent).
+        public subscript(column: String) -> String {
+            guard let position = index[column], position < fields.count else { return "" }
+            return fields[position].trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// The next row, nil at the end; throws (and moves on) for a malformed row or one whose number
+    /// of fields differs from the header's.
+    public func next() throws -> Row? {
+        guard let record = try reader.next() else { return nil }
+        guard record.fields.count == columns.count else {
+            throw CSVError(file: reader.name, line: record.line,
+                           problem: "\(record.fields.count) fields where the header has \(columns.count)")
+        }
+        return Row(fields: record.fields, line: record.line, index: index)
+    }
+}

@@ -1,0 +1,436 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+
+/// The Pipeline pane: the board (one column per stage, each a window of cards paged by key),
+/// the table of the same deals, the forecast, filters, the detail, and changes with undo.
+///
+/// Nothing loads a whole stage: each column holds a window of at most a few hundred cards around
+/// its selection, and the column headers come from the maintained totals.
+@MainActor
+public final class PipelineViewModel {
+    /// What the pane shows.
+    public enum Mode: Sendable, Equatable { case board, table, forecast }
+
+    /// The columns of the board, in pipeline order (won and lost last). Open columns list the
+    /// soonest close date first; won and lost the most recently closed first.
+    public static let stages = DealStage.allCases
+
+    public let session: Session
+    let service: PipelineService
+
+    public private(set) var mode: Mode = .board
+    public private(set) var owner: DealFilter.Owner = .anyone
+    public private(set) var product: Product?
+    public private(set) var closeMonth: String?
+    public private(set) var search: String?
+    /// The board's columns: a window of cards per stage.
+    public private(set) var columns: [KeysetWindow<DealListItem>]
+    public private(set) var selectedColumn = 0
+    public private(set) var totals: [DealStage: StageTotals] = [:]
+    /// The table: one window over every deal in `sort` order.
+    public private(set) var table = KeysetWindow<DealListItem>()
+    public private(set) var sort: DealSort = .closeDate
+    public private(set) var descending = false
+    public private(set) var forecast: [ForecastMonth] = []
+    /// The first month of the forecast (`YYYY-MM`).
+    public private(set) var forecastStart = ""
+    public private(set) var detail: DealDetail?
+    public private(set) var message: String?
+    public private(set) var undoStack: [DealChange] = []
+    /// Cards (board) or rows (table) visible at once; the screen sets it.
+    public var pageSize = 8
+    /// How many months the forecast shows.
+    public static let forecastMonths = 8
+
+    public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
+        self.session = session
+        service = PipelineService(database: database, clock: clock, calendar: calendar)
+        columns = Self.stages.map { _ in KeysetWindow<DealListItem>() }
+        reload()
+    }
+
+    // MARK: - Reading
+
+    /// Today in the user's time zone (`YYYY-MM-DD`).
+    public var today: String { service.today }
+
+    /// The filter of the board and table (without a stage).
+    public var filter: DealFilter {
+        DealFilter(owner: owner, productId: product?.id, closeMonth: closeMonth, search: search)
+    }
+
+    /// The selected deal in the current mode.
+    public var selectedItem: DealListItem? {
+        switch mode {
+        case .board: return columns[selectedColumn].selectedItem
+        case .table: return table.selectedItem
+        case .forecast: return nil
+        }
+    }
+
+    /// The stage of the selected column.
+    public var selectedStage: DealStage { Self.stages[selectedColumn] }
+
+    /// What stands out about a deal (overdue, stale, days in stage).
+    public func health(of item: DealListItem) -> DealHealth { service.health(of: item, in: session) }
+
+    /// The owner filter in words.
+    public var ownerLabel: String {
+        switch owner {
+        case .anyone: return "everyone's"
+        case .user: return "mine"
+        case .unassigned: return "unassigned"
+        }
+    }
+
+    /// Every deal the filter matches, over all stages.
+    public var filteredTotal: Int { totals.values.reduce(0) { $0 + $1.deals } }
+
+    // MARK: - Loading
+
+    /// Reloads totals and every loaded window (after a change here or in another process).
+    public func reload() {
+        perform {
+            totals = try service.totals(filter, in: session)
+            for index in columns.indices { try reloadColumn(index) }
+            if mode == .table { try reloadTable() }
+            if mode == .forecast { try loadForecast() }
+            if let id = detail?.item.id { detail = try? service.detail(dealId: id, in: session) }
+        }
+    }
+
+    func reloadColumn(_ index: Int) throws {
+        let stage = Self.stages[index]
+        columns[index].total = totals[stage]?.deals ?? 0
+        let (after, before) = loaders(filter.with(stage: stage), sort: .closeDate, descending: stage.isClosed)
+        try columns[index].reload(page: pageSize, after: after, before: before)
+    }
+
+    func reloadTable() throws {
+        table.total = filteredTotal
+        let (after, before) = loaders(filter, sort: sort, descending: descending)
+        try table.reload(page: pageSize, after: after, before: before)
+    }
+
+    func loadForecast() throws {
+        let today = service.today
+        let parts = today.split(separator: "-").compactMap { Int($0) }
+        var (year, month) = (parts[0], parts[1] - 2)
+        if month < 1 { month += 12; year -= 1 }
+        forecastStart = String(format: "%04d-%02d", year, month)
+        forecast = try service.forecast(filter, firstMonth: forecastStart, months: Self.forecastMonths, in: session)
+    }
+
+    /// Page loaders for a list, by key.
+    func loaders(_ filter: DealFilter, sort: DealSort, descending: Bool) -> (KeysetWindow<DealListItem>.After, KeysetWindow<DealListItem>.Before) {
+        let service = self.service
+        let session = self.session
+        return ({ item, limit in
+            try service.list(filter, sort: sort, descending: descending, after: item?.pageKey(sort), limit: limit, in: session)
+        }, { item, limit in
+            try service.list(filter, sort: sort, descending: descending, before: item?.pageKey(sort), limit: limit, in: session)
+        })
+    }
+
+    // MARK: - Moving
+
+    public enum Movement: Sendable { case up, down, pageUp, pageDown, top, bottom }
+
+    /// Moves the selection within the column (board) or the table.
+    public func move(_ movement: Movement) {
+        perform {
+            switch mode {
+            case .board:
+                let stage = selectedStage
+                let (after, before) = loaders(filter.with(stage: stage), sort: .closeDate, descending: stage.isClosed)
+                try columns[selectedColumn].select(target(movement, in: columns[selectedColumn]), page: pageSize, after: after, before: before)
+            case .table:
+                let (after, before) = loaders(filter, sort: sort, descending: descending)
+                try table.select(target(movement, in: table), page: pageSize, after: after, before: before)
+            case .forecast:
+                break
+            }
+        }
+    }
+
+    func target(_ movement: Movement, in window: KeysetWindow<DealListItem>) -> Int {
+        switch movement {
+        case .up: return window.selected - 1
+        case .down: return window.selected + 1
+        case .pageUp: return window.selected - pageSize
+        case .pageDown: return window.selected + pageSize
+        case .top: return 0
+        case .bottom: return window.total - 1
+        }
+    }
+
+    /// Selects the column `by` columns left (-1) or right (+1).
+    public func moveColumn(by step: Int) {
+        selectedColumn = max(0, min(Self.stages.count - 1, selectedColumn + step))
+    }
+
+    /// Switches between the board and the table (the forecast returns to the board).
+    public func toggleTable() {
+        let selected = selectedItem
+        mode = mode == .board ? .table : .board
+        perform {
+            if mode == .table {
+                table.clear()
+                table.selected = 0
+                try reloadTable()
+                if let selected { try focusTable(on: selected) }
+            } else if let selected {
+                try focus(on: selected.id)
+            }
+        }
+    }
+
+    /// Shows or hides the forecast.
+    public func toggleForecast() {
+        mode = mode == .forecast ? .board : .forecast
+        if mode == .forecast { perform { try loadForecast() } }
+    }
+
+    /// Sorts the table by the next column (close date, value, days in stage, title).
+    public func cycleSort() {
+        let all = DealSort.allCases
+        sort = all[((all.firstIndex(of: sort) ?? 0) + 1) % all.count]
+        descending = sort.naturalDescending
+        resetTable()
+    }
+
+    /// Reverses the table's order.
+    public func reverseSort() {
+        descending.toggle()
+        resetTable()
+    }
+
+    func resetTable() {
+        table.clear()
+        table.selected = 0
+        perform { try reloadTable() }
+    }
+
+    /// The sort in words: "value ↓".
+    public var sortLabel: String {
+        let name: String
+        switch sort {
+        case .closeDate: name = "close date"
+        case .value: name = "value"
+        case .stageAge: name = "days in stage"
+        case .title: name = "title"
+        }
+        // Days in stage runs opposite to the date it is sorted by.
+        let down = sort == .stageAge ? !descending : descending
+        return name + (down ? " ↓" : " ↑")
+    }
+
+    // MARK: - Filters
+
+    /// Cycles the owner filter: everyone's, mine, unassigned.
+    public func cycleOwner() {
+        switch owner {
+        case .anyone: owner = .user(session.userId)
+        case .user: owner = .unassigned
+        case .unassigned: owner = .anyone
+        }
+        resetAll()
+    }
+
+    /// Shows only deals of one product (nil: every product).
+    public func filter(product: Product?) {
+        self.product = product
+        resetAll()
+    }
+
+    /// Shows only deals closing in one month (`YYYY-MM`; nil: any month).
+    public func filter(closeMonth: String?) {
+        self.closeMonth = closeMonth
+        resetAll()
+    }
+
+    /// Searches titles and contacts (empty clears the search).
+    public func setSearch(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        search = trimmed.isEmpty ? nil : trimmed
+        resetAll()
+    }
+
+    func resetAll() {
+        for index in columns.indices {
+            columns[index].clear()
+            columns[index].selected = 0
+        }
+        table.clear()
+        table.selected = 0
+        reload()
+    }
+
+    /// The months the close-month filter offers: from three months ago to a year ahead.
+    public func monthChoices() -> [String] {
+        let parts = service.today.split(separator: "-").compactMap { Int($0) }
+        var (year, month) = (parts[0], parts[1] - 3)
+        if month < 1 { month += 12; year -= 1 }
+        return (0..<16).map { offset in
+            let total = year * 12 + (month - 1) + offset
+            return String(format: "%04d-%02d", total / 12, total % 12 + 1)
+        }
+    }
+
+    /// The organization's products.
+    public func products() -> [Product] { (try? service.products(in: session)) ?? [] }
+
+    // MARK: - Detail
+
+    /// Opens the selected deal with its contact and timeline.
+    public func openDetail() {
+        guard let id = selectedItem?.id else { return }
+        perform { detail = try service.detail(dealId: id, in: session) }
+    }
+
+    /// Closes the detail.
+    public func closeDetail() { detail = nil }
+
+    // MARK: - Changes
+
+    /// Moves the selected deal one stage right (+1) or left (-1); the selection follows it.
+    public func advanceSelected(by step: Int) {
+        guard let id = selectedItem?.id else { return }
+        apply { try service.advance(id, by: step, in: session) }
+    }
+
+    /// Closes the selected deal as won.
+    public func winSelected() {
+        guard let id = selectedItem?.id else { return }
+        apply { try service.win(id, in: session) }
+    }
+
+    /// Closes the selected deal as lost, with a reason.
+    public func loseSelected(reason: LostReason, note: String?) {
+        guard let id = selectedItem?.id else { return }
+        apply { try service.lose(id, reason: reason, note: note, in: session) }
+    }
+
+    /// The edit form's fields for the selected deal.
+    public func editForm() -> DealForm? {
+        guard let item = selectedItem else { return nil }
+        let deal = item.deal
+        let owner = item.ownerName ?? ""
+        return DealForm(title: deal.title, value: String(format: "%.2f", Double(deal.value) / 100).replacingOccurrences(of: ".00", with: ""),
+                        probability: deal.probabilityIsManual ? String(deal.probability) : "",
+                        product: item.productName ?? "", closeDate: deal.closeDate ?? "", owner: owner)
+    }
+
+    /// Saves the edit form; returns the problems by field when it cannot be saved.
+    @discardableResult
+    public func saveEdit(_ form: DealForm) -> [String: String] {
+        guard let item = selectedItem else { return [:] }
+        let problems = service.problems(form, editing: item.deal, in: session)
+        guard problems.isEmpty else { return problems }
+        apply { try service.edit(item.id, with: form, in: session) }
+        return [:]
+    }
+
+    /// A new deal's form, for the contact of the open detail when there is one.
+    public func newForm() -> DealForm {
+        let contact = detail?.contact.map { "#\($0.id ?? 0)" } ?? ""
+        return DealForm(contact: contact, closeDate: "+30d", owner: session.user.email)
+    }
+
+    /// Creates a deal; returns the problems by field when it cannot be saved.
+    @discardableResult
+    public func create(_ form: DealForm) -> [String: String] {
+        let problems = service.problems(form, editing: nil, in: session)
+        guard problems.isEmpty else { return problems }
+        detail = nil
+        apply { try service.create(form, in: session) }
+        return [:]
+    }
+
+    /// Undoes the last change made here; the selection goes back to the deal.
+    public func undo() {
+        guard let change = undoStack.popLast() else {
+            message = "Nothing to undo"
+            return
+        }
+        perform {
+            try service.undo(change, in: session)
+            message = "Undone: \(change.summary)"
+            totals = try service.totals(filter, in: session)
+            for index in columns.indices { try reloadColumn(index) }
+            if case .restore = change.undo { try focus(on: change.dealId) } else if mode == .table { try reloadTable() }
+        }
+    }
+
+    /// Runs a change, remembers it for undo, reloads, and keeps the changed deal selected.
+    func apply(_ body: () throws -> DealChange) {
+        perform {
+            let change = try body()
+            undoStack.append(change)
+            if undoStack.count > 50 { undoStack.removeFirst() }
+            message = change.summary + " (u undoes)"
+            totals = try service.totals(filter, in: session)
+            for index in columns.indices { try reloadColumn(index) }
+            try focus(on: change.dealId)
+            if let id = detail?.item.id { detail = try? service.detail(dealId: id, in: session) }
+        }
+    }
+
+    /// Selects a deal: its column and its row in the column (or the table).
+    func focus(on dealId: Int64) throws {
+        guard let item = try? service.item(dealId, in: session) else {
+            if mode == .table { try reloadTable() }
+            return
+        }
+        if mode == .table {
+            try reloadTable()
+            try focusTable(on: item)
+            return
+        }
+        guard let index = Self.stages.firstIndex(of: item.deal.stage) else { return }
+        let stageFilter = filter.with(stage: item.deal.stage)
+        // A filter may hide the deal now (another owner, another month): then stay put.
+        guard matches(item, stageFilter) else { return }
+        selectedColumn = index
+        let closed = item.deal.stage.isClosed
+        let position = try service.position(of: item, in: stageFilter, descending: closed, in: session)
+        let (after, before) = loaders(stageFilter, sort: .closeDate, descending: closed)
+        try columns[index].focus(on: item, at: position, page: pageSize, after: after, before: before)
+    }
+
+    func focusTable(on item: DealListItem) throws {
+        guard matches(item, filter) else { return }
+        let position = try service.position(of: item, in: filter, sort: sort, descending: descending, in: session)
+        let (after, before) = loaders(filter, sort: sort, descending: descending)
+        try table.focus(on: item, at: position, page: pageSize, after: after, before: before)
+    }
+
+    /// Whether the deal passes the filter's owner, product and month (search is not re-checked).
+    func matches(_ item: DealListItem, _ filter: DealFilter) -> Bool {
+        let deal = item.deal
+        switch filter.owner {
+        case .anyone: break
+        case .user(let id): if deal.ownerId != id { return false }
+        case .unassigned: if deal.ownerId != nil { return false }
+        }
+        if let product = filter.productId, deal.productId != product { return false }
+        if let month = filter.closeMonth, !(deal.closeDate ?? "").hasPrefix(month) { return false }
+        return true
+    }
+
+    /// Runs `body`, turning a refusal or failure into the message.
+    func perform(_ body: () throws -> Void) {
+        do {
+            try body()
+        } catch {
+            message = "\(error)"
+        }
+    }
+
+    /// Shows a message.
+    public func note(_ text: String) { message = text }
+
+    /// Clears the message.
+    public func clearMessage() { message = nil }
+}
