@@ -328,7 +328,7 @@ final class PipelinePane {
         _ = buffer.put("Forecast by close month: open deals weighted by probability, against value already won", at: Point(x: area.x, y: y),
                        maxWidth: area.width, style: Style(.title, .bold))
         y += 2
-        let numbers = [("Month", 9), ("Open", 7), ("Pipeline", 10), ("Weighted", 10), ("Won", 10), ("Lost", 10)]
+        let numbers = [("Month", 10), ("Open", 7), ("Pipeline", 10), ("Weighted", 10), ("Won", 10), ("Lost", 10)]
         var x = area.x
         for (title, width) in numbers {
             _ = buffer.putPadded(title, at: Point(x: x, y: y), width: width, alignment: title == "Month" ? .left : .right, style: Style(.header, .bold))
