@@ -46,7 +46,7 @@ struct DealsCommand: ParsableCommand {
                     let flags = DealsCommand.flags(health)
                     let weighted = DealsCommand.weighted(deal)
                     printer.add(
-                        ["\(item.id)", deal.title, deal.stage.rawValue, DealsCommand.money(deal.value, format), "\(deal.probability)%",
+                        ["\(item.id)", deal.title, deal.stage.rawValue, DealsCommand.money(deal.value, format), "\(deal.probability)" + (format == .table ? "%" : ""),
                          DealsCommand.money(weighted, format), deal.closeDate ?? "", item.contactName ?? "", item.company ?? "",
                          item.ownerName ?? "", item.productName ?? "", "\(health.daysInStage)", flags.joined(separator: " ")],
                         json: ["id": item.id, "title": deal.title, "stage": deal.stage.rawValue,

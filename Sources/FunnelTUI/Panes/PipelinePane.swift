@@ -336,7 +336,7 @@ final class PipelinePane {
         }
         let barX = x + 1
         let barWidth = max(0, area.x + area.width - barX)
-        if barWidth > 10 { _ = buffer.put("weighted ▒  won █", at: Point(x: barX, y: y), maxWidth: barWidth, style: Style(.header, .bold)) }
+        if barWidth > 10 { _ = buffer.put("won █  weighted still open ▒", at: Point(x: barX, y: y), maxWidth: barWidth, style: Style(.header, .bold)) }
         y += 1
         let scale = max(1, months.map { max($0.weightedValue, $0.wonValue) }.max() ?? 1)
         var total = ForecastMonth(month: "total")
@@ -353,10 +353,15 @@ final class PipelinePane {
                 x += width + 1
             }
             if barWidth > 10 {
+                // Won value as a solid bar, the rest of the weighted value shaded beyond it; a tick
+                // marks the weighted value when more than it was already won.
                 let weighted = Int(Double(month.weightedValue) / Double(scale) * Double(barWidth - 1))
                 let won = Int(Double(month.wonValue) / Double(scale) * Double(barWidth - 1))
-                _ = buffer.put(String(repeating: "▒", count: weighted), at: Point(x: barX, y: y), maxWidth: barWidth, style: Style(.info))
-                _ = buffer.put(String(repeating: "█", count: min(won, barWidth)), at: Point(x: barX, y: y), maxWidth: barWidth, style: Style(.success))
+                var bar = ""
+                for column in 0..<max(weighted, won) {
+                    if column < won { bar += column == weighted && month.weightedValue > 0 && won > weighted ? "┃" : "█" } else { bar += "▒" }
+                }
+                _ = buffer.put(bar, at: Point(x: barX, y: y), maxWidth: barWidth, style: Style(month.wonValue >= month.weightedValue && month.wonValue > 0 ? .success : .info))
             }
             y += 1
         }
