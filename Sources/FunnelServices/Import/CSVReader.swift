@@ -17,6 +17,12 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let problem: String
 
+    public init(file: String, line: Int, problem: String) {
+        self.file = file
+        self.line = line
+        self.problem = problem
+    }
+
     public var description: String { "\(file) line \(line): \(problem)" }
 }
 

@@ -20,6 +20,12 @@ public struct SkippedRow: Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let reason: String
 
+    public init(file: String, line: Int, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
     public var description: String { "\(file) line \(line): \(reason)" }
 }
 
@@ -28,6 +34,12 @@ public struct ImportCorrection: Sendable, Equatable {
     public let from: String
     public let to: String
     public var count: Int
+
+    public init(from: String, to: String, count: Int) {
+        self.from = from
+        self.to = to
+        self.count = count
+    }
 }
 
 /// What an import of the Maven CRM dataset did (or, for a dry run, would do).
