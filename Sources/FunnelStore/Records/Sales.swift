@@ -88,6 +88,30 @@ extension Contact: FetchableRecord, MutablePersistableRecord, TableRecord {
 }
 
 extension Deal: FetchableRecord, MutablePersistableRecord, TableRecord {
+    /// Reads a deal column by column: lists read thousands of them, and this is several times
+    /// faster than decoding through `Decodable` with the snake-case key strategy.
+    public init(row: Row) throws {
+        id = row["id"]
+        orgId = row["org_id"]
+        contactId = row["contact_id"]
+        productId = row["product_id"]
+        ownerId = row["owner_id"]
+        title = row["title"]
+        value = row["value"]
+        guard let stage = DealStage(rawValue: row["stage"]) else {
+            throw StoreError.constraint("deal #\(id ?? 0) has an unknown stage \(String(describing: row["stage"] as String?))")
+        }
+        self.stage = stage
+        probability = row["probability"]
+        probabilityIsManual = row["probability_is_manual"]
+        closeDate = row["close_date"]
+        lostReason = (row["lost_reason"] as String?).flatMap(LostReason.init(rawValue:))
+        stageChangedAt = row["stage_changed_at"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+        externalRef = row["external_ref"]
+    }
+
     public static let databaseTableName = "deals"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase

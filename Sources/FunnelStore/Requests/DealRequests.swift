@@ -334,8 +334,10 @@ extension StoreReader {
                 case .null: value = nil
                 }
                 if let value {
-                    conditions.append("(\(sort.column) \(comparison) ? OR (\(sort.column) = ? AND deals.id \(comparison) ?))")
-                    arguments += [value, value, key.id]
+                    // A row value, not `a > ? OR (a = ? AND id > ?)`: with bound arguments SQLite turns only
+                    // the row value into a range of the index; the OR form walked it from one end.
+                    conditions.append("(\(sort.column), deals.id) \(comparison) (?, ?)")
+                    arguments += [value, key.id]
                 }
             }
             return (conditions, arguments, "\(sort.column) \(direction), deals.id \(direction)")

@@ -220,7 +220,7 @@ final class PipelinePane {
         // The "‹ n more" line takes a row when the board scrolls sideways.
         let scrolls = stages.count * 18 + stages.count - 1 > rect.width
         let fit = Self.cardsThatFit(height: rect.height - (scrolls ? 1 : 0))
-        viewModel.pageSize = max(fit, 8)
+        viewModel.pageSize = fit
         var columns: [KanbanColumn] = []
         for (index, stage) in stages.enumerated() {
             let window = viewModel.columns[index]

@@ -396,14 +396,14 @@ public final class PipelineViewModel {
         let closed = item.deal.stage.isClosed
         let position = try service.position(of: item, in: stageFilter, descending: closed, in: session)
         let (after, before) = loaders(stageFilter, sort: .closeDate, descending: closed)
-        try columns[index].focus(on: item, at: position, page: max(pageSize * 2, 50), after: after, before: before)
+        try columns[index].focus(on: item, at: position, page: max(pageSize * 2, 8), after: after, before: before)
     }
 
     func focusTable(on item: DealListItem) throws {
         guard matches(item, filter) else { return }
         let position = try service.position(of: item, in: filter, sort: sort, descending: descending, in: session)
         let (after, before) = loaders(filter, sort: sort, descending: descending)
-        try table.focus(on: item, at: position, page: max(pageSize * 2, 50), after: after, before: before)
+        try table.focus(on: item, at: position, page: max(pageSize * 2, 8), after: after, before: before)
     }
 
     /// Whether the deal passes the filter's owner, product and month (search is not re-checked).

@@ -41,7 +41,7 @@ public struct KeysetWindow<Item: Identifiable & Sendable>: Sendable {
             return
         }
         let target = max(0, min(index, total - 1))
-        let page = max(page, 20)
+        let page = max(page, 4)
         if let last = items.last, target >= start, target < start + items.count + page {
             // Extend forward from the last loaded row.
             var last = last
