@@ -18,6 +18,8 @@ enum PipelineKeymap {
         KeyAction("pipeline.back", ["esc"], "Close the detail, or clear the search", scope: scope),
         KeyAction("pipeline.table", ["v"], "Board or table view", scope: scope),
         KeyAction("pipeline.forecast", ["F"], "Forecast: weighted and won value by close month", scope: scope),
+        KeyAction("pipeline.earlier", ["["], "Forecast: earlier months", scope: scope),
+        KeyAction("pipeline.later", ["]"], "Forecast: later months", scope: scope),
         KeyAction("pipeline.sort", ["s"], "Table: sort by close date, value, days in stage, title", scope: scope),
         KeyAction("pipeline.reverse", ["S"], "Table: reverse the order", scope: scope),
         KeyAction("pipeline.search", ["/"], "Search deal titles and contacts", scope: scope),

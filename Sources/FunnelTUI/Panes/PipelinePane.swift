@@ -143,6 +143,8 @@ final class PipelinePane {
             if viewModel.detail != nil { viewModel.closeDetail() } else if viewModel.search != nil { viewModel.setSearch("") }
         case "pipeline.table": viewModel.toggleTable()
         case "pipeline.forecast": viewModel.toggleForecast()
+        case "pipeline.earlier", "pipeline.later":
+            if viewModel.mode == .forecast { viewModel.shiftForecast(by: id == "pipeline.earlier" ? -3 : 3) } else { viewModel.note("[ and ] move the forecast (F)") }
         case "pipeline.sort": if viewModel.mode == .table { viewModel.cycleSort() } else { viewModel.note("Sorting is for the table view (v)") }
         case "pipeline.reverse": if viewModel.mode == .table { viewModel.reverseSort() } else { viewModel.note("Sorting is for the table view (v)") }
         case "pipeline.search": prompt = .search(TextField(viewModel.search ?? "", placeholder: "deal title, contact or company"))
@@ -199,7 +201,7 @@ final class PipelinePane {
         case .table:
             let position = viewModel.table.total == 0 ? "0" : "\(Format.grouped(viewModel.table.selected + 1))/\(Format.grouped(viewModel.table.total))"
             right = " table · \(viewModel.sortLabel) (s/S) · \(position) "
-        case .forecast: right = " forecast · F closes "
+        case .forecast: right = " forecast · [ ] earlier/later · F closes "
         }
         let width = DisplayWidth.width(of: right) < rect.width * 2 / 3 ? DisplayWidth.width(of: right) : 0
         _ = buffer.put(" " + parts.joined(separator: "  ·  "), at: Point(x: rect.x, y: rect.y), maxWidth: rect.width - width, style: Style(.muted))
@@ -339,6 +341,10 @@ final class PipelinePane {
         if barWidth > 10 { _ = buffer.put("won █  weighted still open ▒", at: Point(x: barX, y: y), maxWidth: barWidth, style: Style(.header, .bold)) }
         y += 1
         let scale = max(1, months.map { max($0.weightedValue, $0.wonValue) }.max() ?? 1)
+        if months.allSatisfy({ $0.openDeals + $0.wonDeals + $0.lostDeals == 0 }) && viewModel.filteredTotal > 0 {
+            _ = buffer.put("No deal closes in these months: [ and ] show earlier or later ones.", at: Point(x: area.x, y: area.y + 1),
+                           maxWidth: area.width, style: Style(.muted))
+        }
         var total = ForecastMonth(month: "total")
         for month in months where y < area.y + area.height - 1 {
             total.openDeals += month.openDeals; total.openValue += month.openValue; total.weightedValue += month.weightedValue

@@ -113,12 +113,20 @@ public final class PipelineViewModel {
         try table.reload(page: pageSize, after: after, before: before)
     }
 
+    /// Months the forecast is shifted from its default (two months ago onwards).
+    public private(set) var forecastShift = 0
+
+    /// Shows earlier (negative) or later months in the forecast.
+    public func shiftForecast(by months: Int) {
+        forecastShift += months
+        perform { try loadForecast() }
+    }
+
     func loadForecast() throws {
         let today = service.today
         let parts = today.split(separator: "-").compactMap { Int($0) }
-        var (year, month) = (parts[0], parts[1] - 2)
-        if month < 1 { month += 12; year -= 1 }
-        forecastStart = String(format: "%04d-%02d", year, month)
+        let first = parts[0] * 12 + (parts[1] - 1) - 2 + forecastShift
+        forecastStart = String(format: "%04d-%02d", first / 12, first % 12 + 1)
         forecast = try service.forecast(filter, firstMonth: forecastStart, months: Self.forecastMonths, in: session)
     }
 
@@ -357,8 +365,7 @@ public final class PipelineViewModel {
         perform {
             try service.undo(change, in: session)
             message = "Undone: \(change.summary)"
-            totals = try service.totals(filter, in: session)
-            for index in columns.indices { try reloadColumn(index) }
+            try reloadAfter(change)
             if case .restore = change.undo { try focus(on: change.dealId) } else if mode == .table { try reloadTable() }
         }
     }
@@ -370,10 +377,22 @@ public final class PipelineViewModel {
             undoStack.append(change)
             if undoStack.count > 50 { undoStack.removeFirst() }
             message = change.summary + " (u undoes)"
-            totals = try service.totals(filter, in: session)
-            for index in columns.indices { try reloadColumn(index) }
+            try reloadAfter(change)
             try focus(on: change.dealId)
             if let id = detail?.item.id { detail = try? service.detail(dealId: id, in: session) }
+        }
+    }
+
+    /// Reloads the totals and the columns a change touched: the deal's stage before and after
+    /// (another process's changes reload everything through `reload`).
+    func reloadAfter(_ change: DealChange) throws {
+        totals = try service.totals(filter, in: session)
+        var stages = Set<DealStage>()
+        if case .restore(let before) = change.undo { stages.insert(before.stage) }
+        if let now = try? service.item(change.dealId, in: session) { stages.insert(now.deal.stage) }
+        if case .delete = change.undo { stages.insert(.prospecting) }
+        for (index, stage) in Self.stages.enumerated() {
+            if stages.contains(stage) { try reloadColumn(index) } else { columns[index].total = totals[stage]?.deals ?? 0 }
         }
     }
 
