@@ -39,9 +39,10 @@ import Testing
         try session.press("?")
         screen = try session.waitFor("the help overlay") { $0.contains("Keys") && $0.contains("Next lead") && $0.contains("Assign to me") }
         try session.press("C-d")
-        try session.waitFor(text: "Quit Funnel")
+        // A page further down: the shell's keys (below the pane's) come into view.
+        try session.waitFor("the help scrolled") { $0.contains("Quit Funnel") || $0.contains("Open the Approvals pane") }
         try session.press("Escape")
-        try session.waitFor("help closed") { !$0.contains("Quit Funnel") }
+        try session.waitFor("help closed") { !$0.contains("Keys  (") }
 
         try session.press(":")
         try session.waitFor(text: "Next lead")
@@ -51,7 +52,7 @@ import Testing
         try session.waitFor(text: "Theme: light")
 
         try session.press("2")
-        try session.waitFor("the pipeline pane") { $0.contains("[2 Pipeline") && $0.contains("negotiation") }
+        try session.waitFor("the pipeline pane") { $0.contains("[2 Pipeline") && $0.contains("NEGOTIATION") }
         try session.press("Tab")
         try session.waitFor(text: "[3 Calendar")
         try session.press("BTab")

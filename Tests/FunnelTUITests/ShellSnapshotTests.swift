@@ -50,7 +50,7 @@ import Testing
         let text = screen(app, 100, 30)
         #expect(text.contains("Assign to me (!)"))
         assertSnapshot(of: text, as: .lines)
-        for _ in 0..<30 { _ = app.handle(.key(.character("j"))) }
+        for _ in 0..<26 { _ = app.handle(.key(.character("j"))) }
         let scrolled = screen(app, 100, 30)
         #expect(scrolled.contains("Quit Funnel"))
         #expect(scrolled.contains("Open the Approvals pane"))
