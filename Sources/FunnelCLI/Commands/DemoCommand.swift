@@ -79,20 +79,10 @@ struct DemoCommand: AsyncParsableCommand {
         }
         print("Demo workspace: \(report.path)")
         print("Organizations: \(report.organizations.joined(separator: ", "))")
-        print(TextTable(header: ["table", "rows"], rows: report.rowCounts.map { [$0.table, Self.grouped($0.rows)] }).rendered)
+        print(TextTable(header: ["table", "rows"], rows: report.rowCounts.map { [$0.table, NumberText.grouped($0.rows)] }).rendered)
         let seconds = String(format: "%.2f", report.seconds)
-        print("Built in \(seconds) s: \(Self.grouped(Int(report.leadsPerSecond))) leads/s with their actions, \(Self.grouped(Int(report.rowsPerSecond))) rows/s in all.")
+        print("Built in \(seconds) s: \(NumberText.grouped(Int(report.leadsPerSecond))) leads/s with their actions, \(NumberText.grouped(Int(report.rowsPerSecond))) rows/s in all.")
         print("Phases: " + report.phases.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
         print("Sign in as \(report.managerEmail) (manager), or any user of `funnel users list --db \(report.path) --user \(report.managerEmail)`.")
-    }
-
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value)
-        var result = ""
-        for (index, character) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return String(result.reversed())
     }
 }

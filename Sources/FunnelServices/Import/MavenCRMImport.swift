@@ -78,7 +78,7 @@ public struct MavenImportReport: Sendable, Equatable {
     /// The report in words, one line each.
     public var lines: [String] {
         func counts(_ counts: ImportCounts) -> String {
-            "\(grouped(counts.created)) created, \(grouped(counts.updated)) updated, \(grouped(counts.unchanged)) unchanged"
+            "\(NumberText.grouped(counts.created)) created, \(NumberText.grouped(counts.updated)) updated, \(NumberText.grouped(counts.unchanged)) unchanged"
         }
         var lines: [String] = []
         lines.append(dryRun
@@ -87,18 +87,18 @@ public struct MavenImportReport: Sendable, Equatable {
         lines.append("  users:    \(counts(users)) (created: \(salesRepsCreated) sales reps, \(managersCreated) managers)")
         lines.append("  products: \(counts(products))")
         lines.append("  contacts: \(counts(contacts)) (one per account)")
-        let stages = DealStage.allCases.compactMap { stage in dealsByStage[stage].map { "\(stage.rawValue) \(grouped($0))" } }
+        let stages = DealStage.allCases.compactMap { stage in dealsByStage[stage].map { "\(stage.rawValue) \(NumberText.grouped($0))" } }
         lines.append("  deals:    \(counts(deals))" + (stages.isEmpty ? "" : " (\(stages.joined(separator: ", ")))"))
-        lines.append("  pipeline rows read: \(grouped(pipelineRows)); rows without account: \(grouped(rowsWithoutAccount)) (their deals have no contact)")
+        lines.append("  pipeline rows read: \(NumberText.grouped(pipelineRows)); rows without account: \(NumberText.grouped(rowsWithoutAccount)) (their deals have no contact)")
         if productCorrections.isEmpty {
             lines.append("  product names corrected: none")
         } else {
-            lines.append("  product names corrected: " + productCorrections.map { "\($0.from) -> \($0.to): \(grouped($0.count)) rows" }.joined(separator: "; "))
+            lines.append("  product names corrected: " + productCorrections.map { "\($0.from) -> \($0.to): \(NumberText.grouped($0.count)) rows" }.joined(separator: "; "))
         }
         if sectorCorrections.isEmpty {
             lines.append("  sectors corrected: none")
         } else {
-            lines.append("  sectors corrected: " + sectorCorrections.map { "\($0.from) -> \($0.to): \(grouped($0.count)) accounts" }.joined(separator: "; "))
+            lines.append("  sectors corrected: " + sectorCorrections.map { "\($0.from) -> \($0.to): \(NumberText.grouped($0.count)) accounts" }.joined(separator: "; "))
         }
         if !accountsOnlyInPipeline.isEmpty {
             lines.append("  accounts missing from accounts.csv (contacts made without details): " + accountsOnlyInPipeline.joined(separator: ", "))
@@ -106,9 +106,9 @@ public struct MavenImportReport: Sendable, Equatable {
         if skipped.isEmpty {
             lines.append("  skipped rows: none")
         } else {
-            lines.append("  skipped rows: \(grouped(skipped.count))")
+            lines.append("  skipped rows: \(NumberText.grouped(skipped.count))")
             for row in skipped.prefix(50) { lines.append("    \(row)") }
-            if skipped.count > 50 { lines.append("    ... and \(grouped(skipped.count - 50)) more") }
+            if skipped.count > 50 { lines.append("    ... and \(NumberText.grouped(skipped.count - 50)) more") }
         }
         return lines
     }
@@ -621,15 +621,4 @@ struct ImportSnapshot: Encodable {
         case source, users, products, contacts, deals, pipelineRows = "pipeline_rows", rowsWithoutAccount = "rows_without_account"
         case productNamesCorrected = "product_names_corrected", sectorsCorrected = "sectors_corrected", skippedRows = "skipped_rows"
     }
-}
-
-/// A count with thousands separators: `8,800`.
-private func grouped(_ value: Int) -> String {
-    let digits = String(abs(value))
-    var result = ""
-    for (index, character) in digits.reversed().enumerated() {
-        if index > 0 && index % 3 == 0 { result.append(",") }
-        result.append(character)
-    }
-    return (value < 0 ? "-" : "") + String(result.reversed())
 }

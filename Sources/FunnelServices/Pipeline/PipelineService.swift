@@ -186,22 +186,27 @@ public struct PipelineService: Sendable {
     /// Moves a deal one open stage right (+1) or left (-1); a closed deal moves left to reopen.
     @discardableResult
     public func advance(_ dealId: Int64, by step: Int, in session: Session) throws -> DealChange {
-        try session.require(.dealsView)
-        let deal = try ServiceError.wrapping { try database.snapshot { try $0.require(Deal.self, id: dealId, orgId: session.orgId) } }
-        let target: DealStage
-        if deal.stage.isClosed {
-            guard step < 0 else { throw ServiceError.invalid(field: "stage", problem: "#\(dealId) is \(deal.stage.rawValue); move it left to reopen it") }
-            target = .negotiation
-        } else {
-            let index = Self.openStages.firstIndex(of: deal.stage) ?? 0
-            let next = index + step
-            guard next >= 0 else { throw ServiceError.invalid(field: "stage", problem: "#\(dealId) is already in the first stage") }
-            guard next < Self.openStages.count else {
-                throw ServiceError.invalid(field: "stage", problem: "#\(dealId) is in the last open stage: win it (W) or lose it (X)")
-            }
-            target = Self.openStages[next]
+        try change(dealId, action: "stage_changed", in: session) { deal, _ in
+            let target = try Self.stage(after: deal, by: step)
+            enter(target, deal: &deal, in: session)
+            deal.lostReason = nil
+            return "Moved #\(dealId) to \(target.rawValue)"
         }
-        return try move(dealId, to: target, in: session)
+    }
+
+    /// The open stage `step` stages from a deal's (a closed deal reopens into negotiation).
+    static func stage(after deal: Deal, by step: Int) throws -> DealStage {
+        let id = deal.id ?? 0
+        if deal.stage.isClosed {
+            guard step < 0 else { throw ServiceError.invalid(field: "stage", problem: "#\(id) is \(deal.stage.rawValue); move it left to reopen it") }
+            return .negotiation
+        }
+        let next = (openStages.firstIndex(of: deal.stage) ?? 0) + step
+        guard next >= 0 else { throw ServiceError.invalid(field: "stage", problem: "#\(id) is already in the first stage") }
+        guard next < openStages.count else {
+            throw ServiceError.invalid(field: "stage", problem: "#\(id) is in the last open stage: win it (W) or lose it (X)")
+        }
+        return openStages[next]
     }
 
     /// Moves a deal to an open stage, or reopens a closed one; winning and losing have their own calls.
@@ -513,21 +518,5 @@ struct DealSnapshot: Encodable {
     enum CodingKeys: String, CodingKey {
         case title, stage, value, probability, probabilityIsManual = "probability_is_manual", closeDate = "close_date"
         case lostReason = "lost_reason", ownerId = "owner_id", productId = "product_id"
-    }
-}
-
-/// Money in words, for messages.
-public enum Money {
-    /// Cents as dollars with thousands separators: `$12,500`.
-    public static func text(cents: Int64) -> String {
-        let dollars = cents / 100
-        let digits = String(abs(dollars))
-        var grouped = ""
-        for (index, character) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 { grouped.append(",") }
-            grouped.append(character)
-        }
-        let remainder = abs(cents % 100)
-        return (cents < 0 ? "-$" : "$") + String(grouped.reversed()) + (remainder == 0 ? "" : String(format: ".%02lld", remainder))
     }
 }

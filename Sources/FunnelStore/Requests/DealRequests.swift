@@ -4,11 +4,7 @@ import GRDB
 /// Which deals a board column or the deals table shows.
 public struct DealFilter: Sendable, Equatable {
     /// Whose deals.
-    public enum Owner: Sendable, Equatable {
-        case anyone
-        case user(Int64)
-        case unassigned
-    }
+    public typealias Owner = OwnerFilter
 
     public var stage: DealStage?
     public var owner: Owner

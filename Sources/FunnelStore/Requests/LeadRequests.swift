@@ -1,14 +1,17 @@
 import Foundation
 import GRDB
 
+/// Whose records a list shows (a lead's assignee, a deal's owner).
+public enum OwnerFilter: Sendable, Equatable {
+    case anyone
+    case user(Int64)
+    case unassigned
+}
+
 /// Which leads a list shows.
 public struct LeadFilter: Sendable, Equatable {
     /// Whose leads.
-    public enum Owner: Sendable, Equatable {
-        case anyone
-        case user(Int64)
-        case unassigned
-    }
+    public typealias Owner = OwnerFilter
 
     public var status: LeadStatus?
     public var owner: Owner

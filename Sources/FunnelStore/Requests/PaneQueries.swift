@@ -73,8 +73,17 @@ enum PaneQueries {
     /// One column of the pipeline board.
     static let dealsByStage = PaneQuery(
         name: "pipeline.column",
-        sql: "SELECT id, title, value, probability, close_date, owner_id, stage_changed_at FROM deals WHERE org_id = ? AND stage = ? ORDER BY close_date, id LIMIT ?",
-        sampleArguments: [1, "proposal", 50])
+        sql: """
+            SELECT id, title, value, probability, close_date, owner_id, stage_changed_at FROM deals
+            WHERE org_id = ? AND stage = ? AND close_date IS NOT NULL AND (close_date, id) > (?, ?) ORDER BY close_date, id LIMIT ?
+            """,
+        sampleArguments: [1, "proposal", "2026-01-01", 0, 50])
+
+    /// The deals table sorted by value, largest first, one page before a (value, id) key.
+    static let dealsByValue = PaneQuery(
+        name: "pipeline.table-value",
+        sql: "SELECT id, title, value, stage FROM deals WHERE org_id = ? AND (value, id) < (?, ?) ORDER BY value DESC, id DESC LIMIT ?",
+        sampleArguments: [1, 1_000_000, 0, 50])
 
     /// The pipeline column headers (maintained totals).
     static let dealTotals = PaneQuery(
@@ -85,8 +94,8 @@ enum PaneQueries {
     /// The forecast: deals closing in a range of months.
     static let dealsForecast = PaneQuery(
         name: "pipeline.forecast",
-        sql: "SELECT substr(close_date, 1, 7) AS month, stage, sum(value), sum(value * probability / 100) FROM deals WHERE org_id = ? AND close_date >= ? AND close_date < ? GROUP BY month, stage",
-        sampleArguments: [1, "2026-01-01", "2027-01-01"])
+        sql: "SELECT month, stage, deal_count, total_value, weighted_value FROM deal_month_totals WHERE org_id = ? AND month BETWEEN ? AND ?",
+        sampleArguments: [1, "2026-01", "2026-08"])
 
     /// The content scheduled in a date range (a month or a week of the calendar).
     static let calendarRange = PaneQuery(
@@ -103,7 +112,7 @@ enum PaneQueries {
     /// Every pane query, for `funnel doctor`.
     static let all: [PaneQuery] = [
         leadsRanked, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadDuplicatesByEmail,
-        leadDuplicatesByPhone, leadTimeline, entityHistory, dealsByStage, dealTotals, dealsForecast,
+        leadDuplicatesByPhone, leadTimeline, entityHistory, dealsByStage, dealsByValue, dealTotals, dealsForecast,
         calendarRange, approvalsQueue,
     ]
 }

@@ -32,7 +32,7 @@ final class LeadsPane {
     }
 
     var prompt: Prompt?
-    var detailScroll = 0
+    var detailOverlay = DetailOverlay()
     var viewport = TableViewport()
 
     let clock: @MainActor () -> Date
@@ -62,13 +62,10 @@ final class LeadsPane {
     func handlePromptKey(_ key: Key) -> Bool {
         guard let current = prompt else {
             if viewModel.detail != nil {
-                switch key {
-                case .down, .character("j"): detailScroll += 1; return true
-                case .up, .character("k"): detailScroll = max(0, detailScroll - 1); return true
-                case .pageDown, .ctrl("d"): detailScroll += 10; return true
-                case .pageUp, .ctrl("u"): detailScroll = max(0, detailScroll - 10); return true
-                case .escape, .enter, .character("q"): viewModel.closeDetail(); return true
-                default: return false
+                switch detailOverlay.handle(key) {
+                case .scrolled: return true
+                case .close: viewModel.closeDetail(); return true
+                case .ignored: return false
                 }
             }
             return false
@@ -202,7 +199,7 @@ final class LeadsPane {
         case "leads.bottom": viewModel.move(.bottom)
         case "leads.nextTab": viewModel.selectTab(viewModel.tabIndex + 1)
         case "leads.previousTab": viewModel.selectTab(viewModel.tabIndex - 1)
-        case "leads.detail": detailScroll = 0; viewModel.openDetail()
+        case "leads.detail": detailOverlay = DetailOverlay(); viewModel.openDetail()
         case "leads.back":
             if viewModel.detail != nil { viewModel.closeDetail() } else if viewModel.search != nil { viewModel.setSearch("") }
         case "leads.search": prompt = .search(TextField(viewModel.search ?? "", placeholder: "name, email or company"))
@@ -312,48 +309,29 @@ final class LeadsPane {
         var timeline: [(Date, String)] = detail.actions.map { ($0.createdAt, $0.actionType.rawValue.replacingOccurrences(of: "_", with: " ")) }
         timeline += detail.history.map { ($0.createdAt, "\($0.action.replacingOccurrences(of: "_", with: " ")) (activity)") }
         for (date, what) in timeline.sorted(by: { $0.0 > $1.0 }).prefix(200) {
-            lines.append("  \(Self.timeFormatter.string(from: date))  \(what)")
+            lines.append("  \(PromptBox.timeFormatter.string(from: date))  \(what)")
         }
-        let box = rect.inset(top: 0, left: 2, bottom: 0, right: 2)
-        let inner = Box.draw(into: &buffer, in: box, title: "Lead #\(detail.item.id)  (j/k scroll · esc closes)")
-        // Lines are drawn as they are (columns aligned), cut at the box's edge; j/k scroll.
-        detailScroll = max(0, min(detailScroll, lines.count - inner.height))
-        for (row, line) in lines.dropFirst(detailScroll).prefix(inner.height).enumerated() {
-            _ = buffer.put(line, at: Point(x: inner.x + 1, y: inner.y + row), maxWidth: inner.width - 1,
-                           style: Style(.overlay, row + detailScroll == 0 ? .bold : []))
-        }
+        detailOverlay.render(lines: lines, title: "Lead #\(detail.item.id)", into: &buffer, in: rect)
     }
 
     func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
         switch prompt {
         case nil: return
-        case .search(let field): renderField(field, title: "Search", into: &buffer, in: rect)
-        case .reason(let field, let status): renderField(field, title: "Reason (\(status.rawValue))", into: &buffer, in: rect)
+        case .search(let field): PromptBox.field(field, title: "Search", into: &buffer, in: rect)
+        case .reason(let field, let status): PromptBox.field(field, title: "Reason (\(status.rawValue))", into: &buffer, in: rect)
         case .user(let picker, _): picker.render(into: &buffer, in: rect)
         case .status(let picker): picker.render(into: &buffer, in: rect)
         case .logKind(let picker): picker.render(into: &buffer, in: rect)
-        case .note(let field, let kind): renderField(field, title: "Note for the \(kind.rawValue)", into: &buffer, in: rect)
+        case .note(let field, let kind): PromptBox.field(field, title: "Note for the \(kind.rawValue)", into: &buffer, in: rect)
         case .convert(let form, _):
-            let width = min(rect.width, 70)
-            let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + 2, width: width, height: min(rect.height, 10))
-            let inner = Box.draw(into: &buffer, in: box, title: "Convert into a contact and a deal  (tab · enter · esc)")
-            form.render(into: &buffer, in: inner)
+            PromptBox.form(form, title: "Convert into a contact and a deal", width: 70, top: 2, into: &buffer, in: rect)
         case .merge(let dialog, _): dialog.render(into: &buffer, in: rect)
         case .sourceFilter(let picker), .productFilter(let picker, _): picker.render(into: &buffer, in: rect)
         case .leadForm(let form, let editing):
-            let width = min(rect.width, 76)
-            let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + 1, width: width, height: min(rect.height, 14))
-            let inner = Box.draw(into: &buffer, in: box, title: (editing ? "Edit lead" : "New lead") + "  (tab moves · enter saves · esc)")
-            form.render(into: &buffer, in: inner)
+            PromptBox.form(form, title: editing ? "Edit lead" : "New lead", into: &buffer, in: rect)
         }
     }
 
-    func renderField(_ field: TextField, title: String, into buffer: inout CellBuffer, in rect: Rect) {
-        let width = min(rect.width, 70)
-        let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + max(0, rect.height / 3), width: width, height: 3)
-        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (enter · esc)")
-        field.render(into: &buffer, in: inner)
-    }
 
     static let dayFormatter: DateFormatter = {
         let formatter = DateFormatter()
@@ -361,11 +339,6 @@ final class LeadsPane {
         return formatter
     }()
 
-    static let timeFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter
-    }()
 }
 
 /// The visible rows of the leads table, formatted from the view-model's loaded window.

@@ -21,7 +21,7 @@ final class PipelinePane {
     }
 
     var prompt: Prompt?
-    var detailScroll = 0
+    var detailOverlay = DetailOverlay()
     /// Which cards of each column are on screen.
     var columnViewports: [TableViewport] = PipelineViewModel.stages.map { _ in TableViewport() }
     var tableViewport = TableViewport()
@@ -42,14 +42,10 @@ final class PipelinePane {
     func handlePromptKey(_ key: Key) -> Bool {
         guard let current = prompt else {
             if viewModel.detail != nil {
-                switch key {
-                case .down, .character("j"): detailScroll += 1; return true
-                case .up, .character("k"): detailScroll = max(0, detailScroll - 1); return true
-                case .pageDown, .ctrl("d"): detailScroll += 10; return true
-                case .pageUp, .ctrl("u"): detailScroll = max(0, detailScroll - 10); return true
-                case .escape, .enter, .character("q"): viewModel.closeDetail(); return true
-                case .character("n"): return false
-                default: return false
+                switch detailOverlay.handle(key) {
+                case .scrolled: return true
+                case .close: viewModel.closeDetail(); return true
+                case .ignored: return false
                 }
             }
             return false
@@ -138,7 +134,7 @@ final class PipelinePane {
         case "pipeline.bottom": viewModel.move(.bottom)
         case "pipeline.left": viewModel.moveColumn(by: -1)
         case "pipeline.right": viewModel.moveColumn(by: 1)
-        case "pipeline.detail": detailScroll = 0; viewModel.openDetail()
+        case "pipeline.detail": detailOverlay = DetailOverlay(); viewModel.openDetail()
         case "pipeline.back":
             if viewModel.detail != nil { viewModel.closeDetail() } else if viewModel.search != nil { viewModel.setSearch("") }
         case "pipeline.table": viewModel.toggleTable()
@@ -428,15 +424,9 @@ final class PipelinePane {
         timeline += detail.leadActions.map { ($0.createdAt, "lead: " + $0.actionType.rawValue.replacingOccurrences(of: "_", with: " ")) }
         if timeline.isEmpty { lines.append("  nothing yet") }
         for (date, what) in timeline.sorted(by: { $0.0 > $1.0 }).prefix(200) {
-            lines.append("  \(Self.timeFormatter.string(from: date))  \(what)")
+            lines.append("  \(PromptBox.timeFormatter.string(from: date))  \(what)")
         }
-        let box = rect.inset(top: 0, left: 2, bottom: 0, right: 2)
-        let inner = Box.draw(into: &buffer, in: box, title: "Deal #\(item.id)  (j/k scroll · esc closes)")
-        detailScroll = max(0, min(detailScroll, lines.count - inner.height))
-        for (row, line) in lines.dropFirst(detailScroll).prefix(inner.height).enumerated() {
-            _ = buffer.put(line, at: Point(x: inner.x + 1, y: inner.y + row), maxWidth: inner.width - 1,
-                           style: Style(.overlay, row + detailScroll == 0 ? .bold : []))
-        }
+        detailOverlay.render(lines: lines, title: "Deal #\(item.id)", into: &buffer, in: rect)
     }
 
     /// An activity in words: "stage changed: proposal → negotiation".
@@ -457,33 +447,16 @@ final class PipelinePane {
     func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
         switch prompt {
         case nil: return
-        case .search(let field): renderField(field, title: "Search deals", into: &buffer, in: rect)
+        case .search(let field): PromptBox.field(field, title: "Search deals", into: &buffer, in: rect)
         case .loseReason(let picker), .product(let picker, _), .month(let picker, _): picker.render(into: &buffer, in: rect)
-        case .loseNote(let field, let reason): renderField(field, title: "Lost (\(reason.label)): a note", into: &buffer, in: rect)
-        case .edit(let form): renderForm(form, title: "Edit deal", into: &buffer, in: rect)
-        case .new(let form): renderForm(form, title: "New deal", into: &buffer, in: rect)
+        case .loseNote(let field, let reason): PromptBox.field(field, title: "Lost (\(reason.label)): a note", into: &buffer, in: rect)
+        case .edit(let form): PromptBox.form(form, title: "Edit deal", into: &buffer, in: rect)
+        case .new(let form): PromptBox.form(form, title: "New deal", into: &buffer, in: rect)
         }
     }
 
-    func renderForm(_ form: Form, title: String, into buffer: inout CellBuffer, in rect: Rect) {
-        let width = min(rect.width, 76)
-        let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + 1, width: width, height: min(rect.height, form.fields.count * 2 + 4))
-        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (tab moves · enter saves · esc)")
-        form.render(into: &buffer, in: inner)
-    }
 
-    func renderField(_ field: TextField, title: String, into buffer: inout CellBuffer, in rect: Rect) {
-        let width = min(rect.width, 70)
-        let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + max(0, rect.height / 3), width: width, height: 3)
-        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (enter · esc)")
-        field.render(into: &buffer, in: inner)
-    }
 
-    static let timeFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter
-    }()
 }
 
 /// The visible rows of the deals table.

@@ -66,15 +66,7 @@ struct PaneOverviewScreen {
 /// Numbers as people read them.
 enum Format {
     /// 1234567 -> "1,234,567".
-    static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var result = ""
-        for (index, character) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return (value < 0 ? "-" : "") + String(result.reversed())
-    }
+    static func grouped(_ value: Int) -> String { NumberText.grouped(value) }
 
     /// Cents as a short dollar amount: "$950", "$12.4K", "$3.1M".
     static func money(cents: Int64) -> String {

@@ -185,22 +185,12 @@ public final class LeadTriageViewModel {
 
     /// Cycles the owner filter: everyone's, mine, unassigned.
     public func cycleOwner() {
-        switch owner {
-        case .anyone: owner = .user(session.userId)
-        case .user: owner = .unassigned
-        case .unassigned: owner = .anyone
-        }
+        owner = owner.cycled(me: session.userId)
         resetList()
     }
 
     /// The owner filter in words.
-    public var ownerLabel: String {
-        switch owner {
-        case .anyone: return "everyone's"
-        case .user: return "mine"
-        case .unassigned: return "unassigned"
-        }
-    }
+    public var ownerLabel: String { owner.label }
 
     /// Shows only leads from one source (nil: every source).
     public func filter(source: LeadSource?) {

@@ -18,6 +18,9 @@ public final class PipelineViewModel {
 
     public let session: Session
     let service: PipelineService
+    /// The organization's stage probabilities and rotting thresholds.
+    let settings: PipelineSettings
+    let clock: @Sendable () -> Date
 
     public private(set) var mode: Mode = .board
     public private(set) var owner: DealFilter.Owner = .anyone
@@ -46,6 +49,8 @@ public final class PipelineViewModel {
     public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
         self.session = session
         service = PipelineService(database: database, clock: clock, calendar: calendar)
+        settings = service.settings(in: session)
+        self.clock = clock
         columns = Self.stages.map { _ in KeysetWindow<DealListItem>() }
         reload()
     }
@@ -73,16 +78,13 @@ public final class PipelineViewModel {
     public var selectedStage: DealStage { Self.stages[selectedColumn] }
 
     /// What stands out about a deal (overdue, stale, days in stage).
-    public func health(of item: DealListItem) -> DealHealth { service.health(of: item, in: session) }
+    /// Asked for every card of every frame: the organization's settings are read once, not per card.
+    public func health(of item: DealListItem) -> DealHealth {
+        DealHealth(item, settings: settings, now: clock(), today: service.today)
+    }
 
     /// The owner filter in words.
-    public var ownerLabel: String {
-        switch owner {
-        case .anyone: return "everyone's"
-        case .user: return "mine"
-        case .unassigned: return "unassigned"
-        }
-    }
+    public var ownerLabel: String { owner.label }
 
     /// Every deal the filter matches, over all stages.
     public var filteredTotal: Int { totals.values.reduce(0) { $0 + $1.deals } }
@@ -238,11 +240,7 @@ public final class PipelineViewModel {
 
     /// Cycles the owner filter: everyone's, mine, unassigned.
     public func cycleOwner() {
-        switch owner {
-        case .anyone: owner = .user(session.userId)
-        case .user: owner = .unassigned
-        case .unassigned: owner = .anyone
-        }
+        owner = owner.cycled(me: session.userId)
         resetAll()
     }
 
@@ -365,8 +363,8 @@ public final class PipelineViewModel {
         perform {
             try service.undo(change, in: session)
             message = "Undone: \(change.summary)"
-            try reloadAfter(change)
-            if case .restore = change.undo { try focus(on: change.dealId) } else if mode == .table { try reloadTable() }
+            let item = try reloadAfter(change)
+            if case .restore = change.undo { try focus(on: item) } else if mode == .table { try reloadTable() }
         }
     }
 
@@ -377,28 +375,36 @@ public final class PipelineViewModel {
             undoStack.append(change)
             if undoStack.count > 50 { undoStack.removeFirst() }
             message = change.summary + " (u undoes)"
-            try reloadAfter(change)
-            try focus(on: change.dealId)
+            try focus(on: try reloadAfter(change))
             if let id = detail?.item.id { detail = try? service.detail(dealId: id, in: session) }
         }
     }
 
     /// Reloads the totals and the columns a change touched: the deal's stage before and after
     /// (another process's changes reload everything through `reload`).
-    func reloadAfter(_ change: DealChange) throws {
+    /// Returns the deal as it is now (nil when the change deleted it).
+    @discardableResult
+    func reloadAfter(_ change: DealChange) throws -> DealListItem? {
         totals = try service.totals(filter, in: session)
         var stages = Set<DealStage>()
         if case .restore(let before) = change.undo { stages.insert(before.stage) }
-        if let now = try? service.item(change.dealId, in: session) { stages.insert(now.deal.stage) }
+        let now = try? service.item(change.dealId, in: session)
+        if let now { stages.insert(now.deal.stage) }
         if case .delete = change.undo { stages.insert(.prospecting) }
         for (index, stage) in Self.stages.enumerated() {
             if stages.contains(stage) { try reloadColumn(index) } else { columns[index].total = totals[stage]?.deals ?? 0 }
         }
+        return now
     }
 
     /// Selects a deal: its column and its row in the column (or the table).
     func focus(on dealId: Int64) throws {
-        guard let item = try? service.item(dealId, in: session) else {
+        try focus(on: try? service.item(dealId, in: session))
+    }
+
+    /// Selects a deal already read (nil: it is gone; the table reloads).
+    func focus(on item: DealListItem?) throws {
+        guard let item else {
             if mode == .table { try reloadTable() }
             return
         }

@@ -1,0 +1,60 @@
+import Foundation
+import FunnelUI
+
+/// A record's detail drawn over a pane: lines in a box, scrolled with j/k, closed with esc.
+struct DetailOverlay {
+    var scroll = 0
+
+    enum Outcome { case scrolled, close, ignored }
+
+    /// Scrolls, or asks to close; `.ignored` lets the key reach the pane's actions.
+    mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .down, .character("j"): scroll += 1
+        case .up, .character("k"): scroll = max(0, scroll - 1)
+        case .pageDown, .ctrl("d"): scroll += 10
+        case .pageUp, .ctrl("u"): scroll = max(0, scroll - 10)
+        case .escape, .enter, .character("q"): return .close
+        default: return .ignored
+        }
+        return .scrolled
+    }
+
+    /// Draws `lines` (the first in bold) in a box inset from `rect`, from the scroll position.
+    mutating func render(lines: [String], title: String, into buffer: inout CellBuffer, in rect: Rect) {
+        let box = rect.inset(top: 0, left: 2, bottom: 0, right: 2)
+        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (j/k scroll · esc closes)")
+        // Lines are drawn as they are (columns aligned), cut at the box's edge.
+        scroll = max(0, min(scroll, lines.count - inner.height))
+        for (row, line) in lines.dropFirst(scroll).prefix(inner.height).enumerated() {
+            _ = buffer.put(line, at: Point(x: inner.x + 1, y: inner.y + row), maxWidth: inner.width - 1,
+                           style: Style(.overlay, row + scroll == 0 ? .bold : []))
+        }
+    }
+}
+
+/// The boxes a pane's prompts are drawn in.
+enum PromptBox {
+    /// A one-line text field in a box a third of the way down.
+    static func field(_ field: TextField, title: String, into buffer: inout CellBuffer, in rect: Rect) {
+        let width = min(rect.width, 70)
+        let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + max(0, rect.height / 3), width: width, height: 3)
+        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (enter · esc)")
+        field.render(into: &buffer, in: inner)
+    }
+
+    /// A form in a centred box (two rows a field, plus the frame).
+    static func form(_ form: Form, title: String, width: Int = 76, top: Int = 1, into buffer: inout CellBuffer, in rect: Rect) {
+        let width = min(rect.width, width)
+        let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + top, width: width, height: min(rect.height, form.fields.count * 2 + 4))
+        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (tab moves · enter saves · esc)")
+        form.render(into: &buffer, in: inner)
+    }
+
+    /// Times in a timeline: `2026-02-10 09:30`.
+    static let timeFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter
+    }()
+}
