@@ -140,7 +140,7 @@ public struct KanbanBoard: Hashable, Sendable {
             while firstCard < selectedCard && cardHeights[firstCard...selectedCard].reduce(0, +) > available { firstCard += 1 }
         }
         if firstCard + column.hiddenAbove > 0 {
-            buffer.putPadded("▲ \(firstCard + column.hiddenAbove) more", at: Point(x: rect.x, y: y), width: rect.width, alignment: .center, style: Style(.muted))
+            buffer.putPadded("▲ \(TabBar.grouped(firstCard + column.hiddenAbove)) more", at: Point(x: rect.x, y: y), width: rect.width, alignment: .center, style: Style(.muted))
             y += 1
         }
         if column.cards.isEmpty && column.hiddenAbove == 0 && column.hiddenBelow == 0 && y < rect.maxY {
@@ -150,7 +150,7 @@ public struct KanbanBoard: Hashable, Sendable {
             let card = column.cards[cardIndex]
             guard y < rect.maxY else { break }
             if y + card.lines.count > rect.maxY - (column.hiddenBelow > 0 ? 1 : 0) && cardIndex > firstCard {
-                buffer.putPadded("▼ \(column.cards.count - cardIndex + column.hiddenBelow) more", at: Point(x: rect.x, y: rect.maxY - 1), width: rect.width, alignment: .center, style: Style(.muted))
+                buffer.putPadded("▼ \(TabBar.grouped(column.cards.count - cardIndex + column.hiddenBelow)) more", at: Point(x: rect.x, y: rect.maxY - 1), width: rect.width, alignment: .center, style: Style(.muted))
                 return
             }
             let selected = isSelectedColumn && cardIndex == selectedCard
@@ -164,7 +164,7 @@ public struct KanbanBoard: Hashable, Sendable {
             y += 1
         }
         if column.hiddenBelow > 0 {
-            buffer.putPadded("▼ \(column.hiddenBelow) more", at: Point(x: rect.x, y: rect.maxY - 1), width: rect.width, alignment: .center, style: Style(.muted))
+            buffer.putPadded("▼ \(TabBar.grouped(column.hiddenBelow)) more", at: Point(x: rect.x, y: rect.maxY - 1), width: rect.width, alignment: .center, style: Style(.muted))
         }
     }
 }
