@@ -396,7 +396,7 @@ final class PipelinePane {
         let probability = "\(deal.probability)%" + (deal.probabilityIsManual ? " (set by hand)" : " (stage default)")
         for (label, value) in [("Value", Money.text(cents: deal.value)), ("Weighted", Money.text(cents: deal.value * Int64(deal.probability) / 100)),
                                ("Chance", probability), ("Close", deal.closeDate ?? "no date"), ("Owner", item.ownerName ?? "nobody"),
-                               ("Product", item.productName ?? "—"), ("In stage", "\(health.daysInStage) days"),
+                               ("Product", item.productName ?? "—"), ("In stage", "\(health.daysInStage) day\(health.daysInStage == 1 ? "" : "s")"),
                                ("Lost", deal.lostReason?.label), ("Imported", deal.externalRef)] {
             if let value { lines.append("\(label.padding(toLength: 10, withPad: " ", startingAt: 0))\(value)") }
         }
