@@ -17,6 +17,12 @@ extension AppDatabase {
             }
             try db.execute(sql: "PRAGMA user_version = 2")
         }
+        migrator.registerMigration("v3 content calendar") { db in
+            for statement in SchemaV3.statements {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "PRAGMA user_version = 3")
+        }
         return migrator
     }()
 }
