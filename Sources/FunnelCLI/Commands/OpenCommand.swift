@@ -31,7 +31,7 @@ struct OpenCommand: AsyncParsableCommand {
         let options = TUILauncher.Options(
             theme: theme ?? environment.config.theme, keyBindings: environment.config.keys,
             mouse: mouse ?? environment.config.mouse, isReadOnly: choice.readOnly,
-            warnings: environment.warnings, paths: environment.paths)
+            warnings: environment.warnings, paths: environment.paths, weekStartsOn: environment.config.weekStartsOn)
         let status: Int32
         do {
             status = try await TUILauncher.run(database: database, session: session, options: options)

@@ -28,7 +28,16 @@ public final class FunnelApplication: TerminalApplication {
     /// The Pipeline pane, made when first opened (only for roles that may see deals).
     lazy var pipelinePane: PipelinePane? = shell.session.can(.dealsView)
         ? PipelinePane(viewModel: PipelineViewModel(database: database, session: shell.session, clock: clock, calendar: calendar)) : nil
+    /// The Calendar pane, made when first opened (only for roles that may see content).
+    lazy var calendarPane: CalendarPane? = shell.session.can(.contentView)
+        ? CalendarPane(viewModel: CalendarViewModel(database: database, session: shell.session, clock: clock, calendar: calendar,
+                                                    firstWeekday: firstWeekday.rawValue), firstWeekday: firstWeekday) : nil
+    /// The Approvals pane, made when first opened (only for roles that may see content).
+    lazy var approvalsPane: ApprovalsPane? = shell.session.can(.contentView)
+        ? ApprovalsPane(viewModel: ApprovalsViewModel(database: database, session: shell.session, clock: clock, calendar: calendar)) : nil
     let database: AppDatabase
+    /// The first day of the week in calendars (the user's `week_starts_on`).
+    let firstWeekday: Weekday
     /// The time screens show ages against (fixed in snapshot tests).
     let clock: @Sendable () -> Date
     /// The calendar (and time zone) days are shown in.
@@ -38,9 +47,11 @@ public final class FunnelApplication: TerminalApplication {
 
     public init(
         database: AppDatabase, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]],
-        terminal: Terminal?, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current
+        terminal: Terminal?, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
+        firstWeekday: Weekday = .monday
     ) {
         self.database = database
+        self.firstWeekday = firstWeekday
         self.clock = clock
         self.calendar = calendar
         self.shell = shell
@@ -66,6 +77,8 @@ public final class FunnelApplication: TerminalApplication {
         case .paste(let text):
             if shell.activePane == .leads, leadsPane?.paste(text) == true { return .redraw }
             if shell.activePane == .pipeline, pipelinePane?.paste(text) == true { return .redraw }
+            if shell.activePane == .calendar, calendarPane?.paste(text) == true { return .redraw }
+            if shell.activePane == .approvals, approvalsPane?.paste(text) == true { return .redraw }
             if var open = palette {
                 open.paste(text)
                 palette = open
@@ -123,6 +136,12 @@ public final class FunnelApplication: TerminalApplication {
         if shell.activePane == .pipeline, let pane = pipelinePane, pane.handlePromptKey(key) {
             return .redraw
         }
+        if shell.activePane == .calendar, let pane = calendarPane, pane.handlePromptKey(key) {
+            return .redraw
+        }
+        if shell.activePane == .approvals, let pane = approvalsPane, pane.handlePromptKey(key) {
+            return .redraw
+        }
         switch registry.action(for: key, scope: scope) {
         case .unbound:
             return .none
@@ -145,8 +164,7 @@ public final class FunnelApplication: TerminalApplication {
         case "app.suspend": return .suspend
         case "app.reload":
             shell.reload()
-            leadsPane?.viewModel.reload()
-            pipelinePane?.viewModel.reload()
+            reloadPanes()
             notify("Reloaded", .info)
         case "app.mouse":
             guard let terminal else { return .none }
@@ -163,6 +181,10 @@ public final class FunnelApplication: TerminalApplication {
                 leadsPane?.perform(id)
             } else if id.hasPrefix("pipeline.") {
                 pipelinePane?.perform(id)
+            } else if id.hasPrefix("calendar.") {
+                if let command = calendarPane?.perform(id) { return command }
+            } else if id.hasPrefix("approvals.") {
+                approvalsPane?.perform(id)
             } else if id.hasPrefix("pane."), let pane = PaneID(rawValue: String(id.dropFirst(5))) {
                 shell.select(pane)
             } else if id.hasPrefix("theme.") {
@@ -201,13 +223,20 @@ public final class FunnelApplication: TerminalApplication {
         if now.timeIntervalSince(lastPoll) >= 0.5 {
             lastPoll = now
             if shell.reloadIfChanged() {
-                leadsPane?.viewModel.reload()
-                pipelinePane?.viewModel.reload()
+                reloadPanes()
                 logger.info("the database changed; reloaded")
                 redraw = true
             }
         }
         return redraw
+    }
+
+    /// Rereads every pane that was opened (after a reload key or another process's write).
+    func reloadPanes() {
+        leadsPane?.viewModel.reload()
+        pipelinePane?.viewModel.reload()
+        calendarPane?.viewModel.reload()
+        approvalsPane?.viewModel.reload()
     }
 
     // MARK: - Drawing
@@ -229,6 +258,10 @@ public final class FunnelApplication: TerminalApplication {
             pane.render(into: &buffer, in: body)
         } else if shell.activePane == .pipeline, let pane = pipelinePane {
             pane.render(into: &buffer, in: body, now: clock())
+        } else if shell.activePane == .calendar, let pane = calendarPane {
+            pane.render(into: &buffer, in: body)
+        } else if shell.activePane == .approvals, let pane = approvalsPane {
+            pane.render(into: &buffer, in: body)
         } else {
             PaneOverviewScreen(shell: shell).render(into: &buffer, in: body)
         }
@@ -249,6 +282,10 @@ public final class FunnelApplication: TerminalApplication {
         if shell.activePane == .leads, let message = leadsPane?.viewModel.message {
             right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
         } else if shell.activePane == .pipeline, let message = pipelinePane?.viewModel.message {
+            right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
+        } else if shell.activePane == .calendar, let message = calendarPane?.viewModel.message {
+            right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
+        } else if shell.activePane == .approvals, let message = approvalsPane?.viewModel.message {
             right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
         } else if let message = shell.message {
             let role: ColorRole = message.level == .error ? .danger : (message.level == .warning ? .warning : .statusBar)

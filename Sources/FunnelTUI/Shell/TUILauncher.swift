@@ -17,8 +17,12 @@ public enum TUILauncher {
         public var isReadOnly: Bool
         public var warnings: [String]
         public var paths: FunnelPaths
+        /// The first day of the week in the Calendar.
+        public var weekStartsOn: Weekday
 
-        public init(theme: String?, keyBindings: [String: [String]], mouse: Bool, isReadOnly: Bool, warnings: [String], paths: FunnelPaths) {
+        public init(theme: String?, keyBindings: [String: [String]], mouse: Bool, isReadOnly: Bool, warnings: [String], paths: FunnelPaths,
+                    weekStartsOn: Weekday = .monday) {
+            self.weekStartsOn = weekStartsOn
             self.theme = theme
             self.keyBindings = keyBindings
             self.mouse = mouse
@@ -37,7 +41,8 @@ public enum TUILauncher {
         try terminal.start(options: Terminal.Options(mouse: options.mouse, theme: theme))
         logger.info("started", metadata: ["db": "\(database.path)", "user": "\(session.user.email)", "colors": "\(terminal.colorDepth)"])
         let shell = ShellViewModel(database: database, session: session, isReadOnly: options.isReadOnly)
-        let app = FunnelApplication(database: database, shell: shell, catalog: catalog, themeName: theme.name, keyBindings: options.keyBindings, terminal: terminal)
+        let app = FunnelApplication(database: database, shell: shell, catalog: catalog, themeName: theme.name, keyBindings: options.keyBindings, terminal: terminal,
+                                    firstWeekday: options.weekStartsOn)
         for warning in options.warnings + [themeWarning].compactMap({ $0 }) {
             app.notify(warning, .warning)
         }

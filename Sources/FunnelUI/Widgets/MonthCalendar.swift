@@ -1,3 +1,41 @@
+/// One line of a calendar day: its text and colour role.
+public struct CalendarEntry: Hashable, Sendable, ExpressibleByStringLiteral {
+    public var text: String
+    public var role: ColorRole
+    public var attributes: TextAttributes
+
+    public init(_ text: String, role: ColorRole = .info, attributes: TextAttributes = []) {
+        self.text = text
+        self.role = role
+        self.attributes = attributes
+    }
+
+    public init(stringLiteral text: String) { self.init(text) }
+
+    /// Draws a day's lines under its heading at `origin` (as many as `capacity` allows) and
+    /// returns how many of the day's `total` items are not shown.
+    static func drawDay(_ lines: [CalendarEntry], total: Int?, capacity: Int, at origin: Point, width: Int, into buffer: inout CellBuffer) -> Int {
+        let shown = max(0, min(lines.count, capacity))
+        if width > 0 {
+            for index in 0..<shown {
+                let line = lines[index]
+                buffer.put(line.text, at: Point(x: origin.x, y: origin.y + index), maxWidth: width, style: Style(line.role, line.attributes))
+            }
+        }
+        return max(total ?? lines.count, lines.count) - shown
+    }
+
+    /// Writes "+k more" (or "+k" when narrow) right-aligned in a day's heading, after its label.
+    static func drawHidden(_ hidden: Int, heading: Rect, labelWidth: Int, into buffer: inout CellBuffer) {
+        guard hidden > 0 else { return }
+        let room = heading.width - labelWidth - 1
+        let long = "+\(TabBar.grouped(hidden)) more"
+        let text = DisplayWidth.width(of: long) <= room ? long : "+\(TabBar.grouped(hidden))"
+        guard DisplayWidth.width(of: text) <= room else { return }
+        buffer.put(text, at: Point(x: heading.x + heading.width - DisplayWidth.width(of: text), y: heading.y), style: Style(.muted))
+    }
+}
+
 /// A `cal`-like month grid; each day shows up to N item lines then "+k more"; today is bracketed.
 public struct MonthCalendar: Hashable, Sendable {
     /// Year shown.
@@ -11,12 +49,15 @@ public struct MonthCalendar: Hashable, Sendable {
     /// Highlighted day.
     public var selected: DayDate?
     /// Item lines per day.
-    public var items: [DayDate: [String]]
+    public var items: [DayDate: [CalendarEntry]]
+    /// How many items each day has, when more than its lines (the lines are the first few).
+    public var totals: [DayDate: Int]
 
     /// Creates a month view.
-    public init(year: Int, month: Int, firstWeekday: Weekday = .monday, today: DayDate? = nil, selected: DayDate? = nil, items: [DayDate: [String]] = [:]) {
+    public init(year: Int, month: Int, firstWeekday: Weekday = .monday, today: DayDate? = nil, selected: DayDate? = nil,
+                items: [DayDate: [CalendarEntry]] = [:], totals: [DayDate: Int] = [:]) {
         self.year = year; self.month = month; self.firstWeekday = firstWeekday
-        self.today = today; self.selected = selected; self.items = items
+        self.today = today; self.selected = selected; self.items = items; self.totals = totals
     }
 
     /// The weeks of the month as rows of 7 optional days (nil outside the month).
@@ -67,15 +108,9 @@ public struct MonthCalendar: Hashable, Sendable {
         let labelWidth = min(cell.width, max(4, DisplayWidth.width(of: label)))
         if day == selected { buffer.fill(Rect(x: cell.x, y: cell.y, width: cell.width - (cell.width > 4 ? 1 : 0), height: 1), style: style) }
         buffer.putPadded(label, at: cell.origin, width: labelWidth, alignment: compact ? .right : .left, style: style)
-        guard cell.height > 1 else { return }
-        let lines = items[day] ?? []
-        let capacity = cell.height - 1
-        let shown = lines.count > capacity ? max(0, capacity - 1) : lines.count
-        for index in 0..<shown {
-            buffer.put(lines[index], at: Point(x: cell.x, y: cell.y + 1 + index), maxWidth: cell.width - 1, style: Style(.info))
-        }
-        if lines.count > shown && capacity > 0 {
-            buffer.put("+\(lines.count - shown) more", at: Point(x: cell.x, y: cell.y + 1 + shown), maxWidth: cell.width - 1, style: Style(.muted))
-        }
+        // Items that do not fit are counted in the heading ("14    +3 more").
+        let hidden = CalendarEntry.drawDay(items[day] ?? [], total: totals[day], capacity: cell.height - 1, at: Point(x: cell.x, y: cell.y + 1),
+                                           width: cell.width - 1, into: &buffer)
+        CalendarEntry.drawHidden(hidden, heading: Rect(x: cell.x, y: cell.y, width: cell.width - 1, height: 1), labelWidth: labelWidth, into: &buffer)
     }
 }

@@ -9,11 +9,14 @@ public struct WeekCalendar: Hashable, Sendable {
     /// Highlighted day.
     public var selected: DayDate?
     /// Item lines per day.
-    public var items: [DayDate: [String]]
+    public var items: [DayDate: [CalendarEntry]]
+    /// How many items each day has, when more than its lines (the lines are the first few).
+    public var totals: [DayDate: Int]
 
     /// Creates a week view.
-    public init(day: DayDate, firstWeekday: Weekday = .monday, today: DayDate? = nil, selected: DayDate? = nil, items: [DayDate: [String]] = [:]) {
-        self.day = day; self.firstWeekday = firstWeekday; self.today = today; self.selected = selected; self.items = items
+    public init(day: DayDate, firstWeekday: Weekday = .monday, today: DayDate? = nil, selected: DayDate? = nil,
+                items: [DayDate: [CalendarEntry]] = [:], totals: [DayDate: Int] = [:]) {
+        self.day = day; self.firstWeekday = firstWeekday; self.today = today; self.selected = selected; self.items = items; self.totals = totals
     }
 
     /// The seven days shown.
@@ -36,15 +39,10 @@ public struct WeekCalendar: Hashable, Sendable {
             if date == selected { style = Style(.selection, .bold) }
             let heading = "\(date.weekday.shortName) \(date.day)" + (isToday ? "*" : "")
             buffer.putPadded(heading, at: Point(x: x, y: area.y), width: width - 1, style: style)
-            let lines = items[date] ?? []
-            let capacity = area.height - 1
-            let shown = lines.count > capacity ? max(0, capacity - 1) : lines.count
-            for index in 0..<shown {
-                buffer.put(lines[index], at: Point(x: x, y: area.y + 1 + index), maxWidth: width - 1, style: Style(.info))
-            }
-            if lines.count > shown && capacity > 0 {
-                buffer.put("+\(lines.count - shown) more", at: Point(x: x, y: area.y + 1 + shown), maxWidth: width - 1, style: Style(.muted))
-            }
+            let hidden = CalendarEntry.drawDay(items[date] ?? [], total: totals[date], capacity: area.height - 1, at: Point(x: x, y: area.y + 1),
+                                               width: width - 1, into: &buffer)
+            CalendarEntry.drawHidden(hidden, heading: Rect(x: x, y: area.y, width: width - 1, height: 1),
+                                     labelWidth: DisplayWidth.width(of: heading), into: &buffer)
         }
     }
 }

@@ -1,0 +1,282 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+import FunnelUI
+import FunnelViewModels
+
+/// The Calendar pane on screen: the month or week grid, the agenda of the selected day, the
+/// item's detail, and the prompts (reschedule, new draft).
+@MainActor
+final class CalendarPane {
+    let viewModel: CalendarViewModel
+    let firstWeekday: Weekday
+
+    enum Prompt {
+        /// When to move the item to; the problem with the last try, if any.
+        case reschedule(TextField, problem: String?)
+        case new(Form)
+    }
+
+    var prompt: Prompt?
+    var detailOverlay = DetailOverlay()
+    var agendaViewport = TableViewport()
+
+    init(viewModel: CalendarViewModel, firstWeekday: Weekday) {
+        self.viewModel = viewModel
+        self.firstWeekday = firstWeekday
+    }
+
+    static let newLabels = ["Title", "Type", "Time"]
+
+    // MARK: - Keys
+
+    /// Keys for an open prompt or the detail come here first; true when consumed.
+    func handlePromptKey(_ key: Key) -> Bool {
+        guard let current = prompt else {
+            if viewModel.detail != nil {
+                switch detailOverlay.handle(key) {
+                case .scrolled: return true
+                case .close: viewModel.closeDetail(); return true
+                case .ignored: return false
+                }
+            }
+            return false
+        }
+        switch current {
+        case .reschedule(var field, let problem):
+            switch key {
+            case .enter:
+                if viewModel.reschedule(to: field.text) {
+                    prompt = nil
+                } else {
+                    prompt = .reschedule(field, problem: viewModel.message)
+                    viewModel.clearMessage()
+                }
+            case .escape: prompt = nil
+            default: _ = field.handle(key); prompt = .reschedule(field, problem: problem)
+            }
+        case .new(var form):
+            switch key {
+            case .escape: prompt = nil
+            case .enter:
+                let texts = form.fields.map { $0.input.text.trimmingCharacters(in: .whitespaces) }
+                form.fields.indices.forEach { form.fields[$0].validationMessage = nil }
+                guard let type = Self.contentType(texts[1]) else {
+                    form.fields[1].validationMessage = "one of: " + ContentType.allCases.map(\.rawValue).joined(separator: ", ")
+                    prompt = .new(form)
+                    return true
+                }
+                if viewModel.createDraft(title: texts[0], type: type, time: texts[2]) {
+                    prompt = nil
+                } else {
+                    let problem = viewModel.message ?? ""
+                    let index = problem.hasPrefix("time") ? 2 : 0
+                    form.fields[index].validationMessage = problem
+                    viewModel.clearMessage()
+                    prompt = .new(form)
+                }
+            default: _ = form.handle(key); prompt = .new(form)
+            }
+        }
+        return true
+    }
+
+    /// A type as typed: "blog", "Social", "landing page", "e".
+    static func contentType(_ text: String) -> ContentType? {
+        let word = text.lowercased().replacingOccurrences(of: " ", with: "_")
+        guard !word.isEmpty else { return nil }
+        return ContentType(rawValue: word) ?? ContentType.allCases.first { $0.rawValue.hasPrefix(word) }
+    }
+
+    /// Pastes into an open prompt.
+    func paste(_ text: String) -> Bool {
+        switch prompt {
+        case .reschedule(var field, let problem): field.insert(text); prompt = .reschedule(field, problem: problem); return true
+        case .new(var form): form.paste(text); prompt = .new(form); return true
+        case nil: return false
+        }
+    }
+
+    /// Runs one of the pane's actions; an action that needs the terminal (the editor) returns a command.
+    func perform(_ id: String) -> AppCommand? {
+        viewModel.clearMessage()
+        switch id {
+        case "calendar.left": viewModel.moveDay(by: -1)
+        case "calendar.right": viewModel.moveDay(by: 1)
+        case "calendar.up": viewModel.moveDay(by: -7)
+        case "calendar.down": viewModel.moveDay(by: 7)
+        case "calendar.previous": viewModel.shiftPeriod(by: -1)
+        case "calendar.next": viewModel.shiftPeriod(by: 1)
+        case "calendar.today": viewModel.goToday()
+        case "calendar.view": viewModel.toggleMode()
+        case "calendar.itemDown": viewModel.moveAgenda(by: 1)
+        case "calendar.itemUp": viewModel.moveAgenda(by: -1)
+        case "calendar.detail": detailOverlay = DetailOverlay(); viewModel.openDetail()
+        case "calendar.back":
+            if viewModel.detail != nil { viewModel.closeDetail() } else if !viewModel.filter.isUnfiltered { viewModel.clearFilters() }
+        case "calendar.type": viewModel.cycleType()
+        case "calendar.status": viewModel.cycleStatus()
+        case "calendar.product": viewModel.cycleProduct()
+        case "calendar.reschedule":
+            guard let item = viewModel.selectedItem else { viewModel.note("No content on this day to move"); return nil }
+            prompt = .reschedule(TextField(placeholder: "\(viewModel.time(of: item)) now: 2026-12-03 09:30, tomorrow 9am, fri 2pm, +2d"), problem: nil)
+        case "calendar.new":
+            prompt = .new(Form(fields: [
+                FormField("Title", placeholder: "what it is about"),
+                FormField("Type", text: "blog", placeholder: ContentType.allCases.map(\.rawValue).joined(separator: ", ")),
+                FormField("Time", text: "09:00", placeholder: "09:30, 2pm"),
+            ]))
+        case "calendar.edit":
+            guard let (id, title, body) = viewModel.bodyForEditing() else { return nil }
+            let viewModel = self.viewModel
+            return .releaseTerminal {
+                switch ExternalEditor.edit(body, name: "content-\(id).md") {
+                case .changed(let text): viewModel.saveBody(text, of: id)
+                case .unchanged: viewModel.note("No change to \"\(title)\"")
+                case .failed(let problem): viewModel.note(problem)
+                }
+            }
+        case "calendar.submit": viewModel.submitSelected()
+        case "calendar.undo": viewModel.undo()
+        default: break
+        }
+        return nil
+    }
+
+    // MARK: - Drawing
+
+    func render(into buffer: inout CellBuffer, in rect: Rect) {
+        guard rect.height >= 6 else { return }
+        let (filterRow, body) = rect.splitTop(1)
+        renderFilters(into: &buffer, in: filterRow)
+        // The grid takes whole week rows; the agenda gets the rest (at least a quarter).
+        let minimumAgenda = viewModel.mode == .month ? max(5, min(10, body.height / 4)) : max(5, body.height / 3)
+        let weeks = viewModel.mode == .month ? MonthCalendar(year: viewModel.selectedMonth.year, month: viewModel.selectedMonth.month,
+                                                             firstWeekday: firstWeekday).weeks.count : 1
+        let headerRows = 2
+        let rowHeight = max(1, (body.height - minimumAgenda - headerRows) / weeks)
+        let (grid, agenda) = body.splitTop(min(body.height - minimumAgenda, headerRows + rowHeight * weeks))
+        switch viewModel.mode {
+        case .month: renderMonth(into: &buffer, in: grid)
+        case .week: renderWeek(into: &buffer, in: grid)
+        }
+        renderAgenda(into: &buffer, in: agenda)
+        if let detail = viewModel.detail {
+            let lines = ContentText.lines(detail, width: body.width - 8, describe: viewModel.describe)
+            detailOverlay.render(lines: lines, title: "Content #\(detail.item.id)", into: &buffer, in: body)
+        }
+        renderPrompt(into: &buffer, in: body)
+    }
+
+    func renderFilters(into buffer: inout CellBuffer, in rect: Rect) {
+        let filter = viewModel.filter
+        let parts = ["type: \(filter.type?.label ?? "all") (f)", "status: \(filter.status?.label ?? "all") (F)",
+                     "product: \(viewModel.product?.name ?? "all") (p)"]
+        let right = viewModel.mode == .month ? " month · [ ] months · w week · t today " : " week · [ ] weeks · w month · t today "
+        let width = DisplayWidth.width(of: right) < rect.width / 2 ? DisplayWidth.width(of: right) : 0
+        _ = buffer.put(" " + parts.joined(separator: "  ·  "), at: Point(x: rect.x, y: rect.y), maxWidth: rect.width - width,
+                       style: Style(filter.isUnfiltered ? .muted : .accent))
+        if width > 0 { _ = buffer.put(right, at: Point(x: rect.x + rect.width - width, y: rect.y), style: Style(.muted)) }
+    }
+
+    func day(_ date: Date) -> DayDate { DayDate(date, timeZone: viewModel.calendar.timeZone) }
+
+    /// A day's items as calendar lines `width` wide: "09:30 S◷ Title", or "S◷ Title" when narrow.
+    func entries(width: Int) -> [DayDate: [CalendarEntry]] {
+        var result: [DayDate: [CalendarEntry]] = [:]
+        let selected = viewModel.selectedItem?.id
+        for (date, items) in viewModel.items {
+            result[day(date)] = items.map { item in
+                let marks = ContentText.letter(item.type) + ContentText.mark(item.status)
+                let text = width >= 14 ? "\(viewModel.time(of: item)) \(marks) \(item.title)" : "\(marks) \(item.title)"
+                return CalendarEntry(text, role: item.id == selected ? .selection : ContentText.role(item.status))
+            }
+        }
+        return result
+    }
+
+    func totals() -> [DayDate: Int] {
+        Dictionary(uniqueKeysWithValues: viewModel.counts.map { (day($0.key), $0.value) })
+    }
+
+    func renderMonth(into buffer: inout CellBuffer, in rect: Rect) {
+        let (year, month) = viewModel.selectedMonth
+        var calendar = MonthCalendar(year: year, month: month, firstWeekday: firstWeekday, today: day(viewModel.today),
+                                     selected: day(viewModel.selectedDay))
+        // Each week row: the day number, then as many items as fit.
+        let rowHeight = max(1, (rect.height - 2) / max(1, calendar.weeks.count))
+        if rowHeight - 1 != viewModel.linesPerDay {
+            viewModel.linesPerDay = max(0, rowHeight - 1)
+            viewModel.reload()
+        }
+        calendar.items = entries(width: rect.width / 7 - 1)
+        calendar.totals = totals()
+        calendar.render(into: &buffer, in: rect)
+    }
+
+    func renderWeek(into buffer: inout CellBuffer, in rect: Rect) {
+        let title = "Week of \(DateTimeInput.describe(viewModel.periodStart, calendar: viewModel.calendar).dropLast(6))"
+        _ = buffer.putPadded(title, at: rect.origin, width: rect.width, alignment: .center, style: Style(.title))
+        let area = rect.inset(top: 1, left: 0, bottom: 0, right: 0)
+        if area.height - 1 != viewModel.linesPerDay {
+            viewModel.linesPerDay = max(0, area.height - 1)
+            viewModel.reload()
+        }
+        var week = WeekCalendar(day: day(viewModel.selectedDay), firstWeekday: firstWeekday, today: day(viewModel.today),
+                                selected: day(viewModel.selectedDay))
+        week.items = entries(width: area.width / 7 - 1)
+        week.totals = totals()
+        week.render(into: &buffer, in: area)
+    }
+
+    static let agendaTable = TableView(columns: [
+        TableColumn("Time", width: .fixed(5)),
+        TableColumn("Status", width: .fixed(16)),
+        TableColumn("Type", width: .flexible(min: 10, weight: 2)),
+        TableColumn("Title", width: .flexible(min: 12, weight: 5)),
+        TableColumn("Author", width: .flexible(min: 8, weight: 2)),
+        TableColumn("Product", width: .flexible(min: 8, weight: 1)),
+    ], emptyMessage: "Nothing scheduled this day: n drafts something")
+
+    func renderAgenda(into buffer: inout CellBuffer, in rect: Rect) {
+        let total = viewModel.agendaTotal
+        let dayText = String(DateTimeInput.describe(viewModel.selectedDay, calendar: viewModel.calendar).dropLast(6))
+        let count = "\(NumberText.grouped(total)) item\(total == 1 ? "" : "s")" + (total > viewModel.agenda.count ? " (first \(viewModel.agenda.count) shown)" : "")
+        let inner = Box.draw(into: &buffer, in: rect, title: "\(dayText) · \(count) · J/K item · r move · e edit · s submit · enter open")
+        guard inner.height > 0 else { return }
+        let (table, legend) = inner.height > 3 ? inner.splitBottom(1) : (inner, Rect(x: 0, y: 0, width: 0, height: 0))
+        if legend.height > 0 { _ = buffer.put(ContentText.legend, at: legend.origin, maxWidth: legend.width, style: Style(.muted)) }
+        let agenda = viewModel.agenda
+        agendaViewport.pageSize = TableView.bodyHeight(in: table)
+        agendaViewport.selectedIndex = viewModel.agendaIndex
+        agendaViewport.clamp(count: agenda.count)
+        let rows = agenda.map { item in
+            [viewModel.time(of: item), ContentText.mark(item.status) + " " + ContentText.status(item.status), ContentText.type(item),
+             item.title, item.authorName, item.productName ?? ""]
+        }
+        Self.agendaTable.render(into: &buffer, in: table, source: ContentRows(rows: rows), viewport: agendaViewport)
+    }
+
+    func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
+        switch prompt {
+        case nil: return
+        case .reschedule(let field, let problem):
+            let title = problem.map { "Move to: \($0)" } ?? "Move \"\(viewModel.selectedItem?.title ?? "")\" to (your time zone)"
+            PromptBox.field(field, title: title, into: &buffer, in: rect)
+        case .new(let form):
+            PromptBox.form(form, title: "New draft on \(DateTimeInput.describe(viewModel.selectedDay, calendar: viewModel.calendar).dropLast(6))",
+                           width: 70, into: &buffer, in: rect)
+        }
+    }
+}
+
+/// Rows of a short list already in memory.
+struct ContentRows: TableRowSource {
+    let rows: [[String]]
+
+    var count: Int? { rows.count }
+
+    func rows(in range: Range<Int>) -> [[String]] {
+        range.map { rows.indices.contains($0) ? rows[$0] : ["…"] }
+    }
+}

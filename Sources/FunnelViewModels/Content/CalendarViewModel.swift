@@ -1,0 +1,346 @@
+import Foundation
+import FunnelServices
+import FunnelStore
+
+/// The content Calendar: a month or a week of scheduled content, the agenda of the selected
+/// day, filters, and changes (reschedule, new draft, edit, submit) with undo.
+///
+/// Days are local midnights in the user's calendar (its time zone); the store keeps UTC. A
+/// month reads one count and the first few items per day through the scheduled-content index,
+/// never the month's whole content; moving within the shown month reads only the new day's agenda.
+@MainActor
+public final class CalendarViewModel {
+    public enum Mode: Sendable, Equatable { case month, week }
+
+    public let session: Session
+    let service: ContentService
+    /// The user's calendar: its time zone is the one times are shown in.
+    public let calendar: Calendar
+    let clock: @Sendable () -> Date
+
+    public private(set) var mode: Mode = .month
+    /// The selected day (a local midnight).
+    public private(set) var selectedDay: Date
+    public private(set) var filter = ContentFilter()
+    public private(set) var product: Product?
+    /// The days shown: the month's days, or the week's seven.
+    public private(set) var days: [Date] = []
+    /// Items scheduled on each shown day (all of them, not only those loaded).
+    public private(set) var counts: [Date: Int] = [:]
+    /// The first items of each shown day, soonest first (as many as a day's cell shows).
+    public private(set) var items: [Date: [ContentListItem]] = [:]
+    /// The selected day's items, soonest first (at most `agendaLimit`).
+    public private(set) var agenda: [ContentListItem] = []
+    public private(set) var agendaIndex = 0
+    public private(set) var detail: ContentDetail?
+    public private(set) var message: String?
+    public private(set) var undoStack: [ContentChange] = []
+    /// Items a day's cell can list; the screen sets it from its size (then `reload()`).
+    public var linesPerDay = 3
+    /// The most items the agenda loads for one day.
+    public static let agendaLimit = 500
+    var products: [Product]?
+
+    public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init,
+                calendar: Calendar = .current, firstWeekday: Int? = nil) {
+        var calendar = calendar
+        if let firstWeekday { calendar.firstWeekday = firstWeekday }
+        self.session = session
+        self.calendar = calendar
+        self.clock = clock
+        service = ContentService(database: database, clock: clock, calendar: calendar)
+        selectedDay = calendar.startOfDay(for: clock())
+        reload()
+    }
+
+    // MARK: - Reading
+
+    /// Today (a local midnight).
+    public var today: Date { calendar.startOfDay(for: clock()) }
+
+    /// The selected agenda item.
+    public var selectedItem: ContentListItem? { agenda.indices.contains(agendaIndex) ? agenda[agendaIndex] : nil }
+
+    /// How many items the selected day has.
+    public var agendaTotal: Int { counts[selectedDay] ?? agenda.count }
+
+    /// The first day of the shown month (month view) or week (week view).
+    public var periodStart: Date { days.first ?? selectedDay }
+
+    /// Year and month of the selected day.
+    public var selectedMonth: (year: Int, month: Int) {
+        let parts = calendar.dateComponents([.year, .month], from: selectedDay)
+        return (parts.year ?? 1970, parts.month ?? 1)
+    }
+
+    /// The filters in words ("all types · all statuses · all products").
+    public var filterLabel: String {
+        [filter.type.map { $0.label } ?? "all types", filter.status.map { $0.label } ?? "all statuses", product?.name ?? "all products"]
+            .joined(separator: " · ")
+    }
+
+    /// The local time of day of an item ("09:30").
+    public func time(of item: ContentListItem) -> String {
+        guard let date = item.scheduledAt else { return "--:--" }
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+
+    /// A moment in words in the user's time zone ("Thu 3 Dec 2026 09:30").
+    public func describe(_ date: Date) -> String { DateTimeInput.describe(date, calendar: calendar) }
+
+    // MARK: - Loading
+
+    /// Rereads the shown days and the agenda (after a change here or in another process).
+    public func reload() {
+        perform {
+            try loadDays()
+            try loadAgenda(keeping: selectedItem?.id)
+            if let id = detail?.item.id { detail = try? service.detail(id, in: session) }
+        }
+    }
+
+    /// The days the current mode shows around the selected day.
+    func visibleDays() -> [Date] {
+        switch mode {
+        case .month:
+            let first = calendar.date(from: calendar.dateComponents([.year, .month], from: selectedDay)) ?? selectedDay
+            let count = calendar.range(of: .day, in: .month, for: first)?.count ?? 30
+            return (0..<count).compactMap { calendar.date(byAdding: .day, value: $0, to: first) }
+        case .week:
+            let weekday = calendar.component(.weekday, from: selectedDay)
+            let back = (weekday - calendar.firstWeekday + 7) % 7
+            let first = calendar.date(byAdding: .day, value: -back, to: selectedDay) ?? selectedDay
+            return (0..<7).compactMap { calendar.date(byAdding: .day, value: $0, to: first) }
+        }
+    }
+
+    /// Each shown day's midnight and the midnight after the last.
+    func bounds(_ days: [Date]) -> [Date] {
+        guard let last = days.last else { return [] }
+        return days + [calendar.date(byAdding: .day, value: 1, to: last) ?? last]
+    }
+
+    func loadDays() throws {
+        let shown = visibleDays()
+        let edges = bounds(shown)
+        let dayCounts = try service.dayCounts(filter, bounds: edges, in: session)
+        let lines = mode == .week ? max(linesPerDay, 1) : linesPerDay
+        let firstItems = try service.dayItems(filter, bounds: edges, limit: lines, in: session)
+        days = shown
+        counts = [:]
+        items = [:]
+        for (index, day) in shown.enumerated() {
+            counts[day] = dayCounts[index]
+            items[day] = firstItems[index]
+        }
+    }
+
+    func loadAgenda(keeping id: Int64? = nil) throws {
+        let next = calendar.date(byAdding: .day, value: 1, to: selectedDay) ?? selectedDay
+        agenda = try service.scheduled(filter, from: selectedDay, to: next, limit: Self.agendaLimit, in: session)
+        if let id, let index = agenda.firstIndex(where: { $0.id == id }) {
+            agendaIndex = index
+        } else {
+            agendaIndex = max(0, min(agendaIndex, agenda.count - 1))
+        }
+    }
+
+    // MARK: - Moving
+
+    /// Selects the day `count` days away (a week is 7).
+    public func moveDay(by count: Int) {
+        select(calendar.date(byAdding: .day, value: count, to: selectedDay) ?? selectedDay)
+    }
+
+    /// The same day of the previous or next month (clamped to the month's length); a week in week view.
+    public func shiftPeriod(by count: Int) {
+        switch mode {
+        case .month: select(calendar.date(byAdding: .month, value: count, to: selectedDay) ?? selectedDay)
+        case .week: moveDay(by: 7 * count)
+        }
+    }
+
+    /// Selects today.
+    public func goToday() { select(today) }
+
+    /// Selects a day, reading a new month or week only when the day is outside the shown ones.
+    public func select(_ day: Date, keeping id: Int64? = nil) {
+        let day = calendar.startOfDay(for: day)
+        let changedDay = day != selectedDay
+        selectedDay = day
+        if changedDay { agendaIndex = 0 }
+        perform {
+            if !days.contains(day) { try loadDays() }
+            try loadAgenda(keeping: id)
+        }
+    }
+
+    /// Switches between the month and the week of the selected day.
+    public func toggleMode() {
+        mode = mode == .month ? .week : .month
+        perform { try loadDays() }
+    }
+
+    /// Moves the agenda's selection.
+    public func moveAgenda(by step: Int) {
+        guard !agenda.isEmpty else { return }
+        agendaIndex = max(0, min(agenda.count - 1, agendaIndex + step))
+    }
+
+    /// Selects the first (false) or last (true) agenda item.
+    public func moveAgendaToEnd(_ last: Bool) {
+        agendaIndex = last ? max(0, agenda.count - 1) : 0
+    }
+
+    // MARK: - Filters
+
+    /// Cycles the type filter: all, blog, email, social...
+    public func cycleType() {
+        filter.type = Self.next(after: filter.type, in: ContentType.allCases)
+        reloadFiltered()
+    }
+
+    /// Cycles the status filter: all, draft, pending approval...
+    public func cycleStatus() {
+        filter.status = Self.next(after: filter.status, in: ContentStatus.allCases)
+        reloadFiltered()
+    }
+
+    /// Cycles the product filter through the organization's products.
+    public func cycleProduct() {
+        perform {
+            if products == nil { products = try service.products(in: session) }
+            product = Self.next(after: product, in: products ?? [])
+            filter.productId = product?.id
+            try loadDays()
+            try loadAgenda(keeping: selectedItem?.id)
+        }
+    }
+
+    /// Clears every filter.
+    public func clearFilters() {
+        filter = ContentFilter()
+        product = nil
+        reloadFiltered()
+    }
+
+    func reloadFiltered() {
+        perform {
+            try loadDays()
+            try loadAgenda(keeping: selectedItem?.id)
+        }
+    }
+
+    static func next<T: Equatable>(after current: T?, in all: [T]) -> T? {
+        guard let current, let index = all.firstIndex(of: current) else { return all.first }
+        return index + 1 < all.count ? all[index + 1] : nil
+    }
+
+    // MARK: - Detail
+
+    /// Shows the selected item with its body, campaign or posts, and history.
+    public func openDetail() {
+        guard let item = selectedItem else { message = "No content on this day"; return }
+        perform { detail = try service.detail(item.id, in: session) }
+    }
+
+    public func closeDetail() { detail = nil }
+
+    /// The selected item's body, for the editor (read fresh: lists carry no body).
+    public func bodyForEditing() -> (id: Int64, title: String, body: String)? {
+        guard let item = selectedItem else { message = "No content on this day"; return nil }
+        do {
+            try session.require(.contentEdit)
+            let detail = try service.detail(item.id, in: session)
+            return (item.id, item.title, detail.body)
+        } catch {
+            message = "\(error)"
+            return nil
+        }
+    }
+
+    // MARK: - Changes
+
+    /// Moves the selected item to the moment `text` names; the selection follows it.
+    /// False (with the reason in `message`) when nothing moved.
+    @discardableResult
+    public func reschedule(to text: String) -> Bool {
+        guard let item = selectedItem else { message = "No content on this day to move"; return false }
+        return apply { try service.reschedule(item.id, to: text, in: session) }
+    }
+
+    /// A new draft on the selected day at 09:00 (or at `time`, e.g. "14:30").
+    @discardableResult
+    public func createDraft(title: String, type: ContentType, time: String = "") -> Bool {
+        let day = DateInput.format(selectedDay, calendar: calendar)
+        switch DateTimeInput.moment("\(day) \(time.isEmpty ? "09:00" : time)", now: clock(), calendar: calendar) {
+        case .failure(let error):
+            message = "time: \(error.problem)"
+            return false
+        case .success(let date):
+            return apply { try service.createDraft(title: title, type: type, at: date, productId: product?.id, in: session) }
+        }
+    }
+
+    /// Saves a body edited outside (in $EDITOR).
+    public func saveBody(_ body: String, of id: Int64) {
+        apply { try service.edit(id, body: body, in: session) }
+    }
+
+    /// Submits the selected draft for approval.
+    public func submitSelected() {
+        guard let item = selectedItem else { message = "No content on this day to submit"; return }
+        apply { try service.submit(item.id, in: session) }
+    }
+
+    /// Undoes the last change made here.
+    public func undo() {
+        guard let change = undoStack.popLast() else { message = "Nothing to undo"; return }
+        perform {
+            try service.undo(change, in: session)
+            message = "Undid: \(change.summary)"
+            try refreshAfterChange(focusing: change.contentIds.first)
+        }
+    }
+
+    @discardableResult
+    func apply(_ body: () throws -> ContentChange) -> Bool {
+        var succeeded = false
+        perform {
+            let change = try body()
+            succeeded = true
+            undoStack.append(change)
+            if undoStack.count > 50 { undoStack.removeFirst() }
+            message = change.summary + " (u undoes)"
+            try refreshAfterChange(focusing: change.contentIds.first)
+        }
+        return succeeded
+    }
+
+    /// Rereads the shown days and follows the changed item to its (new) day.
+    func refreshAfterChange(focusing id: Int64?) throws {
+        if let id, let item = try? service.item(id, in: session), let date = item.scheduledAt {
+            let day = calendar.startOfDay(for: date)
+            selectedDay = day
+            try loadDays()
+            try loadAgenda(keeping: id)
+        } else {
+            try loadDays()
+            try loadAgenda()
+        }
+        if let id = detail?.item.id { detail = try? service.detail(id, in: session) }
+    }
+
+    func perform(_ body: () throws -> Void) {
+        do {
+            try body()
+        } catch {
+            message = "\(error)"
+        }
+    }
+
+    public func note(_ text: String) { message = text }
+
+    public func clearMessage() { message = nil }
+}
