@@ -173,8 +173,11 @@ public enum DateTimeInput {
         return (hour, minute)
     }
 
+    /// A word meant as a time: `noon`, `9:30`, `9am`, or digits followed by letters (`9xm`, a typo).
     static func looksLikeTime(_ word: String) -> Bool {
-        word == "noon" || word == "midnight" || word.contains(":") || word.hasSuffix("am") || word.hasSuffix("pm")
+        if word == "noon" || word == "midnight" || word.contains(":") { return true }
+        guard let first = word.first, first.isNumber, let last = word.last else { return false }
+        return last.isLetter
     }
 
     /// `mon`...`sun` and full names, as Calendar numbers them (Sunday = 1).
