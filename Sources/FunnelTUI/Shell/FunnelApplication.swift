@@ -263,7 +263,7 @@ public final class FunnelApplication: TerminalApplication {
         } else if shell.activePane == .approvals, let pane = approvalsPane {
             pane.render(into: &buffer, in: body)
         } else {
-            PaneOverviewScreen(shell: shell).render(into: &buffer, in: body)
+            NoAccessScreen(shell: shell).render(into: &buffer, in: body)
         }
         statusBar.render(into: &buffer, in: bottom)
         if let help { help.render(into: &buffer, in: body) }
