@@ -58,5 +58,16 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The Calendar and Approvals panes' view-models on a demo workspace with 50,000 content items in the manager's organization.
+        .executableTarget(
+            name: "ContentBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FunnelKit", package: "Funnel"),
+            ],
+            path: "Benchmarks/ContentBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -66,11 +66,13 @@ public struct ContentService: Sendable {
         }
     }
 
-    /// The items scheduled in `[from, to)`, soonest first.
-    public func scheduled(_ filter: ContentFilter, from: Date, to: Date, limit: Int = 500, in session: Session) throws -> [ContentListItem] {
+    /// The items scheduled in `[from, to)`, soonest first; after `item` when given (the next page).
+    public func scheduled(_ filter: ContentFilter, from: Date, to: Date, after item: ContentListItem? = nil, limit: Int = 500,
+                          in session: Session) throws -> [ContentListItem] {
         try session.require(.contentView)
+        let key = item.flatMap { item in item.scheduledAt.map { ($0, item.id) } }
         return try ServiceError.wrapping {
-            try database.snapshot { try $0.scheduledContent(orgId: session.orgId, filter: filter, from: from, to: to, limit: limit) }
+            try database.snapshot { try $0.scheduledContent(orgId: session.orgId, filter: filter, from: from, to: to, after: key, limit: limit) }
         }
     }
 

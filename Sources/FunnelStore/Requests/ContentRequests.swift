@@ -81,18 +81,17 @@ extension StoreReader {
         JOIN users ON users.id = content.created_by
         """
 
+    /// Decodes a row of `contentSelect` by column position (lists decode hundreds of rows a frame).
     static func contentItem(_ row: Row) throws -> ContentListItem {
-        let typeText: String = row["type"]
-        let statusText: String = row["status"]
+        let typeText: String = row[2]
+        let statusText: String = row[3]
         guard let type = ContentType(rawValue: typeText), let status = ContentStatus(rawValue: statusText) else {
-            throw StoreError.constraint("content #\(row["id"] as Int64? ?? 0) has an unknown type \(typeText) or status \(statusText)")
+            throw StoreError.constraint("content #\(row[0] as Int64? ?? 0) has an unknown type \(typeText) or status \(statusText)")
         }
-        let platforms = (row["platforms"] as String?).map { $0.split(separator: ",").compactMap { SocialPlatform(rawValue: String($0)) } } ?? []
+        let platforms = (row[12] as String?).map { $0.split(separator: ",").compactMap { SocialPlatform(rawValue: String($0)) } } ?? []
         return ContentListItem(
-            id: row["id"], title: row["title"], type: type, status: status, scheduledAt: row["scheduled_at"],
-            submittedAt: row["submitted_at"], createdAt: row["created_at"], updatedAt: row["updated_at"],
-            productId: row["product_id"], productName: row["product_name"], authorId: row["created_by"],
-            authorName: row["author_name"], platforms: platforms)
+            id: row[0], title: row[1], type: type, status: status, scheduledAt: row[4], submittedAt: row[5], createdAt: row[6],
+            updatedAt: row[7], productId: row[8], productName: row[10], authorId: row[9], authorName: row[11], platforms: platforms)
     }
 
     /// The filter's conditions on scheduled content (every one answered by `idx_content_scheduled`).
@@ -123,15 +122,22 @@ extension StoreReader {
         return counts
     }
 
-    /// The items scheduled in `[from, to)`, soonest first, at most `limit`.
-    public func scheduledContent(orgId: Int64, filter: ContentFilter, from: Date, to: Date, limit: Int) throws -> [ContentListItem] {
+    /// The items scheduled in `[from, to)`, soonest first, at most `limit`; after the item with
+    /// `after` (its time and id) when given. Read in index order: the scan stops at the limit.
+    public func scheduledContent(orgId: Int64, filter: ContentFilter, from: Date, to: Date, after: (Date, Int64)? = nil,
+                                 limit: Int) throws -> [ContentListItem] {
         let (conditions, filterArguments) = Self.contentConditions(filter)
-        let arguments: [any DatabaseValueConvertible] = [orgId, from, to] + filterArguments + [limit]
+        var arguments: [any DatabaseValueConvertible] = [orgId, from, to]
+        var keyCondition = ""
+        if let (at, id) = after {
+            keyCondition = " AND (content.scheduled_at, content.id) > (?, ?)"
+            arguments += [at, id]
+        }
         return try Row.fetchAll(db.cachedStatement(sql: """
             \(Self.contentSelect)
-            WHERE content.org_id = ? AND content.scheduled_at >= ? AND content.scheduled_at < ?\(conditions)
+            WHERE content.org_id = ? AND content.scheduled_at >= ? AND content.scheduled_at < ?\(keyCondition)\(conditions)
             ORDER BY content.scheduled_at, content.id LIMIT ?
-            """), arguments: StatementArguments(arguments)).map(Self.contentItem)
+            """), arguments: StatementArguments(arguments + filterArguments + [limit])).map(Self.contentItem)
     }
 
     /// One page of the approvals queue after `key` (from the oldest when nil), oldest first.

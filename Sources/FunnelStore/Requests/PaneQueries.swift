@@ -97,22 +97,39 @@ enum PaneQueries {
         sql: "SELECT month, stage, deal_count, total_value, weighted_value FROM deal_month_totals WHERE org_id = ? AND month BETWEEN ? AND ?",
         sampleArguments: [1, "2026-01", "2026-08"])
 
-    /// The content scheduled in a date range (a month or a week of the calendar).
-    static let calendarRange = PaneQuery(
-        name: "calendar.range",
-        sql: "SELECT id, title, type, status, scheduled_at FROM content WHERE org_id = ? AND scheduled_at IS NOT NULL AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at, id",
-        sampleArguments: [1, "2026-02-01 00:00:00", "2026-03-01 00:00:00"])
+    /// How many items a calendar day holds (one per shown day), from the covering index alone.
+    static let calendarDayCount = PaneQuery(
+        name: "calendar.day-count",
+        sql: """
+            SELECT count(*) FROM content INDEXED BY idx_content_scheduled
+            WHERE content.org_id = ? AND content.scheduled_at >= ? AND content.scheduled_at < ? AND content.type = ?
+            """,
+        sampleArguments: [1, "2026-02-10 00:00:00", "2026-02-11 00:00:00", "blog"])
 
-    /// The approvals queue, oldest submission first.
+    /// A calendar day's first items (or the agenda's next page), in index order.
+    static let calendarDayItems = PaneQuery(
+        name: "calendar.day-items",
+        sql: """
+            SELECT content.id, content.title, users.name FROM content JOIN users ON users.id = content.created_by
+            WHERE content.org_id = ? AND content.scheduled_at >= ? AND content.scheduled_at < ? AND (content.scheduled_at, content.id) > (?, ?)
+            ORDER BY content.scheduled_at, content.id LIMIT ?
+            """,
+        sampleArguments: [1, "2026-02-10 00:00:00", "2026-02-11 00:00:00", "2026-02-10 09:00:00", 0, 4])
+
+    /// The approvals queue, oldest submission first, one page after a (submitted_at, id) key.
     static let approvalsQueue = PaneQuery(
         name: "approvals.queue",
-        sql: "SELECT id, title, type, created_by, submitted_at FROM content WHERE org_id = ? AND status = 'pending_approval' AND (submitted_at > ? OR (submitted_at = ? AND id > ?)) ORDER BY submitted_at, id LIMIT ?",
-        sampleArguments: [1, "", "", 0, 50])
+        sql: """
+            SELECT content.id, content.title, users.name FROM content JOIN users ON users.id = content.created_by
+            WHERE content.org_id = ? AND content.status = 'pending_approval' AND (content.submitted_at, content.id) > (?, ?)
+            ORDER BY content.submitted_at, content.id LIMIT ?
+            """,
+        sampleArguments: [1, "2026-02-01 00:00:00", 0, 50])
 
     /// Every pane query, for `funnel doctor`.
     static let all: [PaneQuery] = [
         leadsRanked, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadDuplicatesByEmail,
         leadDuplicatesByPhone, leadTimeline, entityHistory, dealsByStage, dealsByValue, dealTotals, dealsForecast,
-        calendarRange, approvalsQueue,
+        calendarDayCount, calendarDayItems, approvalsQueue,
     ]
 }

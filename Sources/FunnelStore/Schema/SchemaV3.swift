@@ -11,7 +11,7 @@ enum SchemaV3 {
         [
             "DROP INDEX idx_content_scheduled",
             """
-            CREATE INDEX idx_content_scheduled ON content(org_id, scheduled_at, type, status, product_id)
+            CREATE INDEX idx_content_scheduled ON content(org_id, scheduled_at, id, type, status, product_id)
               WHERE scheduled_at IS NOT NULL
             """,
         ]

@@ -150,7 +150,7 @@ final class ApprovalsPane {
             cells[index] = [viewModel.waited(item), ContentText.letter(item.type) + " " + item.type.rawValue, item.title, item.authorName]
             if viewModel.isMarked(item) { marked.insert(index) }
         }
-        Self.table.render(into: &buffer, in: rect, source: QueueRows(total: queue.total, cells: cells), viewport: viewport, marked: marked)
+        Self.table.render(into: &buffer, in: rect, source: WindowRows(total: queue.total, cells: cells), viewport: viewport, marked: marked)
     }
 
     func renderPreview(into buffer: inout CellBuffer, in rect: Rect, title: String) {
@@ -184,17 +184,5 @@ final class ApprovalsPane {
         case .confirmApprove(let dialog):
             dialog.render(into: &buffer, in: rect)
         }
-    }
-}
-
-/// The visible rows of the approvals queue.
-struct QueueRows: TableRowSource {
-    let total: Int
-    let cells: [Int: [String]]
-
-    var count: Int? { total }
-
-    func rows(in range: Range<Int>) -> [[String]] {
-        range.map { cells[$0] ?? ["…"] }
     }
 }

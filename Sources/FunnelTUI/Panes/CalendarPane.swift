@@ -241,7 +241,7 @@ final class CalendarPane {
     func renderAgenda(into buffer: inout CellBuffer, in rect: Rect) {
         let total = viewModel.agendaTotal
         let dayText = String(DateTimeInput.describe(viewModel.selectedDay, calendar: viewModel.calendar).dropLast(6))
-        let count = "\(NumberText.grouped(total)) item\(total == 1 ? "" : "s")" + (total > viewModel.agenda.count ? " (first \(viewModel.agenda.count) shown)" : "")
+        let count = "\(NumberText.grouped(total)) item\(total == 1 ? "" : "s")"
         let inner = Box.draw(into: &buffer, in: rect, title: "\(dayText) · \(count) · J/K item · r move · e edit · s submit · enter open")
         guard inner.height > 0 else { return }
         let (table, legend) = inner.height > 3 ? inner.splitBottom(1) : (inner, Rect(x: 0, y: 0, width: 0, height: 0))
@@ -249,12 +249,16 @@ final class CalendarPane {
         let agenda = viewModel.agenda
         agendaViewport.pageSize = TableView.bodyHeight(in: table)
         agendaViewport.selectedIndex = viewModel.agendaIndex
-        agendaViewport.clamp(count: agenda.count)
-        let rows = agenda.map { item in
-            [viewModel.time(of: item), ContentText.mark(item.status) + " " + ContentText.status(item.status), ContentText.type(item),
-             item.title, item.authorName, item.productName ?? ""]
+        // The day's count comes from the index; its items are read a page at a time as J goes down.
+        let rowCount = max(total, agenda.count)
+        agendaViewport.clamp(count: rowCount)
+        var cells: [Int: [String]] = [:]
+        for index in agendaViewport.visibleRange(count: rowCount) where agenda.indices.contains(index) {
+            let item = agenda[index]
+            cells[index] = [viewModel.time(of: item), ContentText.mark(item.status) + " " + ContentText.status(item.status), ContentText.type(item),
+                            item.title, item.authorName, item.productName ?? ""]
         }
-        Self.agendaTable.render(into: &buffer, in: table, source: ContentRows(rows: rows), viewport: agendaViewport)
+        Self.agendaTable.render(into: &buffer, in: table, source: WindowRows(total: rowCount, cells: cells), viewport: agendaViewport)
     }
 
     func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
@@ -267,16 +271,5 @@ final class CalendarPane {
             PromptBox.form(form, title: "New draft on \(DateTimeInput.describe(viewModel.selectedDay, calendar: viewModel.calendar).dropLast(6))",
                            width: 70, into: &buffer, in: rect)
         }
-    }
-}
-
-/// Rows of a short list already in memory.
-struct ContentRows: TableRowSource {
-    let rows: [[String]]
-
-    var count: Int? { rows.count }
-
-    func rows(in range: Range<Int>) -> [[String]] {
-        range.map { rows.indices.contains($0) ? rows[$0] : ["…"] }
     }
 }

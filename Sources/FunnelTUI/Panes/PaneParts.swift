@@ -58,3 +58,15 @@ enum PromptBox {
         return formatter
     }()
 }
+
+/// The visible rows of a long list loaded a window at a time: rows not loaded yet show "…".
+struct WindowRows: TableRowSource {
+    let total: Int
+    let cells: [Int: [String]]
+
+    var count: Int? { total }
+
+    func rows(in range: Range<Int>) -> [[String]] {
+        range.map { cells[$0] ?? ["…"] }
+    }
+}

@@ -314,7 +314,7 @@ final class PipelinePane {
                 "\(health.daysInStage)d", flags.joined(separator: ", "),
             ]
         }
-        Self.table.render(into: &buffer, in: rect, source: DealRowSource(total: window.total, cells: cells), viewport: tableViewport)
+        Self.table.render(into: &buffer, in: rect, source: WindowRows(total: window.total, cells: cells), viewport: tableViewport)
     }
 
     func renderForecast(into buffer: inout CellBuffer, in rect: Rect, now: Date) {
@@ -453,20 +453,5 @@ final class PipelinePane {
         case .edit(let form): PromptBox.form(form, title: "Edit deal", into: &buffer, in: rect)
         case .new(let form): PromptBox.form(form, title: "New deal", into: &buffer, in: rect)
         }
-    }
-
-
-
-}
-
-/// The visible rows of the deals table.
-struct DealRowSource: TableRowSource {
-    let total: Int
-    let cells: [Int: [String]]
-
-    var count: Int? { total }
-
-    func rows(in range: Range<Int>) -> [[String]] {
-        range.map { cells[$0] ?? ["…"] }
     }
 }

@@ -29,7 +29,7 @@ public final class CalendarViewModel {
     public private(set) var counts: [Date: Int] = [:]
     /// The first items of each shown day, soonest first (as many as a day's cell shows).
     public private(set) var items: [Date: [ContentListItem]] = [:]
-    /// The selected day's items, soonest first (at most `agendaLimit`).
+    /// The selected day's items, soonest first: a page at a time, more as the selection nears the end.
     public private(set) var agenda: [ContentListItem] = []
     public private(set) var agendaIndex = 0
     public private(set) var detail: ContentDetail?
@@ -37,8 +37,8 @@ public final class CalendarViewModel {
     public private(set) var undoStack: [ContentChange] = []
     /// Items a day's cell can list; the screen sets it from its size (then `reload()`).
     public var linesPerDay = 3
-    /// The most items the agenda loads for one day.
-    public static let agendaLimit = 500
+    /// How many of a day's items the agenda reads at a time.
+    public static let agendaPage = 100
     var products: [Product]?
 
     public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init,
@@ -137,13 +137,26 @@ public final class CalendarViewModel {
     }
 
     func loadAgenda(keeping id: Int64? = nil) throws {
-        let next = calendar.date(byAdding: .day, value: 1, to: selectedDay) ?? selectedDay
-        agenda = try service.scheduled(filter, from: selectedDay, to: next, limit: Self.agendaLimit, in: session)
+        agenda = try agendaPage(after: nil)
+        // The kept item may be further down the day: read on until it is loaded.
+        while let id, !agenda.contains(where: { $0.id == id }), agenda.count < agendaTotal, try loadMoreAgenda() {}
         if let id, let index = agenda.firstIndex(where: { $0.id == id }) {
             agendaIndex = index
         } else {
             agendaIndex = max(0, min(agendaIndex, agenda.count - 1))
         }
+    }
+
+    func agendaPage(after item: ContentListItem?) throws -> [ContentListItem] {
+        let next = calendar.date(byAdding: .day, value: 1, to: selectedDay) ?? selectedDay
+        return try service.scheduled(filter, from: selectedDay, to: next, after: item, limit: Self.agendaPage, in: session)
+    }
+
+    /// Reads the agenda's next page; false when there was none.
+    func loadMoreAgenda() throws -> Bool {
+        let more = try agendaPage(after: agenda.last)
+        agenda += more
+        return !more.isEmpty
     }
 
     // MARK: - Moving
@@ -185,12 +198,15 @@ public final class CalendarViewModel {
     /// Moves the agenda's selection.
     public func moveAgenda(by step: Int) {
         guard !agenda.isEmpty else { return }
+        perform {
+            while agendaIndex + step >= agenda.count - 1, agenda.count < agendaTotal, try loadMoreAgenda() {}
+        }
         agendaIndex = max(0, min(agenda.count - 1, agendaIndex + step))
     }
 
     /// Selects the first (false) or last (true) agenda item.
     public func moveAgendaToEnd(_ last: Bool) {
-        agendaIndex = last ? max(0, agenda.count - 1) : 0
+        moveAgenda(by: last ? agendaTotal : -agendaIndex)
     }
 
     // MARK: - Filters
