@@ -149,18 +149,24 @@ final class CalendarPane {
         guard rect.height >= 6 else { return }
         let (filterRow, body) = rect.splitTop(1)
         renderFilters(into: &buffer, in: filterRow)
-        // The grid takes whole week rows; the agenda gets the rest (at least a quarter).
-        let minimumAgenda = viewModel.mode == .month ? max(5, min(10, body.height / 4)) : max(5, body.height / 3)
+        // The grid takes whole week rows; the agenda gets the rest (at least a quarter). On a small
+        // screen the month comes first: the agenda shrinks, then goes, before a week is cut.
         let weeks = viewModel.mode == .month ? MonthCalendar(year: viewModel.selectedMonth.year, month: viewModel.selectedMonth.month,
                                                              firstWeekday: firstWeekday).weeks.count : 1
         let headerRows = 2
-        let rowHeight = max(1, (body.height - minimumAgenda - headerRows) / weeks)
-        let (grid, agenda) = body.splitTop(min(body.height - minimumAgenda, headerRows + rowHeight * weeks))
+        var agendaHeight = viewModel.mode == .month ? max(5, min(10, body.height / 4)) : max(5, body.height / 3)
+        if body.height - agendaHeight < headerRows + weeks {
+            agendaHeight = body.height - headerRows - weeks
+            if agendaHeight < 3 { agendaHeight = 0 }
+        }
+        let rowHeight = max(1, (body.height - agendaHeight - headerRows) / weeks)
+        let (grid, rest) = body.splitTop(min(body.height - agendaHeight, headerRows + rowHeight * weeks))
+        let agenda = rest.height >= 3 ? rest : Rect(x: rest.x, y: rest.y, width: rest.width, height: 0)
         switch viewModel.mode {
         case .month: renderMonth(into: &buffer, in: grid)
         case .week: renderWeek(into: &buffer, in: grid)
         }
-        renderAgenda(into: &buffer, in: agenda)
+        if agenda.height > 0 { renderAgenda(into: &buffer, in: agenda) }
         if let detail = viewModel.detail {
             let lines = ContentText.lines(detail, width: body.width - 8, describe: viewModel.describe)
             detailOverlay.render(lines: lines, title: "Content #\(detail.item.id)", into: &buffer, in: body)
