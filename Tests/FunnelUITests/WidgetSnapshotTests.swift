@@ -38,7 +38,7 @@ func sampleBoard(selectedColumn: Int) -> KanbanBoard {
         let buffer = draw(70, 17) { buffer, rect in calendar.render(into: &buffer, in: rect) }
         assertSnapshot(of: buffer, as: .cellLines)
         #expect(buffer.lines.joined().contains("[14]"))
-        #expect(buffer.lines.joined().contains("+2 more"))
+        #expect(buffer.lines.joined().contains("[14]   +1"))
     }
 
     @Test func monthCalendarFebruary2028IsLeap() {
