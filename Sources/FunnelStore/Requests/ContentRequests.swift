@@ -142,26 +142,23 @@ extension StoreReader {
 
     /// One page of the approvals queue after `key` (from the oldest when nil), oldest first.
     public func pendingContent(orgId: Int64, after key: ContentQueueKey?, limit: Int) throws -> [ContentListItem] {
-        var sql = "\(Self.contentSelect) WHERE content.org_id = ? AND content.status = 'pending_approval'"
-        var arguments: [any DatabaseValueConvertible] = [orgId]
-        if let key {
-            sql += " AND (content.submitted_at, content.id) > (?, ?)"
-            arguments += [key.submittedAt, key.id]
-        }
-        sql += " ORDER BY content.submitted_at, content.id LIMIT ?"
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments + [limit])).map(Self.contentItem)
+        try pendingPage(orgId: orgId, key: key, forward: true, limit: limit)
     }
 
     /// One page of the approvals queue before `key` (the newest page when nil), oldest first.
     public func pendingContent(orgId: Int64, before key: ContentQueueKey?, limit: Int) throws -> [ContentListItem] {
+        try pendingPage(orgId: orgId, key: key, forward: false, limit: limit).reversed()
+    }
+
+    func pendingPage(orgId: Int64, key: ContentQueueKey?, forward: Bool, limit: Int) throws -> [ContentListItem] {
         var sql = "\(Self.contentSelect) WHERE content.org_id = ? AND content.status = 'pending_approval'"
         var arguments: [any DatabaseValueConvertible] = [orgId]
         if let key {
-            sql += " AND (content.submitted_at, content.id) < (?, ?)"
+            sql += " AND (content.submitted_at, content.id) \(forward ? ">" : "<") (?, ?)"
             arguments += [key.submittedAt, key.id]
         }
-        sql += " ORDER BY content.submitted_at DESC, content.id DESC LIMIT ?"
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments + [limit])).map(Self.contentItem).reversed()
+        sql += forward ? " ORDER BY content.submitted_at, content.id LIMIT ?" : " ORDER BY content.submitted_at DESC, content.id DESC LIMIT ?"
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments + [limit])).map(Self.contentItem)
     }
 
     /// How many items wait before `key` in the approvals queue (its row number), through the index.

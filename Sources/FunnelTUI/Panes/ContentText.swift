@@ -97,11 +97,9 @@ enum ContentText {
 
     /// An activity on content in words: "approved: “Looks good”", "rescheduled: Tue 3 Feb 09:30 → Thu 5 Feb 10:00".
     static func describeActivity(_ activity: Activity, describe: (Date) -> String) -> String {
-        let action = activity.action.replacingOccurrences(of: "_", with: " ")
-        guard let data = activity.metadata.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return action }
-        let before = object["before"] as? [String: Any]
-        let after = object["after"] as? [String: Any]
+        let action = ActivityMetadata.action(activity)
+        guard let metadata = ActivityMetadata(activity) else { return action }
+        let (before, after, object) = (metadata.before, metadata.after, metadata.details)
         var details: [String] = []
         if let old = before?["status"] as? String, let new = after?["status"] as? String, old != new {
             details.append("\(old.replacingOccurrences(of: "_", with: " ")) → \(new.replacingOccurrences(of: "_", with: " "))")

@@ -61,14 +61,7 @@ final class LeadsPane {
     /// Keys for an open prompt come here first; true when consumed.
     func handlePromptKey(_ key: Key) -> Bool {
         guard let current = prompt else {
-            if viewModel.detail != nil {
-                switch detailOverlay.handle(key) {
-                case .scrolled: return true
-                case .close: viewModel.closeDetail(); return true
-                case .ignored: return false
-                }
-            }
-            return false
+            return detailOverlay.route(key, isOpen: viewModel.detail != nil, close: viewModel.closeDetail)
         }
         switch current {
         case .search(var field):

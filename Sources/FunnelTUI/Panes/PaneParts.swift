@@ -1,4 +1,5 @@
 import Foundation
+import FunnelStore
 import FunnelUI
 
 /// A record's detail drawn over a pane: lines in a box, scrolled with j/k, closed with esc.
@@ -18,6 +19,16 @@ struct DetailOverlay {
         default: return .ignored
         }
         return .scrolled
+    }
+
+    /// Sends a key to the detail when it is open: true when the key was used (scrolled, or closed it).
+    mutating func route(_ key: Key, isOpen: Bool, close: () -> Void) -> Bool {
+        guard isOpen else { return false }
+        switch handle(key) {
+        case .scrolled: return true
+        case .close: close(); return true
+        case .ignored: return false
+        }
     }
 
     /// Draws `lines` (the first in bold) in a box inset from `rect`, from the scroll position.
@@ -69,4 +80,22 @@ struct WindowRows: TableRowSource {
     func rows(in range: Range<Int>) -> [[String]] {
         range.map { cells[$0] ?? ["…"] }
     }
+}
+
+/// What an activity's JSON metadata holds: the record before and after, and the other details.
+struct ActivityMetadata {
+    let before: [String: Any]?
+    let after: [String: Any]?
+    let details: [String: Any]
+
+    init?(_ activity: Activity) {
+        guard let data = activity.metadata.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        before = object["before"] as? [String: Any]
+        after = object["after"] as? [String: Any]
+        details = object
+    }
+
+    /// The action in words: `stage_changed` -> "stage changed".
+    static func action(_ activity: Activity) -> String { activity.action.replacingOccurrences(of: "_", with: " ") }
 }

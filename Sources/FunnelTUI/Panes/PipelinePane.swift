@@ -41,14 +41,7 @@ final class PipelinePane {
     /// Keys for an open prompt or the detail come here first; true when consumed.
     func handlePromptKey(_ key: Key) -> Bool {
         guard let current = prompt else {
-            if viewModel.detail != nil {
-                switch detailOverlay.handle(key) {
-                case .scrolled: return true
-                case .close: viewModel.closeDetail(); return true
-                case .ignored: return false
-                }
-            }
-            return false
+            return detailOverlay.route(key, isOpen: viewModel.detail != nil, close: viewModel.closeDetail)
         }
         switch current {
         case .search(var field):
@@ -431,11 +424,9 @@ final class PipelinePane {
 
     /// An activity in words: "stage changed: proposal → negotiation".
     static func describe(_ activity: Activity) -> String {
-        let action = activity.action.replacingOccurrences(of: "_", with: " ")
-        guard let data = activity.metadata.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return action }
-        let before = object["before"] as? [String: Any]
-        let after = object["after"] as? [String: Any]
+        let action = ActivityMetadata.action(activity)
+        guard let metadata = ActivityMetadata(activity) else { return action }
+        let (before, after, object) = (metadata.before, metadata.after, metadata.details)
         var details: [String] = []
         if let old = before?["stage"] as? String, let new = after?["stage"] as? String, old != new { details.append("\(old) → \(new)") }
         if let reason = object["reason"] as? String { details.append(reason.replacingOccurrences(of: "_", with: " ")) }
