@@ -130,9 +130,12 @@ struct RecordImportArguments: ParsableArguments {
     @Flag(help: "Do all the work in a transaction that is rolled back, and print what would happen, every bad row included.") var dryRun = false
     @Flag(help: "Refuse the whole import when any row is bad (default: bad rows are reported and skipped).") var strict = false
     @Flag(help: "Print progress lines on standard error even when it is not a terminal.") var progress = false
+    @Flag(help: "With --mode create: create duplicate rows all the same (to restore an export of a database that holds duplicates).")
+    var keepDuplicates = false
 
     func run(_ entity: ImportEntity, database: DatabaseOptions) throws {
         var options = RecordImportOptions(entity: entity, mode: mode, dateFormat: dateFormat, dryRun: dryRun, strict: strict)
+        options.keepDuplicates = keepDuplicates
         if let map {
             do {
                 options.map = try ImportMapping.readMapFile(map)

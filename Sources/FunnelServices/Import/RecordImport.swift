@@ -14,6 +14,9 @@ public struct RecordImportOptions: Sendable {
     public var dryRun: Bool
     /// Refuse the whole import when any row is bad.
     public var strict: Bool
+    /// Create mode only: create rows that duplicate a record or an earlier row too (they are still
+    /// listed), as restoring an export of a database that holds duplicates needs.
+    public var keepDuplicates = false
 
     public init(entity: ImportEntity, mode: ImportMode = .create, dateFormat: ImportDateFormat = .iso, delimiter: UInt8? = nil,
                 map: [String: String] = [:], dryRun: Bool = false, strict: Bool = false) {
@@ -55,6 +58,8 @@ public struct RecordImportReport: Sendable, Equatable {
     /// Columns nothing was imported from.
     public var ignoredColumns: [String] = []
     public var delimiter = ","
+    /// Whether duplicates were created all the same (`keepDuplicates`).
+    public var keptDuplicates = false
     public var seconds = 0.0
 
     /// How many rows of each list are kept (the counts go on).
@@ -85,7 +90,7 @@ public struct RecordImportReport: Sendable, Equatable {
         let verb = dryRun || refused ? "to " : ""
         lines.append("  \(verb)create: \(n(created))")
         lines.append("  \(verb)update: \(n(updated))")
-        lines.append("  duplicates: \(n(duplicateCount)) (skipped)")
+        lines.append("  duplicates: \(n(duplicateCount)) (\(keptDuplicates ? "created all the same (--keep-duplicates)" : "skipped"))")
         if mode == .update { lines.append("  no match:   \(n(unmatchedCount)) (skipped)") }
         lines.append("  bad rows:   \(n(problemCount))" + (problemCount > 0 && !refused ? " (skipped)" : ""))
         lines.append("  columns:    " + mapping.joined(separator: ", "))
@@ -166,13 +171,19 @@ public struct RecordImportService: Sendable {
             throw ServiceError.invalid(field: name, problem: problem.description)
         }
         try Self.checkHeader(mapping, options: options, file: name, line: header.line)
+        if options.keepDuplicates && options.mode != .create {
+            throw ServiceError.invalid(field: "--keep-duplicates", problem: "only with --mode create (update and upsert need one record per key)")
+        }
 
         var report = RecordImportReport(entity: options.entity, mode: options.mode, file: path, dryRun: options.dryRun)
         report.mapping = zip(columns, mapping.fields).map { column, field in "\(column) -> \(field?.rawValue ?? "(ignored)")" }
         report.ignoredColumns = mapping.ignored
+        report.keptDuplicates = options.keepDuplicates
         report.delimiter = delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(delimiter))
         let started = Date()
-        let now = clock()
+        // Whole seconds: the import log's time and its rows' updated_at must compare equal (undo
+        // looks for rows changed after the import).
+        let now = Date(timeIntervalSince1970: clock().timeIntervalSince1970.rounded(.down))
         struct Refusal: Error { let report: RecordImportReport }
         let work = { (tx: StoreTransaction) throws -> RecordImportReport in
             var job = try RecordImportJob(

@@ -31,6 +31,10 @@ struct RecordImportJob {
     var products: [String: Int64] = [:]
     var contactsByEmail: [String: Int64] = [:]
     var contactsByName: [String: Int64] = [:]
+    /// Contacts without an email by lower-cased name (a row naming a contact and no email means one of those first).
+    var contactsWithoutEmail: [String: Int64] = [:]
+    /// Contacts by lower-cased email and name together (an export names both).
+    var contactsByEmailAndName: [String: Int64] = [:]
 
     init(tx: StoreTransaction, session: Session, options: RecordImportOptions, mapping: ImportMapping, reader: CSVReader, now: Date,
          report: RecordImportReport, file: String, fileSize: Int64, progress: @escaping ImportProgress) throws {
@@ -74,6 +78,13 @@ struct RecordImportJob {
                 for contact in try tx.contactIDs(orgId: orgId) {
                     if let email = contact.email, contactsByEmail[email.lowercased()] == nil { contactsByEmail[email.lowercased()] = contact.id }
                     if contactsByName[contact.name.lowercased()] == nil { contactsByName[contact.name.lowercased()] = contact.id }
+                    if contact.email == nil, contactsWithoutEmail[contact.name.lowercased()] == nil {
+                        contactsWithoutEmail[contact.name.lowercased()] = contact.id
+                    }
+                    if let email = contact.email {
+                        let both = email.lowercased() + "\n" + contact.name.lowercased()
+                        if contactsByEmailAndName[both] == nil { contactsByEmailAndName[both] = contact.id }
+                    }
                 }
             }
         }
@@ -273,13 +284,11 @@ struct RecordImportJob {
         let key = found.by == 0 && emailHash != nil ? "email \(row.email.map(EmailAddress.normalized) ?? "")" : "phone \(row.phone.flatMap(PhoneNumber.normalized) ?? "")"
         if let earlier = found.line {
             duplicate(line, "the same \(key) as line \(earlier) (a duplicate within the file)")
-            return
-        }
-        if let id = found.id {
-            if options.mode == .create {
-                duplicate(line, "lead #\(id) has the same \(key) (create mode skips it; --mode upsert updates it)")
-                return
-            }
+            if !options.keepDuplicates { return }
+        } else if let id = found.id, options.mode == .create {
+            duplicate(line, "lead #\(id) has the same \(key) (create mode skips it; --mode upsert updates it)")
+            if !options.keepDuplicates { return }
+        } else if let id = found.id {
             if try write(line, { [writer] in try writer.updateLead(id: id, with: row, line: line) }) {
                 report.updated += 1
                 touched[id] = line
@@ -346,13 +355,11 @@ struct RecordImportJob {
         let key = found.by == 0 && emailHash != nil ? "email \(row.email ?? "")" : "phone \(row.phone ?? "")"
         if let earlier = found.line {
             duplicate(line, "the same \(key) as line \(earlier) (a duplicate within the file)")
-            return
-        }
-        if let id = found.id {
-            if options.mode == .create {
-                duplicate(line, "contact #\(id) has the same \(key) (create mode skips it; --mode upsert updates it)")
-                return
-            }
+            if !options.keepDuplicates { return }
+        } else if let id = found.id, options.mode == .create {
+            duplicate(line, "contact #\(id) has the same \(key) (create mode skips it; --mode upsert updates it)")
+            if !options.keepDuplicates { return }
+        } else if let id = found.id {
             if try write(line, { [writer] in try writer.updateContact(id: id, with: row, line: line) }) {
                 report.updated += 1
                 touched[id] = line
@@ -406,10 +413,10 @@ struct RecordImportJob {
         let productId = given[.product].flatMap { product($0, problems: &problems) }
         var contactId: Int64?
         if let email = given[.contactEmail] {
-            contactId = contactsByEmail[email.lowercased()]
+            contactId = given[.contact].flatMap { contactsByEmailAndName[email.lowercased() + "\n" + $0.lowercased()] } ?? contactsByEmail[email.lowercased()]
             if contactId == nil { problems.append("contact_email \(Self.quoted(email)) is not the email of a contact of this organization") }
         } else if let name = given[.contact] {
-            contactId = contactsByName[name.lowercased()]
+            contactId = contactsWithoutEmail[name.lowercased()] ?? contactsByName[name.lowercased()]
             if contactId == nil { problems.append("contact \(Self.quoted(name)) is not a contact of this organization") }
         }
         let ref = given[.externalRef].flatMap { Self.limited(.externalRef, $0, max: 100, problems: &problems) }
