@@ -15,7 +15,7 @@ public struct FunnelCommand: AsyncParsableCommand {
         version: FunnelVersion.string,
         subcommands: [
             OpenCommand.self, InitCommand.self, DemoCommand.self, UsersCommand.self, DoctorCommand.self,
-            LeadsCommand.self, DealsCommand.self, ImportCommand.self, ExportCommand.self, ScoreCommand.self, OrganizationCommand.self, ConfigCommand.self, KeysCommand.self,
+            LeadsCommand.self, DealsCommand.self, ImportCommand.self, ExportCommand.self, BackupCommand.self, RestoreCommand.self, ScoreCommand.self, OrganizationCommand.self, ConfigCommand.self, KeysCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )
