@@ -273,10 +273,19 @@ extension CSVReader {
     /// The text of a field's bytes, nil when they are not valid UTF-8.
     static func text(_ bytes: [UInt8]) -> String? {
         if bytes.isEmpty { return "" }
-        if #available(macOS 15, *) {
-            return String(validating: bytes, as: UTF8.self)
+        return bytes.withUnsafeBufferPointer { buffer -> String? in
+            // ASCII, the common case, needs no validation.
+            var ascii = true
+            for byte in buffer where byte >= 0x80 {
+                ascii = false
+                break
+            }
+            if ascii { return String(decoding: buffer, as: UTF8.self) }
+            if #available(macOS 15, *) {
+                return String(validating: buffer, as: UTF8.self)
+            }
+            return String(bytes: buffer, encoding: .utf8)
         }
-        return String(bytes: bytes, encoding: .utf8)
     }
 }
 

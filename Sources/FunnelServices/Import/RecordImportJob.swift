@@ -55,6 +55,7 @@ struct RecordImportJob {
     }
 
     mutating func run() throws {
+        defer { writer.close() }
         let orgId = session.orgId
         if fields.contains(.owner) {
             for user in try tx.userIDs(orgId: orgId) { users[user.email.lowercased()] = user.id }
@@ -166,6 +167,7 @@ struct RecordImportJob {
     }
 
     static func enumValue<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ text: String, field: ImportField, aliases: [String: E] = [:], problems: inout [String]) -> E? where E.RawValue == String {
+        if let value = E(rawValue: text) { return value }
         let key = text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
         if let value = E(rawValue: key) ?? aliases[key] { return value }
         problems.append("\(field.rawValue) \(quoted(text)) is not one of: \(E.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -232,6 +234,7 @@ struct RecordImportJob {
 
     mutating func importLead(_ record: CSVRecord) throws {
         var row = LeadImportRow()
+        var emailKey: String?
         var problems: [String] = []
         var first: String?
         var last: String?
@@ -244,14 +247,19 @@ struct RecordImportJob {
             case .firstName: first = text
             case .lastName: last = text
             case .email:
-                if let problem = EmailAddress.problem(with: text) { problems.append("email: \(problem)") } else { row.email = text }
+                let key = ImportKeys.email(text)
+                if let problem = key.problem { problems.append("email: \(problem)") } else {
+                    row.email = text
+                    emailKey = key.normalized
+                }
             case .phone:
                 if text.utf8.count > 40 {
                     problems.append("phone is \(text.unicodeScalars.count) characters long (at most 40)")
-                } else if let problem = PhoneNumber.problem(with: text) {
-                    problems.append("phone: \(problem)")
-                } else {
+                } else if let normalized = ImportKeys.phone(text) {
                     row.phone = text
+                    row.phoneNormalized = normalized
+                } else {
+                    problems.append("phone: \(PhoneNumber.problem(with: text) ?? "\"\(text)\" is not a phone number")")
                 }
             case .company: row.company = Self.limited(field, text, max: 200, problems: &problems)
             case .source:
@@ -278,10 +286,10 @@ struct RecordImportJob {
             problem(line, "a lead needs an email or a phone (both are empty)")
             return
         }
-        let emailHash = row.email.map { DuplicateKey.hash(EmailAddress.normalized($0)) }
-        let phoneHash = row.phone.flatMap(PhoneNumber.normalized).map(DuplicateKey.hash)
+        let emailHash = emailKey.map(DuplicateKey.hash)
+        let phoneHash = row.phoneNormalized.map(DuplicateKey.hash)
         let found = match(emailHash, phoneHash)
-        let key = found.by == 0 && emailHash != nil ? "email \(row.email.map(EmailAddress.normalized) ?? "")" : "phone \(row.phone.flatMap(PhoneNumber.normalized) ?? "")"
+        let key = found.by == 0 && emailHash != nil ? "email \(emailKey ?? "")" : "phone \(row.phoneNormalized ?? "")"
         if let earlier = found.line {
             duplicate(line, "the same \(key) as line \(earlier) (a duplicate within the file)")
             if !options.keepDuplicates { return }

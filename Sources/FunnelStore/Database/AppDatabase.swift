@@ -83,6 +83,9 @@ public final class AppDatabase: Sendable {
         config.prepareDatabase { db in
             // WAL with synchronous=NORMAL cannot corrupt; it may lose the last commit on power loss.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Statement journals (every insert that fires triggers keeps one) and temporary
+            // b-trees in memory, not in files under /var/tmp: an import wrote ~20 times per row there.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return config
     }
