@@ -26,6 +26,43 @@ import Testing
         #expect(message.contains("newer version of Funnel"))
     }
 
+    @Test func aTruncatedDatabaseIsNamedAsDamagedAndLeftUnchanged() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("cut.sqlite")
+        do {
+            _ = try TestWorkspace.make(database: try AppDatabase.open(path: path))
+        }
+        // Fill a few pages, checkpoint into the main file, then cut it in half.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            for index in 0..<2_000 {
+                try db.execute(sql: "INSERT INTO leads(org_id, email, source, status, created_at, updated_at) VALUES (1, ?, 'import', 'new', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')",
+                               arguments: ["cut\(index)@example.com"])
+            }
+        }
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE") }
+        try queue.close()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: UInt64(size / 2))
+        try handle.close()
+        let before = try fingerprint(path)
+        do {
+            let database = try AppDatabase.open(path: path)
+            _ = try database.diagnose()
+            Issue.record("a truncated file was opened and read")
+        } catch let error as StoreError {
+            guard case .corrupt(let named, _) = error else {
+                Issue.record("expected .corrupt, got \(error)")
+                return
+            }
+            #expect(named == path)
+            #expect(error.description.contains("is damaged"))
+            #expect(error.description.contains("nothing was written to it"))
+        }
+        #expect(try fingerprint(path) == before)
+    }
+
     @Test func anotherProgramsDatabaseIsRefused() throws {
         let folder = try TemporaryFolder()
         let path = folder.file("other.sqlite")

@@ -15,7 +15,8 @@ public struct FunnelCommand: AsyncParsableCommand {
         version: FunnelVersion.string,
         subcommands: [
             OpenCommand.self, InitCommand.self, DemoCommand.self, UsersCommand.self, DoctorCommand.self,
-            LeadsCommand.self, DealsCommand.self, ContentCommand.self, ImportCommand.self, ScoreCommand.self, OrganizationCommand.self, ConfigCommand.self, KeysCommand.self,
+            LeadsCommand.self, DealsCommand.self, ContentCommand.self, ImportCommand.self, ExportCommand.self, BackupCommand.self, RestoreCommand.self,
+            ScoreCommand.self, OrganizationCommand.self, ConfigCommand.self, KeysCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )

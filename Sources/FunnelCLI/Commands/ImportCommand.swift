@@ -7,9 +7,85 @@ import FunnelStore
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import data from another CRM (needs the data.import permission).",
-        subcommands: [MavenCRM.self]
+        abstract: "Import leads, contacts or deals from CSV, or another CRM's data (needs the data.import permission).",
+        subcommands: [Leads.self, Contacts.self, Deals.self, List.self, Undo.self, MavenCRM.self]
     )
+
+    struct Leads: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "leads", abstract: "Import leads from a CSV file (duplicates found by email or phone).",
+            discussion: RecordImportArguments.discussion)
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var arguments: RecordImportArguments
+        func run() throws { try arguments.run(.leads, database: database) }
+    }
+
+    struct Contacts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "contacts", abstract: "Import contacts from a CSV file (duplicates found by email or phone).",
+            discussion: RecordImportArguments.discussion)
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var arguments: RecordImportArguments
+        func run() throws { try arguments.run(.contacts, database: database) }
+    }
+
+    struct Deals: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "deals", abstract: "Import deals from a CSV file (duplicates found by external_ref).",
+            discussion: RecordImportArguments.discussion)
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var arguments: RecordImportArguments
+        func run() throws { try arguments.run(.deals, database: database) }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The organization's CSV imports, newest first.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "How many imports to show.") var limit = 50
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let entries = try ImportLogService(database: db).list(limit: limit, in: session)
+            var printer = DataPrinter(columns: ["#", "When (UTC)", "Who", "What", "Mode", "Counts", "Status", "File"])
+            for entry in entries {
+                let counts = (try? JSONSerialization.jsonObject(with: Data(entry.counts.utf8))) as? [String: Int] ?? [:]
+                let summary = ["created", "updated", "duplicates", "bad_rows"].map { "\($0.replacingOccurrences(of: "_", with: " ")) \(NumberText.grouped(counts[$0] ?? 0))" }
+                    .joined(separator: ", ")
+                let status = entry.isUndone ? "undone \(entry.undoneAt.map { String($0.prefix(19)) } ?? "")" : "done"
+                printer.add(
+                    [String(entry.number), String(entry.createdAt.prefix(19)), entry.userEmail ?? "-", entry.entity.rawValue, entry.mode.rawValue,
+                     summary, status, entry.file],
+                    json: ["number": entry.number, "created_at": entry.createdAt, "user": entry.userEmail ?? NSNull(), "entity": entry.entity.rawValue,
+                           "mode": entry.mode.rawValue, "counts": counts, "undone": entry.isUndone, "undone_at": entry.undoneAt ?? NSNull(),
+                           "file": entry.file])
+            }
+            if entries.isEmpty && format == .table {
+                print("No CSV imports yet (`funnel import leads FILE.csv`).")
+            } else {
+                printer.print(format)
+            }
+        }
+    }
+
+    struct Undo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "undo", abstract: "Undo an import as a whole: delete what it created, restore what it updated.",
+            discussion: """
+                NUMBER is the import's number (`funnel import list`). Everything is undone in one transaction.
+                When some of the import's rows were changed after it, undo refuses (it would lose those
+                changes) unless --force is given.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("The import's number.", valueName: "number")) var number: Int64
+        @Flag(help: "Undo even when some of the import's rows were changed after it (those changes are lost).") var force = false
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let (entry, result) = try ImportLogService(database: db).undo(number: number, force: force, in: session)
+            print("Undid import #\(entry.number) (\(entry.entity.rawValue) from \(entry.file)): \(NumberText.grouped(result.deleted)) created \(entry.entity.rawValue) deleted, \(NumberText.grouped(result.restored)) updated \(entry.entity.rawValue) restored to their earlier values.")
+        }
+    }
 
     struct MavenCRM: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -32,3 +108,65 @@ struct ImportCommand: ParsableCommand {
         }
     }
 }
+
+/// The options every CSV import takes.
+struct RecordImportArguments: ParsableArguments {
+    static let discussion = """
+        The header row names the columns; names are matched ignoring case, spaces and punctuation, and
+        common aliases are recognised ("E-mail", "Phone Number", "Lead Source", "Company Name"...).
+        A --map file maps other names: one `Column Name = field` a line (`= ignore` to skip a column).
+        The file is UTF-8 (with or without a byte order mark), with commas, semicolons or tabs between
+        fields (detected), and quoted fields may hold line breaks. Everything is imported in one
+        transaction; the import is recorded and can be undone (`funnel import undo NUMBER`).
+        docs/import.md lists the fields.
+        """
+
+    @Argument(help: ArgumentHelp("The CSV file.", valueName: "file")) var file: String
+    @Option(help: "create (skip rows matching a record), update (only rows matching one), or upsert (both).") var mode: ImportMode = .create
+    @Option(help: ArgumentHelp("How to read dates that are not ISO (YYYY-MM-DD is always read): iso, mdy (M/D/YYYY) or dmy (D-M-YYYY).", valueName: "format"))
+    var dateFormat: ImportDateFormat = .iso
+    @Option(help: ArgumentHelp("A file mapping columns to fields: `Column = field` a line.", valueName: "file")) var map: String?
+    @Option(help: ArgumentHelp("The field delimiter: , ; or tab (default: detected from the header).", valueName: "char")) var delimiter: String?
+    @Flag(help: "Do all the work in a transaction that is rolled back, and print what would happen, every bad row included.") var dryRun = false
+    @Flag(help: "Refuse the whole import when any row is bad (default: bad rows are reported and skipped).") var strict = false
+    @Flag(help: "Print progress lines on standard error even when it is not a terminal.") var progress = false
+    @Flag(help: "With --mode create: create duplicate rows all the same (to restore an export of a database that holds duplicates).")
+    var keepDuplicates = false
+
+    func run(_ entity: ImportEntity, database: DatabaseOptions) throws {
+        var options = RecordImportOptions(entity: entity, mode: mode, dateFormat: dateFormat, dryRun: dryRun, strict: strict)
+        options.keepDuplicates = keepDuplicates
+        if let map {
+            do {
+                options.map = try ImportMapping.readMapFile(map)
+            } catch let problem as ImportProblem {
+                throw CLIError(problem.description)
+            }
+        }
+        if let delimiter {
+            switch delimiter {
+            case ",", "comma": options.delimiter = UInt8(ascii: ",")
+            case ";", "semicolon": options.delimiter = UInt8(ascii: ";")
+            case "\t", "tab", "\\t": options.delimiter = UInt8(ascii: "\t")
+            default: throw CLIError("--delimiter must be , ; or tab")
+            }
+        }
+        let (db, session) = try database.choice.signIn()
+        let terminal = Prompt.canDrawProgress
+        let bar = ProgressBar(enabled: terminal || progress, unit: "rows")
+        let plain = !terminal
+        var lastDraw = Date.distantPast
+        let report = try RecordImportService(database: db).run(file: file, options: options, in: session) { rows, bytes, total in
+            let now = Date()
+            guard now.timeIntervalSince(lastDraw) >= (plain ? 0.5 : 0.1) || bytes >= total else { return }
+            lastDraw = now
+            bar.update(phase: dryRun ? "checking" : "importing", count: rows, fraction: total > 0 ? Double(bytes) / Double(total) : 1, plain: plain)
+        }
+        if !plain { bar.finish() }
+        print(report.lines(limit: dryRun ? nil : 1_000).joined(separator: "\n"))
+        if report.refused { throw ExitCode(1) }
+    }
+}
+
+extension ImportMode: ExpressibleByArgument {}
+extension ImportDateFormat: ExpressibleByArgument {}

@@ -54,7 +54,14 @@ struct DatabaseChoice {
             let hint = FileManager.default.fileExists(atPath: demo) && demo != path ? " The demo workspace is at \(demo): open it with --db \(demo)." : ""
             throw CLIError("no database at \(path): run `funnel demo` for a demo workspace or `funnel init` for a new one (or choose one with --db).\(hint)")
         }
-        return try AppDatabase.open(path: path, readOnly: readOnly, create: create)
+        return try AppDatabase.open(path: path, readOnly: readOnly, create: create, lockWait: Self.lockWait)
+    }
+
+    /// Another process holding the lock past the busy timeout: say so on standard error, and wait again.
+    static let lockWait = LockWaitPolicy(retries: 2) { wait in
+        let name = (wait.path as NSString).lastPathComponent
+        let line = "funnel: \(name) is locked by another process (a long import or a script?); waited \(Int(wait.waited)) s, waiting again (attempt \(wait.attempt) of \(wait.attempts))...\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     /// Opens the database and signs in, asking for a password when the organization requires one.

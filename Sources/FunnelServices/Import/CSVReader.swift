@@ -26,18 +26,26 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(file) line \(line): \(problem)" }
 }
 
-/// A streaming RFC 4180 reader: fields separated by commas, records by CRLF (or LF, or CR);
+/// A streaming RFC 4180 reader: fields separated by commas (or another delimiter, such as the
+/// semicolon of European spreadsheets), records by CRLF (or LF, or CR);
 /// a field in double quotes may hold commas, line breaks and doubled quotes (`""` is `"`).
 /// A UTF-8 byte order mark at the start is skipped; blank lines are skipped.
 ///
 /// The file is read in 64 KiB chunks, so memory does not grow with the file. A malformed record
 /// (a quote inside an unquoted field, text after a closing quote, a field that is not UTF-8)
 /// throws a `CSVError` naming its line, and the next call carries on with the next line; a quoted
-/// field still open at the end of the file throws, and the reader then ends.
+/// field still open at the end of the file throws, and the reader then ends. A field longer than
+/// `maxFieldBytes` is not kept in memory: its record throws once it is read to its end.
 public final class CSVReader {
     /// The name errors give for the input (the file's name).
     public let name: String
+    /// The byte between fields (a comma unless told otherwise).
+    public let delimiter: UInt8
+    /// The longest field kept, in bytes (1 MiB): a longer one makes its record an error.
+    public static let maxFieldBytes = 1_048_576
     private let handle: FileHandle?
+    /// Bytes of the file read so far (a chunk at a time), for progress.
+    public private(set) var bytesRead: Int64 = 0
     private var buffer: [UInt8] = []
     private var position = 0
     private var exhausted = false
@@ -49,20 +57,44 @@ public final class CSVReader {
     static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
     /// Reads the file at `path`; `name` (default: the file's name) is what errors call it.
-    public init(path: String, name: String? = nil) throws {
+    public init(path: String, name: String? = nil, delimiter: UInt8 = UInt8(ascii: ",")) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CSVError(file: name ?? (path as NSString).lastPathComponent, line: 0, problem: "cannot be opened for reading")
         }
         self.handle = handle
         self.name = name ?? (path as NSString).lastPathComponent
+        self.delimiter = delimiter
     }
 
     /// Reads CSV text held in memory (for tests and small inputs).
-    public init(data: Data, name: String) {
+    public init(data: Data, name: String, delimiter: UInt8 = UInt8(ascii: ",")) {
         handle = nil
         buffer = Array(data)
         exhausted = true
         self.name = name
+        self.delimiter = delimiter
+    }
+
+    /// The delimiter the first line of `bytes` uses: a semicolon or a tab when the line has more of
+    /// them (outside quotes) than commas, else a comma.
+    public static func detectDelimiter(in bytes: some Sequence<UInt8>) -> UInt8 {
+        var counts: [UInt8: Int] = [comma: 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
+        var quoted = false
+        for byte in bytes {
+            if byte == quote { quoted.toggle() }
+            if !quoted, byte == cr || byte == lf { break }
+            if !quoted, counts[byte] != nil { counts[byte, default: 0] += 1 }
+        }
+        let best = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key != comma && $1.key == comma) }
+        return best.map { $0.value > 0 ? $0.key : comma } ?? comma
+    }
+
+    /// The delimiter of the file at `path`, from its first 64 KiB (a comma when it cannot be read).
+    public static func detectDelimiter(path: String) -> UInt8 {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return comma }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: chunkSize)) ?? nil
+        return detectDelimiter(in: head ?? Data())
     }
 
     deinit { try? handle?.close() }
@@ -80,6 +112,7 @@ public final class CSVReader {
         }
         buffer = Array(chunk)
         position = 0
+        bytesRead += Int64(chunk.count)
         return true
     }
 
@@ -132,18 +165,26 @@ public final class CSVReader {
         var state = State.fieldStart
         var startLine = line
         var badText = false
+        var tooLong = false
+        let delimiter = self.delimiter
 
         func closeField() {
-            if let text = String(bytes: field, encoding: .utf8) { fields.append(text) } else {
+            if let text = Self.text(field) { fields.append(text) } else {
                 badText = true
-                fields.append(String(decoding: field, as: UTF8.self))
+                fields.append("")
             }
             field.removeAll(keepingCapacity: true)
         }
         func finish() throws -> CSVRecord {
             closeField()
-            if badText { throw CSVError(file: name, line: startLine, problem: "a field is not valid UTF-8 text") }
+            if tooLong {
+                throw CSVError(file: name, line: startLine, problem: "a field is longer than 1 MiB (\(Self.maxFieldBytes) bytes); the row was skipped")
+            }
+            if badText { throw CSVError(file: name, line: startLine, problem: "a field is not valid UTF-8 text (save the file as UTF-8)") }
             return CSVRecord(fields: fields, line: startLine)
+        }
+        func keep(_ byte: UInt8) {
+            if field.count < Self.maxFieldBytes { field.append(byte) } else { tooLong = true }
         }
 
         while true {
@@ -157,7 +198,7 @@ public final class CSVReader {
                 }
                 switch byte {
                 case Self.quote: state = .quoted
-                case Self.comma: closeField()
+                case delimiter: closeField()
                 case Self.cr, Self.lf:
                     endLine(after: byte)
                     if fields.isEmpty {
@@ -167,7 +208,7 @@ public final class CSVReader {
                     }
                     return try finish()
                 default:
-                    field.append(byte)
+                    keep(byte)
                     state = .unquoted
                 }
             case .unquoted:
@@ -176,7 +217,7 @@ public final class CSVReader {
                     return try finish()
                 }
                 switch byte {
-                case Self.comma:
+                case delimiter:
                     closeField()
                     state = .fieldStart
                 case Self.cr, Self.lf:
@@ -186,7 +227,7 @@ public final class CSVReader {
                     skipLine()
                     throw CSVError(file: name, line: startLine, problem: "a quote inside an unquoted field (quote the whole field and double the quote)")
                 default:
-                    field.append(byte)
+                    keep(byte)
                 }
             case .quoted:
                 guard let byte else {
@@ -196,13 +237,13 @@ public final class CSVReader {
                 switch byte {
                 case Self.quote: state = .quoteInQuoted
                 case Self.cr, Self.lf:
-                    field.append(byte)
+                    keep(byte)
                     if byte == Self.cr, peekByte() == Self.lf {
-                        field.append(Self.lf)
+                        keep(Self.lf)
                         position += 1
                     }
                     line += 1
-                default: field.append(byte)
+                default: keep(byte)
                 }
             case .quoteInQuoted:
                 guard let byte else {
@@ -211,9 +252,9 @@ public final class CSVReader {
                 }
                 switch byte {
                 case Self.quote:
-                    field.append(Self.quote)
+                    keep(Self.quote)
                     state = .quoted
-                case Self.comma:
+                case delimiter:
                     closeField()
                     state = .fieldStart
                 case Self.cr, Self.lf:
@@ -224,6 +265,26 @@ public final class CSVReader {
                     throw CSVError(file: name, line: startLine, problem: "text after a closing quote (a field's quotes must enclose all of it)")
                 }
             }
+        }
+    }
+}
+
+extension CSVReader {
+    /// The text of a field's bytes, nil when they are not valid UTF-8.
+    static func text(_ bytes: [UInt8]) -> String? {
+        if bytes.isEmpty { return "" }
+        return bytes.withUnsafeBufferPointer { buffer -> String? in
+            // ASCII, the common case, needs no validation.
+            var ascii = true
+            for byte in buffer where byte >= 0x80 {
+                ascii = false
+                break
+            }
+            if ascii { return String(decoding: buffer, as: UTF8.self) }
+            if #available(macOS 15, *) {
+                return String(validating: buffer, as: UTF8.self)
+            }
+            return String(bytes: buffer, encoding: .utf8)
         }
     }
 }

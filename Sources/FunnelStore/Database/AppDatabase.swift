@@ -17,11 +17,14 @@ public final class AppDatabase: Sendable {
     public let path: String
     /// Whether writes are refused (read-only mode or a read-only file).
     public let isReadOnly: Bool
+    /// What a write does when another process holds the lock longer than the busy timeout.
+    public let lockWait: LockWaitPolicy
 
-    init(writer: any DatabaseWriter, path: String, isReadOnly: Bool) {
+    init(writer: any DatabaseWriter, path: String, isReadOnly: Bool, lockWait: LockWaitPolicy = LockWaitPolicy()) {
         self.writer = writer
         self.path = path
         self.isReadOnly = isReadOnly
+        self.lockWait = lockWait
     }
 
     /// Opens (and creates, migrating to the current schema) the database at `path`.
@@ -29,7 +32,7 @@ public final class AppDatabase: Sendable {
     /// A new file is created readable and writable by its owner only. A file that is not a
     /// Funnel database, is damaged, or was written by a newer Funnel is refused before anything
     /// is written to it.
-    public static func open(path: String, readOnly: Bool = false, create: Bool = true) throws -> AppDatabase {
+    public static func open(path: String, readOnly: Bool = false, create: Bool = true, lockWait: LockWaitPolicy = LockWaitPolicy()) throws -> AppDatabase {
         let fileManager = FileManager.default
         let exists = fileManager.fileExists(atPath: path)
         if !exists {
@@ -50,9 +53,16 @@ public final class AppDatabase: Sendable {
                 try database.requireCurrentSchema()
                 return database
             }
-            let pool = try DatabasePool(path: path, configuration: makeConfiguration())
-            try migrator.migrate(pool)
-            return AppDatabase(writer: pool, path: path, isReadOnly: false)
+            // Opening a pool writes when the -wal file is missing or empty (GRDB makes one), so it
+            // waits for another process's lock like every write.
+            let pool = try retryingLocks(path: path, lockWait: lockWait) { _ in try DatabasePool(path: path, configuration: makeConfiguration()) }
+            let database = AppDatabase(writer: pool, path: path, isReadOnly: false, lockWait: lockWait)
+            // Migrating takes the write lock: only when there is something to do (a busy database
+            // stays readable), and waiting for another process's lock like every write.
+            if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) {
+                try database.retryingLocks { _ in try migrator.migrate(pool) }
+            }
+            return database
         } catch let error as DatabaseError {
             throw StoreError(error, path: path)
         }
@@ -73,6 +83,9 @@ public final class AppDatabase: Sendable {
         config.prepareDatabase { db in
             // WAL with synchronous=NORMAL cannot corrupt; it may lose the last commit on power loss.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Statement journals (every insert that fires triggers keeps one) and temporary
+            // b-trees in memory, not in files under /var/tmp: an import wrote ~20 times per row there.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return config
     }
@@ -126,12 +139,43 @@ public final class AppDatabase: Sendable {
     }
 
     /// Runs `body` in one write transaction: all of it is written, or nothing.
+    ///
+    /// A write waits up to the busy timeout for another connection's lock (SQLite's busy handler).
+    /// When the lock is held longer, `lockWait` is told and the write waits again, up to
+    /// `lockWait.retries` more times, before it fails with `StoreError.locked`. Only a transaction
+    /// that could not begin is tried again (the lock is taken at BEGIN IMMEDIATE, before `body`
+    /// runs), so nothing is done twice and nothing is lost.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         if isReadOnly { throw StoreError.readOnly(path: path, detail: "Funnel is in read-only mode") }
-        do {
-            return try writer.write(body)
-        } catch let error as DatabaseError {
-            throw StoreError(error, path: path)
+        return try retryingLocks { started in
+            try writer.write { db in
+                started = true
+                return try body(db)
+            }
+        }
+    }
+
+    /// Runs `attempt` (which sets its flag once its transaction has begun), again after a lock
+    /// timeout when the transaction had not begun; translates database errors.
+    func retryingLocks<T>(_ attempt: (inout Bool) throws -> T) throws -> T {
+        try Self.retryingLocks(path: path, lockWait: lockWait, attempt)
+    }
+
+    static func retryingLocks<T>(path: String, lockWait: LockWaitPolicy, _ attempt: (inout Bool) throws -> T) throws -> T {
+        var tries = 1
+        while true {
+            var started = false
+            do {
+                return try attempt(&started)
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && !started && tries <= lockWait.retries {
+                lockWait.onWait(LockWaitPolicy.Wait(path: path, waited: Self.busyTimeout * Double(tries), attempt: tries + 1, attempts: lockWait.retries + 1))
+                tries += 1
+            } catch let error as DatabaseError {
+                if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                    throw StoreError.locked(path: path, seconds: Self.busyTimeout * Double(tries))
+                }
+                throw StoreError(error, path: path)
+            }
         }
     }
 
@@ -145,6 +189,30 @@ public final class AppDatabase: Sendable {
     /// Runs `body` in one read transaction with the store's read methods.
     public func snapshot<T>(_ body: (StoreReader) throws -> T) throws -> T {
         try read { db in try body(StoreReader(db: db)) }
+    }
+}
+
+/// What a write does when another process holds the database's lock longer than the busy timeout:
+/// how many more times it waits, and whom it tells (the command line prints a line, so a person
+/// knows why nothing happens yet).
+public struct LockWaitPolicy: Sendable {
+    /// One more wait, about to begin.
+    public struct Wait: Sendable, Equatable {
+        public let path: String
+        /// Seconds waited so far.
+        public let waited: Double
+        /// The attempt about to start (2 for the first retry) and how many there are in all.
+        public let attempt: Int
+        public let attempts: Int
+    }
+
+    public var retries: Int
+    public var onWait: @Sendable (Wait) -> Void
+
+    /// Two more waits (15 s in all with the 5 s busy timeout), told to nobody.
+    public init(retries: Int = 2, onWait: @escaping @Sendable (Wait) -> Void = { _ in }) {
+        self.retries = retries
+        self.onWait = onWait
     }
 }
 

@@ -23,6 +23,12 @@ extension AppDatabase {
             }
             try db.execute(sql: "PRAGMA user_version = 3")
         }
+        migrator.registerMigration("v4 import log") { db in
+            for statement in SchemaV4.statements {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "PRAGMA user_version = 4")
+        }
         return migrator
     }()
 }

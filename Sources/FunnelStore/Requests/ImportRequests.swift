@@ -33,18 +33,17 @@ extension AppDatabase {
     /// what the real run would (constraints, triggers, ids), and nothing is written.
     public func rehearsal<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         if isReadOnly { throw StoreError.readOnly(path: path, detail: "Funnel is in read-only mode") }
-        do {
+        return try retryingLocks { started in
             var result: T?
             try writer.writeWithoutTransaction { db in
-                try db.inTransaction {
+                try db.inTransaction(.immediate) {
+                    started = true
                     result = try body(StoreTransaction(db: db))
                     return .rollback
                 }
             }
             guard let result else { throw StoreError.failed(path: path, detail: "the rehearsal returned nothing") }
             return result
-        } catch let error as DatabaseError {
-            throw StoreError(error, path: path)
         }
     }
 }

@@ -1,0 +1,240 @@
+import Foundation
+import FunnelStore
+
+/// How to import one CSV file of leads, contacts or deals.
+public struct RecordImportOptions: Sendable {
+    public var entity: ImportEntity
+    public var mode: ImportMode
+    public var dateFormat: ImportDateFormat
+    /// The byte between fields; nil: detected from the header line (comma, semicolon or tab).
+    public var delimiter: UInt8?
+    /// Explicit column -> field mapping (from a --map file); the header's names fill in the rest.
+    public var map: [String: String]
+    /// Do the work in a transaction that is rolled back, and report it.
+    public var dryRun: Bool
+    /// Refuse the whole import when any row is bad.
+    public var strict: Bool
+    /// Create mode only: create rows that duplicate a record or an earlier row too (they are still
+    /// listed), as restoring an export of a database that holds duplicates needs.
+    public var keepDuplicates = false
+
+    public init(entity: ImportEntity, mode: ImportMode = .create, dateFormat: ImportDateFormat = .iso, delimiter: UInt8? = nil,
+                map: [String: String] = [:], dryRun: Bool = false, strict: Bool = false) {
+        self.entity = entity
+        self.mode = mode
+        self.dateFormat = dateFormat
+        self.delimiter = delimiter
+        self.map = map
+        self.dryRun = dryRun
+        self.strict = strict
+    }
+}
+
+/// What an import of a CSV file did, or (dry run, or refused) would do.
+public struct RecordImportReport: Sendable, Equatable {
+    public var entity: ImportEntity
+    public var mode: ImportMode
+    public var file: String
+    public var dryRun: Bool
+    /// The import's number in the organization (0 when nothing was written).
+    public var importNumber: Int64 = 0
+    /// True when `--strict` refused the import because of bad rows: nothing was written.
+    public var refused = false
+    /// Data rows read (good or bad).
+    public var rowsRead = 0
+    public var created = 0
+    public var updated = 0
+    /// Rows skipped as duplicates: of an earlier row of the file, or (create mode) of a record.
+    public var duplicateCount = 0
+    public var duplicates: [ImportProblem] = []
+    /// Rows that matched no record (update mode), skipped.
+    public var unmatchedCount = 0
+    public var unmatched: [ImportProblem] = []
+    /// Bad rows, skipped (or, with --strict, the reason nothing was imported).
+    public var problemCount = 0
+    public var problems: [ImportProblem] = []
+    /// The header's columns and the field each went to.
+    public var mapping: [String] = []
+    /// Columns nothing was imported from.
+    public var ignoredColumns: [String] = []
+    public var delimiter = ","
+    /// Whether duplicates were created all the same (`keepDuplicates`).
+    public var keptDuplicates = false
+    public var seconds = 0.0
+
+    /// How many rows of each list are kept (the counts go on).
+    public static let listLimit = 100_000
+
+    public init(entity: ImportEntity, mode: ImportMode, file: String, dryRun: Bool) {
+        self.entity = entity
+        self.mode = mode
+        self.file = file
+        self.dryRun = dryRun
+    }
+
+    public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
+
+    /// The report in words; `limit` rows of each list (all when nil).
+    public func lines(limit: Int? = nil) -> [String] {
+        let what = entity.rawValue
+        func n(_ value: Int) -> String { NumberText.grouped(value) }
+        var lines: [String] = []
+        if refused {
+            lines.append("Refused the import of \(file) (--strict): \(n(problemCount)) bad \(problemCount == 1 ? "row" : "rows"); nothing was written.")
+        } else if dryRun {
+            lines.append("Dry run of the import of \(what) from \(file) (mode \(mode.rawValue)): nothing was written; this is what it would do.")
+        } else {
+            lines.append("Imported \(what) from \(file) (import #\(importNumber), mode \(mode.rawValue)); undo it with `funnel import undo \(importNumber)`.")
+        }
+        lines.append("  rows read:  \(n(rowsRead)) in \(String(format: "%.1f", seconds)) s (\(n(Int(rowsPerSecond))) rows/s)")
+        let verb = dryRun || refused ? "to " : ""
+        lines.append("  \(verb)create: \(n(created))")
+        lines.append("  \(verb)update: \(n(updated))")
+        lines.append("  duplicates: \(n(duplicateCount)) (\(keptDuplicates ? "created all the same (--keep-duplicates)" : "skipped"))")
+        if mode == .update { lines.append("  no match:   \(n(unmatchedCount)) (skipped)") }
+        lines.append("  bad rows:   \(n(problemCount))" + (problemCount > 0 && !refused ? " (skipped)" : ""))
+        lines.append("  columns:    " + mapping.joined(separator: ", "))
+        if !ignoredColumns.isEmpty {
+            lines.append("  ignored columns: \(ignoredColumns.joined(separator: ", ")) (map them with --map FILE)")
+        }
+        func list(_ title: String, _ items: [ImportProblem], _ count: Int) {
+            guard count > 0 else { return }
+            lines.append("\(title):")
+            let shown = limit.map { Array(items.prefix($0)) } ?? items
+            for item in shown { lines.append("  \(item)") }
+            if count > shown.count { lines.append("  ... and \(n(count - shown.count)) more" + (dryRun ? "" : " (--dry-run lists them all)")) }
+        }
+        list("Bad rows", problems, problemCount)
+        list("Duplicates", duplicates, duplicateCount)
+        list("No match", unmatched, unmatchedCount)
+        return lines
+    }
+
+    /// The counts as the import log and its activity keep them.
+    var countsJSON: String {
+        let object: [String: Any] = [
+            "rows": rowsRead, "created": created, "updated": updated, "duplicates": duplicateCount,
+            "unmatched": unmatchedCount, "bad_rows": problemCount,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// How far an import has come: data rows read, and bytes of the file read out of its size.
+public typealias ImportProgress = (_ rows: Int, _ bytesRead: Int64, _ totalBytes: Int64) -> Void
+
+/// Imports leads, contacts or deals from a CSV file (docs/import.md): columns mapped by name,
+/// duplicates found by normalized email or phone (deals: by external id) against the organization's
+/// records and within the file, all in one transaction that is recorded and can be undone.
+public struct RecordImportService: Sendable {
+    let database: AppDatabase
+    let clock: @Sendable () -> Date
+
+    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Imports `file`; throws (before writing anything) when the file cannot be read, is empty or
+    /// its header cannot be mapped; otherwise reports what was done, bad rows included.
+    public func run(file: String, options: RecordImportOptions, in session: Session, progress: @escaping ImportProgress = { _, _, _ in }) throws -> RecordImportReport {
+        try session.require(.dataImport)
+        let path = URL(fileURLWithPath: file).standardizedFileURL.path
+        let name = (path as NSString).lastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw ServiceError.invalid(field: file, problem: "no such file")
+        }
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        let delimiter = options.delimiter ?? CSVReader.detectDelimiter(path: path)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: path, name: name, delimiter: delimiter)
+        } catch let error as CSVError {
+            throw ServiceError.invalid(field: name, problem: error.problem)
+        }
+        let header: CSVRecord
+        do {
+            guard let first = try reader.next() else {
+                throw ServiceError.invalid(field: name, problem: "line 1: the file is empty (it needs a header line naming its columns, then a row per \(options.entity.singular))")
+            }
+            header = first
+        } catch let error as CSVError {
+            throw ServiceError.invalid(field: name, problem: "line \(error.line): the header cannot be read: \(error.problem)")
+        }
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let mapping: ImportMapping
+        do {
+            mapping = try ImportMapping(header: columns, entity: options.entity, map: options.map)
+        } catch let problem as ImportProblem {
+            throw ServiceError.invalid(field: name, problem: problem.description)
+        }
+        try Self.checkHeader(mapping, options: options, file: name, line: header.line)
+        if options.keepDuplicates && options.mode != .create {
+            throw ServiceError.invalid(field: "--keep-duplicates", problem: "only with --mode create (update and upsert need one record per key)")
+        }
+
+        var report = RecordImportReport(entity: options.entity, mode: options.mode, file: path, dryRun: options.dryRun)
+        report.mapping = zip(columns, mapping.fields).map { column, field in "\(column) -> \(field?.rawValue ?? "(ignored)")" }
+        report.ignoredColumns = mapping.ignored
+        report.keptDuplicates = options.keepDuplicates
+        report.delimiter = delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(delimiter))
+        let started = Date()
+        // Whole seconds: the import log's time and its rows' updated_at must compare equal (undo
+        // looks for rows changed after the import).
+        let now = Date(timeIntervalSince1970: clock().timeIntervalSince1970.rounded(.down))
+        struct Refusal: Error { let report: RecordImportReport }
+        let work = { (tx: StoreTransaction) throws -> RecordImportReport in
+            var job = try RecordImportJob(
+                tx: tx, session: session, options: options, mapping: mapping, reader: reader, now: now, report: report,
+                file: path, fileSize: size, progress: progress)
+            try job.run()
+            job.report.seconds = Date().timeIntervalSince(started)
+            if options.strict, job.report.problemCount > 0 {
+                job.report.refused = true
+                job.report.importNumber = 0
+                if !options.dryRun { throw Refusal(report: job.report) }
+            }
+            return job.report
+        }
+        return try ServiceError.wrapping {
+            do {
+                return options.dryRun ? try database.rehearsal(work) : try database.transaction(work)
+            } catch let refusal as Refusal {
+                return refusal.report
+            }
+        }
+    }
+
+    /// Refuses a header that cannot make records: no known column at all (a missing header line),
+    /// or none of the columns that find or make a record.
+    static func checkHeader(_ mapping: ImportMapping, options: RecordImportOptions, file: String, line: Int) throws {
+        let entity = options.entity
+        let known = ImportField.fields(of: entity).map(\.rawValue).joined(separator: ", ")
+        if mapping.fields.allSatisfy({ $0 == nil }) {
+            let shown = mapping.columns.prefix(5).map { "\"\(String($0.prefix(40)))\"" }.joined(separator: ", ")
+            throw ServiceError.invalid(field: file, problem: "line \(line): no column is a \(entity.singular) field (the first line has \(shown)): the file needs a header line naming its columns, such as \(known); or map them with --map FILE")
+        }
+        switch entity {
+        case .leads:
+            if !mapping.has(.email) && !mapping.has(.phone) {
+                throw ServiceError.invalid(field: file, problem: "line \(line): the header has no email or phone column (leads are matched and kept by them); it has \(mapping.columns.joined(separator: ", "))")
+            }
+        case .contacts:
+            if options.mode != .update && !mapping.has(.name) && !mapping.has(.firstName) && !mapping.has(.lastName) {
+                throw ServiceError.invalid(field: file, problem: "line \(line): the header has no name column (or first_name, last_name); it has \(mapping.columns.joined(separator: ", "))")
+            }
+            if options.mode != .create && !mapping.has(.email) && !mapping.has(.phone) {
+                throw ServiceError.invalid(field: file, problem: "line \(line): mode \(options.mode.rawValue) needs an email or phone column to find contacts by")
+            }
+        case .deals:
+            if options.mode != .update && !mapping.has(.title) {
+                throw ServiceError.invalid(field: file, problem: "line \(line): the header has no title column; it has \(mapping.columns.joined(separator: ", "))")
+            }
+            if options.mode != .create && !mapping.has(.externalRef) {
+                throw ServiceError.invalid(field: file, problem: "line \(line): mode \(options.mode.rawValue) needs an external_ref column to find deals by")
+            }
+        }
+    }
+}

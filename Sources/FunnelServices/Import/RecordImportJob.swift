@@ -1,0 +1,507 @@
+import Foundation
+import FunnelStore
+
+/// One run of a CSV import inside its transaction: reads rows, checks them, finds duplicates and
+/// writes through the store's `ImportWriter`.
+///
+/// Duplicate detection keeps one dictionary from the 64-bit hash of each normalized key (email,
+/// E.164 phone, or a deal's external id) to the record that holds it: positive, the id of a record
+/// of the organization (loaded from the duplicate indexes before the first row); negative, minus
+/// the line of the file that took the key. No row costs a query to find its duplicates.
+struct RecordImportJob {
+    let tx: StoreTransaction
+    let session: Session
+    let options: RecordImportOptions
+    let fields: [ImportField?]
+    let reader: CSVReader
+    let now: Date
+    var report: RecordImportReport
+    let fileSize: Int64
+    let progress: ImportProgress
+    let writer: ImportWriter
+    let dates: ImportDateReader
+    let scoring: LeadScoringModel
+    let pipeline: PipelineSettings
+
+    /// Key hash -> record id (> 0) or -line (< 0).
+    var keys: [UInt64: Int64] = [:]
+    /// Records this import updated, with the line that did.
+    var touched: [Int64: Int] = [:]
+    var users: [String: Int64] = [:]
+    var products: [String: Int64] = [:]
+    var contactsByEmail: [String: Int64] = [:]
+    var contactsByName: [String: Int64] = [:]
+    /// Contacts without an email by lower-cased name (a row naming a contact and no email means one of those first).
+    var contactsWithoutEmail: [String: Int64] = [:]
+    /// Contacts by lower-cased email and name together (an export names both).
+    var contactsByEmailAndName: [String: Int64] = [:]
+
+    init(tx: StoreTransaction, session: Session, options: RecordImportOptions, mapping: ImportMapping, reader: CSVReader, now: Date,
+         report: RecordImportReport, file: String, fileSize: Int64, progress: @escaping ImportProgress) throws {
+        self.tx = tx
+        self.session = session
+        self.options = options
+        self.fields = mapping.fields
+        self.reader = reader
+        self.now = now
+        self.report = report
+        self.fileSize = fileSize
+        self.progress = progress
+        dates = ImportDateReader(format: options.dateFormat)
+        scoring = ScoringService.model(for: session)
+        pipeline = OrganizationSettings(of: session.organization).pipeline
+        writer = try tx.beginImport(orgId: session.orgId, userId: session.userId, entity: options.entity, mode: options.mode, file: file, at: now)
+        self.report.importNumber = writer.number
+    }
+
+    mutating func run() throws {
+        defer { writer.close() }
+        let orgId = session.orgId
+        if fields.contains(.owner) {
+            for user in try tx.userIDs(orgId: orgId) { users[user.email.lowercased()] = user.id }
+        }
+        if fields.contains(.product) {
+            for product in try tx.productIDs(orgId: orgId) where products[Self.productKey(product.name)] == nil {
+                products[Self.productKey(product.name)] = product.id
+            }
+        }
+        switch options.entity {
+        case .leads:
+            try tx.forEachLeadDuplicateKey(orgId: orgId) { _, hash, id in keys[hash] = id }
+        case .contacts:
+            try tx.forEachContactKey(orgId: orgId) { id, email, phone in
+                if let email { keys[DuplicateKey.hash(EmailAddress.normalized(email))] = id }
+                if let phone { keys[DuplicateKey.hash(PhoneNumber.normalized(phone) ?? phone)] = id }
+            }
+        case .deals:
+            try tx.forEachDealExternalRef(orgId: orgId) { id, ref in keys[DuplicateKey.hash(ref)] = id }
+            if fields.contains(.contact) || fields.contains(.contactEmail) {
+                for contact in try tx.contactIDs(orgId: orgId) {
+                    if let email = contact.email, contactsByEmail[email.lowercased()] == nil { contactsByEmail[email.lowercased()] = contact.id }
+                    if contactsByName[contact.name.lowercased()] == nil { contactsByName[contact.name.lowercased()] = contact.id }
+                    if contact.email == nil, contactsWithoutEmail[contact.name.lowercased()] == nil {
+                        contactsWithoutEmail[contact.name.lowercased()] = contact.id
+                    }
+                    if let email = contact.email {
+                        let both = email.lowercased() + "\n" + contact.name.lowercased()
+                        if contactsByEmailAndName[both] == nil { contactsByEmailAndName[both] = contact.id }
+                    }
+                }
+            }
+        }
+        let columnCount = fields.count
+        while true {
+            let record: CSVRecord
+            do {
+                guard let next = try reader.next() else { break }
+                record = next
+            } catch let error as CSVError {
+                report.rowsRead += 1
+                problem(error.line, error.problem)
+                continue
+            }
+            report.rowsRead += 1
+            if report.rowsRead & 8191 == 0 { progress(report.rowsRead, reader.bytesRead, fileSize) }
+            guard record.fields.count == columnCount else {
+                problem(record.line, "\(record.fields.count) fields where the header has \(columnCount)")
+                continue
+            }
+            switch options.entity {
+            case .leads: try importLead(record)
+            case .contacts: try importContact(record)
+            case .deals: try importDeal(record)
+            }
+        }
+        progress(report.rowsRead, fileSize, fileSize)
+        try writer.finish(counts: report.countsJSON)
+        try tx.record(AuditTrail.activity(
+            "imported", on: .import, id: writer.number, by: session, before: nil as String?, after: nil as String?,
+            details: ["source": "csv", "entity": options.entity.rawValue, "mode": options.mode.rawValue, "file": report.file,
+                      "counts": report.countsJSON],
+            at: now))
+    }
+
+    // MARK: - Lists
+
+    mutating func problem(_ line: Int, _ message: String) {
+        report.problemCount += 1
+        if report.problems.count < RecordImportReport.listLimit { report.problems.append(ImportProblem(line: line, message: message)) }
+    }
+
+    mutating func duplicate(_ line: Int, _ message: String) {
+        report.duplicateCount += 1
+        if report.duplicates.count < RecordImportReport.listLimit { report.duplicates.append(ImportProblem(line: line, message: message)) }
+    }
+
+    mutating func unmatched(_ line: Int, _ message: String) {
+        report.unmatchedCount += 1
+        if report.unmatched.count < RecordImportReport.listLimit { report.unmatched.append(ImportProblem(line: line, message: message)) }
+    }
+
+    // MARK: - Values
+
+    static func productKey(_ name: String) -> String { String(name.lowercased().filter { !$0.isWhitespace }) }
+
+    /// A value as messages quote it: at most 60 characters.
+    static func quoted(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        return scalars.count <= 60 ? "\"\(text)\"" : "\"\(String(String.UnicodeScalarView(scalars.prefix(57))))...\""
+    }
+
+    /// Trims spaces and tabs at both ends (without Foundation when there are none).
+    @inline(__always)
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        if first != 32 && first != 9 && last != 32 && last != 9 { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Checks a text's length in characters as SQLite counts them (code points).
+    static func limited(_ field: ImportField, _ text: String, max: Int, problems: inout [String]) -> String? {
+        let count = text.utf8.count <= max ? text.utf8.count : text.unicodeScalars.count
+        if count > max {
+            problems.append("\(field.rawValue) is \(NumberText.grouped(count)) characters long (at most \(max))")
+            return nil
+        }
+        return text
+    }
+
+    static func enumValue<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ text: String, field: ImportField, aliases: [String: E] = [:], problems: inout [String]) -> E? where E.RawValue == String {
+        if let value = E(rawValue: text) { return value }
+        let key = text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        if let value = E(rawValue: key) ?? aliases[key] { return value }
+        problems.append("\(field.rawValue) \(quoted(text)) is not one of: \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        return nil
+    }
+
+    func owner(_ text: String, problems: inout [String]) -> Int64? {
+        if let id = users[text.lowercased()] { return id }
+        problems.append("owner \(Self.quoted(text)) is not the email of a user of this organization (`funnel users list`)")
+        return nil
+    }
+
+    func product(_ text: String, problems: inout [String]) -> Int64? {
+        if let id = products[Self.productKey(text)] { return id }
+        problems.append("product \(Self.quoted(text)) is not a product of this organization")
+        return nil
+    }
+
+    func time(_ field: ImportField, _ text: String, problems: inout [String]) -> ImportedTime? {
+        switch dates.read(text) {
+        case .success(let time): return time
+        case .failure(let problem):
+            problems.append("\(field.rawValue): \(text.unicodeScalars.count > 60 ? "a value of \(text.unicodeScalars.count) characters is not a date" : problem.message)")
+            return nil
+        }
+    }
+
+    /// The id that a row's keys find: a record (positive), or the earlier line that took one of them.
+    func match(_ first: UInt64?, _ second: UInt64?) -> (id: Int64?, line: Int?, by: Int) {
+        var found: Int64?
+        var by = 0
+        if let first, let value = keys[first] {
+            if value < 0 { return (nil, Int(-value), 0) }
+            found = value
+        }
+        if let second, let value = keys[second] {
+            if value < 0 { return (nil, Int(-value), 1) }
+            if found == nil {
+                found = value
+                by = 1
+            }
+        }
+        if let found, !touched.isEmpty, let line = touched[found] { return (nil, line, by) }
+        return (found, nil, by)
+    }
+
+    mutating func claim(_ first: UInt64?, _ second: UInt64? = nil, line: Int) {
+        if let first { keys[first] = Int64(-line) }
+        if let second { keys[second] = Int64(-line) }
+    }
+
+    /// Runs a write for one row; a value the schema refuses makes the row bad rather than the import fail.
+    mutating func write(_ line: Int, _ body: () throws -> Void) throws -> Bool {
+        do {
+            try body()
+            return true
+        } catch StoreError.constraint(let message) {
+            problem(line, message)
+            return false
+        }
+    }
+
+    // MARK: - Leads
+
+    mutating func importLead(_ record: CSVRecord) throws {
+        var row = LeadImportRow()
+        var emailKey: String?
+        var problems: [String] = []
+        var first: String?
+        var last: String?
+        for index in 0..<fields.count {
+            guard let field = fields[index] else { continue }
+            let text = Self.trimmed(record.fields[index])
+            if text.isEmpty { continue }
+            switch field {
+            case .name: row.name = Self.limited(field, text, max: 200, problems: &problems)
+            case .firstName: first = text
+            case .lastName: last = text
+            case .email:
+                let key = ImportKeys.email(text)
+                if let problem = key.problem { problems.append("email: \(problem)") } else {
+                    row.email = text
+                    emailKey = key.normalized
+                }
+            case .phone:
+                if text.utf8.count > 40 {
+                    problems.append("phone is \(text.unicodeScalars.count) characters long (at most 40)")
+                } else if let normalized = ImportKeys.phone(text) {
+                    row.phone = text
+                    row.phoneNormalized = normalized
+                } else {
+                    problems.append("phone: \(PhoneNumber.problem(with: text) ?? "\"\(text)\" is not a phone number")")
+                }
+            case .company: row.company = Self.limited(field, text, max: 200, problems: &problems)
+            case .source:
+                row.source = Self.enumValue(LeadSource.self, text, field: field, aliases: ["web": .website, "ads": .paidAds, "organic": .organicSearch, "seo": .organicSearch], problems: &problems)
+            case .status: row.status = Self.enumValue(LeadStatus.self, text, field: field, problems: &problems)
+            case .statusReason: row.statusReason = Self.limited(field, text, max: 500, problems: &problems)
+            case .score:
+                if let score = Int(text), (0...100).contains(score) { row.score = score } else { problems.append("score \(Self.quoted(text)) is not a whole number from 0 to 100") }
+            case .owner: row.assignedTo = owner(text, problems: &problems)
+            case .product: row.productId = product(text, problems: &problems)
+            case .createdAt: row.createdAt = time(field, text, problems: &problems)?.timestampText
+            default: break
+            }
+        }
+        if row.name == nil, first != nil || last != nil {
+            row.name = Self.limited(.name, [first, last].compactMap { $0 }.joined(separator: " "), max: 200, problems: &problems)
+        }
+        let line = record.line
+        if !problems.isEmpty {
+            problem(line, problems.joined(separator: "; "))
+            return
+        }
+        guard row.email != nil || row.phone != nil else {
+            problem(line, "a lead needs an email or a phone (both are empty)")
+            return
+        }
+        let emailHash = emailKey.map(DuplicateKey.hash)
+        let phoneHash = row.phoneNormalized.map(DuplicateKey.hash)
+        let found = match(emailHash, phoneHash)
+        let key = found.by == 0 && emailHash != nil ? "email \(emailKey ?? "")" : "phone \(row.phoneNormalized ?? "")"
+        if let earlier = found.line {
+            duplicate(line, "the same \(key) as line \(earlier) (a duplicate within the file)")
+            if !options.keepDuplicates { return }
+        } else if let id = found.id, options.mode == .create {
+            duplicate(line, "lead #\(id) has the same \(key) (create mode skips it; --mode upsert updates it)")
+            if !options.keepDuplicates { return }
+        } else if let id = found.id {
+            if try write(line, { [writer] in try writer.updateLead(id: id, with: row, line: line) }) {
+                report.updated += 1
+                touched[id] = line
+                claim(emailHash, phoneHash, line: line)
+            }
+            return
+        }
+        if options.mode == .update {
+            unmatched(line, "no lead has this \(key)")
+            return
+        }
+        if row.score == nil {
+            let fit = scoring.fitPoints(source: row.source ?? .import, email: row.email, hasPhone: row.phone != nil,
+                                        hasCompany: row.company != nil, hasProduct: row.productId != nil)
+            row.score = scoring.score(fit: fit, engagement: 0)
+        }
+        if try write(line, { [writer] in try writer.insertLead(row, line: line) }) {
+            report.created += 1
+            claim(emailHash, phoneHash, line: line)
+        }
+    }
+
+    // MARK: - Contacts
+
+    mutating func importContact(_ record: CSVRecord) throws {
+        var row = ContactImportRow()
+        var problems: [String] = []
+        var first: String?
+        var last: String?
+        for index in 0..<fields.count {
+            guard let field = fields[index] else { continue }
+            let text = Self.trimmed(record.fields[index])
+            if text.isEmpty { continue }
+            switch field {
+            case .name: row.name = Self.limited(field, text, max: 200, problems: &problems)
+            case .firstName: first = text
+            case .lastName: last = text
+            case .email:
+                if let problem = EmailAddress.problem(with: text) { problems.append("email: \(problem)") } else { row.email = EmailAddress.normalized(text) }
+            case .phone:
+                if text.utf8.count > 40 { problems.append("phone is \(text.unicodeScalars.count) characters long (at most 40)") } else { row.phone = text }
+            case .company: row.company = Self.limited(field, text, max: 200, problems: &problems)
+            case .metadata:
+                if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)), object is [String: Any] {
+                    row.metadata = text
+                } else {
+                    problems.append("metadata is not a JSON object")
+                }
+            case .createdAt: row.createdAt = time(field, text, problems: &problems)?.timestampText
+            default: break
+            }
+        }
+        if row.name == nil, first != nil || last != nil {
+            row.name = Self.limited(.name, [first, last].compactMap { $0 }.joined(separator: " "), max: 200, problems: &problems)
+        }
+        let line = record.line
+        if !problems.isEmpty {
+            problem(line, problems.joined(separator: "; "))
+            return
+        }
+        let emailHash = row.email.map(DuplicateKey.hash)
+        let phoneHash = row.phone.map { DuplicateKey.hash(PhoneNumber.normalized($0) ?? $0) }
+        let found = emailHash == nil && phoneHash == nil ? (id: nil, line: nil, by: 0) : match(emailHash, phoneHash)
+        let key = found.by == 0 && emailHash != nil ? "email \(row.email ?? "")" : "phone \(row.phone ?? "")"
+        if let earlier = found.line {
+            duplicate(line, "the same \(key) as line \(earlier) (a duplicate within the file)")
+            if !options.keepDuplicates { return }
+        } else if let id = found.id, options.mode == .create {
+            duplicate(line, "contact #\(id) has the same \(key) (create mode skips it; --mode upsert updates it)")
+            if !options.keepDuplicates { return }
+        } else if let id = found.id {
+            if try write(line, { [writer] in try writer.updateContact(id: id, with: row, line: line) }) {
+                report.updated += 1
+                touched[id] = line
+                claim(emailHash, phoneHash, line: line)
+            }
+            return
+        }
+        if options.mode == .update {
+            unmatched(line, emailHash == nil && phoneHash == nil ? "no email or phone to find a contact by" : "no contact has this \(key)")
+            return
+        }
+        guard row.name != nil else {
+            problem(line, "a contact needs a name (the name column is empty)")
+            return
+        }
+        if try write(line, { [writer] in try writer.insertContact(row, line: line) }) {
+            report.created += 1
+            claim(emailHash, phoneHash, line: line)
+        }
+    }
+
+    // MARK: - Deals
+
+    mutating func importDeal(_ record: CSVRecord) throws {
+        var problems: [String] = []
+        var given: [ImportField: String] = [:]
+        for index in 0..<fields.count {
+            guard let field = fields[index] else { continue }
+            let text = Self.trimmed(record.fields[index])
+            if !text.isEmpty { given[field] = text }
+        }
+        let title = given[.title].flatMap { Self.limited(.title, $0, max: 300, problems: &problems) }
+        var value: Int64?
+        if let text = given[.value] {
+            switch MoneyInput.cents(text) {
+            case .success(let cents): value = cents
+            case .failure: problems.append("value \(Self.quoted(text)) is not an amount (like 12000 or 12,500.50)")
+            }
+        }
+        let stage = given[.stage].flatMap {
+            Self.enumValue(DealStage.self, $0, field: .stage, aliases: ["closed_won": .won, "closed_lost": .lost, "closedwon": .won, "closedlost": .lost], problems: &problems)
+        }
+        var probability: Int?
+        if let text = given[.probability] {
+            let digits = text.hasSuffix("%") ? String(text.dropLast()).trimmingCharacters(in: .whitespaces) : text
+            if let number = Int(digits), (0...100).contains(number) { probability = number } else { problems.append("probability \(Self.quoted(text)) is not a whole number from 0 to 100") }
+        }
+        let closeDate = given[.closeDate].flatMap { time(.closeDate, $0, problems: &problems)?.dayText }
+        let lostReason = given[.lostReason].flatMap { Self.enumValue(LostReason.self, $0, field: .lostReason, aliases: ["no decision": .noDecision], problems: &problems) }
+        let ownerId = given[.owner].flatMap { owner($0, problems: &problems) }
+        let productId = given[.product].flatMap { product($0, problems: &problems) }
+        var contactId: Int64?
+        if let email = given[.contactEmail] {
+            contactId = given[.contact].flatMap { contactsByEmailAndName[email.lowercased() + "\n" + $0.lowercased()] } ?? contactsByEmail[email.lowercased()]
+            if contactId == nil { problems.append("contact_email \(Self.quoted(email)) is not the email of a contact of this organization") }
+        } else if let name = given[.contact] {
+            contactId = contactsWithoutEmail[name.lowercased()] ?? contactsByName[name.lowercased()]
+            if contactId == nil { problems.append("contact \(Self.quoted(name)) is not a contact of this organization") }
+        }
+        let ref = given[.externalRef].flatMap { Self.limited(.externalRef, $0, max: 100, problems: &problems) }
+        let created = given[.createdAt].flatMap { time(.createdAt, $0, problems: &problems) }
+        let line = record.line
+        if let lostReason, stage != .lost, !(stage == nil && options.mode != .create) {
+            problems.append("lost_reason \(lostReason.rawValue) is only for a lost deal (stage is \(stage?.rawValue ?? "prospecting"))")
+        }
+        if !problems.isEmpty {
+            problem(line, problems.joined(separator: "; "))
+            return
+        }
+        let refHash = ref.map(DuplicateKey.hash)
+        let found = refHash == nil ? (id: nil, line: nil, by: 0) : match(refHash, nil)
+        if let earlier = found.line {
+            duplicate(line, "the same external_ref \(ref ?? "") as line \(earlier) (a duplicate within the file)")
+            return
+        }
+        if let id = found.id {
+            if options.mode == .create {
+                duplicate(line, "deal #\(id) has the same external_ref \(ref ?? "") (create mode skips it; --mode upsert updates it)")
+                return
+            }
+            guard var deal = try writer.deal(id: id) else { return }
+            let before = deal
+            if let title { deal.title = title }
+            if let value { deal.value = value }
+            if let stage, stage != deal.stage {
+                deal.stage = stage
+                deal.stageChangedAt = now
+                if probability == nil {
+                    deal.probability = pipeline.probability(stage)
+                    deal.probabilityIsManual = false
+                }
+                if stage != .lost { deal.lostReason = nil }
+            }
+            if let probability {
+                deal.probability = probability
+                deal.probabilityIsManual = probability != pipeline.probability(deal.stage)
+            }
+            if let closeDate { deal.closeDate = closeDate }
+            if let lostReason {
+                guard deal.stage == .lost else {
+                    problem(line, "lost_reason \(lostReason.rawValue) is only for a lost deal (deal #\(id) is \(deal.stage.rawValue))")
+                    return
+                }
+                deal.lostReason = lostReason
+            }
+            if let ownerId { deal.ownerId = ownerId }
+            if let productId { deal.productId = productId }
+            if let contactId { deal.contactId = contactId }
+            if let created { deal.createdAt = created.date }
+            if deal != before { deal.updatedAt = now }
+            if try write(line, { [writer] in try writer.updateDeal(deal, line: line) }) {
+                report.updated += 1
+                touched[id] = line
+                claim(refHash, line: line)
+            }
+            return
+        }
+        if options.mode == .update {
+            unmatched(line, ref == nil ? "no external_ref to find a deal by" : "no deal has external_ref \(ref ?? "")")
+            return
+        }
+        guard let title else {
+            problem(line, "a deal needs a title (the title column is empty)")
+            return
+        }
+        let dealStage = stage ?? .prospecting
+        let chance = probability ?? pipeline.probability(dealStage)
+        let deal = Deal(
+            orgId: session.orgId, contactId: contactId, productId: productId, ownerId: ownerId, title: title, value: value ?? 0,
+            stage: dealStage, probability: chance, probabilityIsManual: chance != pipeline.probability(dealStage), closeDate: closeDate,
+            lostReason: lostReason, stageChangedAt: created?.date ?? now, createdAt: created?.date ?? now, updatedAt: now, externalRef: ref)
+        if try write(line, { [writer] in try writer.insertDeal(deal, line: line) }) {
+            report.created += 1
+            claim(refHash, line: line)
+        }
+    }
+}
