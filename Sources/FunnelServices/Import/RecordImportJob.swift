@@ -101,7 +101,11 @@ struct RecordImportJob {
                 continue
             }
             report.rowsRead += 1
-            if report.rowsRead & 8191 == 0 { progress(report.rowsRead, reader.bytesRead, fileSize) }
+            if report.rowsRead & 8191 == 0 {
+                progress(report.rowsRead, reader.bytesRead, fileSize)
+                // Stopped from the screen (its task cancelled): the transaction is rolled back.
+                if Task.isCancelled { throw ServiceError.invalid(field: report.file, problem: "the import was stopped; nothing was written") }
+            }
             guard record.fields.count == columnCount else {
                 problem(record.line, "\(record.fields.count) fields where the header has \(columnCount)")
                 continue

@@ -21,6 +21,10 @@ public final class FunnelApplication: TerminalApplication {
     var help: HelpOverlay?
     var palette: CommandPalette?
     var toast: Toast?
+    /// The CSV import (form, preview, progress, report), over the pane, when open.
+    var importScreen: ImportScreen?
+    /// The import stage last drawn (a finished run redraws once).
+    var importStageDrawn = -1
     var lastPoll = Date.distantPast
     /// The Leads pane, made when first opened (only for roles that may see leads).
     lazy var leadsPane: LeadsPane? = shell.session.can(.leadsView)
@@ -75,6 +79,7 @@ public final class FunnelApplication: TerminalApplication {
             screenSize = size
             return .redraw
         case .paste(let text):
+            if let screen = importScreen { screen.paste(text); return .redraw }
             if shell.activePane == .leads, leadsPane?.paste(text) == true { return .redraw }
             if shell.activePane == .pipeline, pipelinePane?.paste(text) == true { return .redraw }
             if shell.activePane == .calendar, calendarPane?.paste(text) == true { return .redraw }
@@ -130,6 +135,10 @@ public final class FunnelApplication: TerminalApplication {
             }
             return .redraw
         }
+        if let screen = importScreen {
+            if screen.handle(key) == .close { importScreen = nil }
+            return .redraw
+        }
         if shell.activePane == .leads, let pane = leadsPane, pane.handlePromptKey(key) {
             return .redraw
         }
@@ -170,6 +179,7 @@ public final class FunnelApplication: TerminalApplication {
             guard let terminal else { return .none }
             terminal.setMouse(!terminal.isMouseEnabled)
             notify(terminal.isMouseEnabled ? "Mouse on (hold Shift to select text)" : "Mouse off", .info)
+        case "app.import": openImport()
         case "pane.next": shell.selectNext()
         case "pane.previous": shell.selectPrevious()
         case "theme.next":
@@ -196,6 +206,20 @@ public final class FunnelApplication: TerminalApplication {
         return .redraw
     }
 
+    /// Opens the CSV import: the form first, then the preview (a dry run) before anything is written.
+    func openImport() {
+        guard shell.session.can(.dataImport) else {
+            notify("\(shell.session.user.email) (\(shell.session.role.name)) may not import: it needs the data.import permission", .warning)
+            return
+        }
+        let model = ImportViewModel(database: database, session: shell.session, clock: clock)
+        model.onImported = { [weak self] in
+            self?.shell.reload()
+            self?.reloadPanes()
+        }
+        importScreen = ImportScreen(viewModel: model)
+    }
+
     /// Switches the colour theme live.
     public func switchTheme(_ name: String) {
         let (theme, warning) = catalog.loadOrFallback(named: name)
@@ -215,6 +239,10 @@ public final class FunnelApplication: TerminalApplication {
 
     public func tick(now: Date) -> Bool {
         var redraw = false
+        if let model = importScreen?.viewModel {
+            // A run shows its progress; its end (the preview or the report) is drawn once.
+            if model.refreshProgress() || model.revision != importStageDrawn { redraw = true }
+        }
         if let toast, toast.isExpired(at: now) {
             self.toast = nil
             redraw = true
@@ -266,6 +294,10 @@ public final class FunnelApplication: TerminalApplication {
             NoAccessScreen(shell: shell).render(into: &buffer, in: body)
         }
         statusBar.render(into: &buffer, in: bottom)
+        if let importScreen {
+            importScreen.render(into: &buffer, in: body)
+            importStageDrawn = importScreen.viewModel.revision
+        }
         if let help { help.render(into: &buffer, in: body) }
         if let palette { palette.render(into: &buffer, in: body) }
         if let toast { toast.render(into: &buffer, in: body) }

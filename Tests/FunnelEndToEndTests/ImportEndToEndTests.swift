@@ -1,0 +1,70 @@
+import Foundation
+import FunnelTestSupport
+import Testing
+
+/// Importing a CSV file from the TUI in tmux: the preview (a dry run) writes nothing; `y` imports;
+/// a long import shows its progress and Esc stops it with nothing written.
+@Suite(.serialized) struct ImportEndToEndTests {
+    let fixture = DemoDatabaseFile(leads: 1_000, name: "import.sqlite")
+
+    func sqlite(_ sql: String) throws -> String {
+        try ProcessRunner.run("/usr/bin/sqlite3", [fixture.path, sql]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func start() throws -> TmuxSession {
+        let session = try TmuxSession(
+            command: "\(Repository.funnelBinary) --db \(fixture.path) --user manager@northwind.example; sleep 60", width: 120, height: 36,
+            environment: ["TERM": "xterm-256color", "XDG_CONFIG_HOME": fixture.folder.file("config"), "XDG_STATE_HOME": fixture.folder.file("state")])
+        try session.waitForSettled("the shell") { $0.contains("[1 Leads") && $0.contains("? help") }
+        return session
+    }
+
+    func openImport(_ session: TmuxSession, file: String) throws {
+        try session.press("C-o")
+        try session.waitForSettled("the import form") { $0.contains("Import a CSV file: a preview comes first") }
+        try session.type(file)
+        try session.press("Enter")
+    }
+
+    @Test func thePreviewWritesNothingAndYImports() throws {
+        let file = fixture.folder.file("people.csv")
+        try """
+            Name;E-mail;Company Name;Phone Number;Lead Source
+            Ana Preview;ana.preview@example.com;Initech;+1 415 555 0199;website
+            Bad Row;not-an-email;X;;website
+            "Zed ""Z"" Preview";zed.preview@example.com;"Globex
+            West";;referral
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let before = try sqlite("SELECT count(*) FROM leads")
+        let session = try start()
+        try openImport(session, file: file)
+        let preview = try session.waitForSettled("the preview") { $0.contains("Preview of people.csv: nothing written yet") }
+        #expect(preview.contains("y imports 2 rows now"))
+        #expect(preview.contains("line 3: email"))
+        #expect(try sqlite("SELECT count(*) FROM leads") == before)
+        try session.press("y")
+        try session.waitForSettled("the report") { $0.contains("Imported leads from") && $0.contains("import #") }
+        #expect(try sqlite("SELECT count(*) FROM leads") == String((Int(before) ?? 0) + 2))
+        #expect(try sqlite("SELECT company FROM leads WHERE email = 'zed.preview@example.com'") == "Globex\nWest")
+        try session.press("Escape")
+        try session.waitForSettled("the leads pane") { !$0.contains("Imported leads from") && $0.contains("[1 Leads") }
+    }
+
+    @Test func aLongImportShowsProgressAndEscStopsItWithNothingWritten() throws {
+        let file = fixture.folder.file("many.csv")
+        var text = "name,email,company,source\n"
+        for index in 0..<150_000 { text += "Person \(index),person\(index)@bulk.example,Bulk \(index % 97),website\n" }
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let before = try sqlite("SELECT count(*) FROM leads")
+        let session = try start()
+        try openImport(session, file: file)
+        try session.waitFor("the preview", timeout: 60) { $0.contains("Preview of many.csv") }
+        try session.press("y")
+        try session.waitFor("the import's progress", timeout: 20) { $0.contains("Importing many.csv") && $0.contains("rows/s") }
+        try session.press("Escape")
+        try session.waitForSettled("the stop", timeout: 20) { $0.contains("nothing was written") }
+        #expect(try sqlite("SELECT count(*) FROM leads") == before)
+        #expect(try sqlite("PRAGMA integrity_check") == "ok")
+    }
+}
