@@ -16,6 +16,10 @@ public struct ExportColumn: Sendable, Equatable {
 
 extension StoreReader {
     /// The columns of an export and the query that reads them (one organization, by id).
+    ///
+    /// `NOT INDEXED`: the table is walked in rowid order, so rows stream out as they are read.
+    /// Through an index starting with `org_id`, SQLite would sort every row of the organization in
+    /// a temporary b-tree before the first (130 MB for a million leads).
     static func exportQuery(_ entity: ExportEntity) -> (columns: [ExportColumn], sql: String) {
         func text(_ names: String...) -> [ExportColumn] { names.map { ExportColumn(name: $0, isNumber: false) } }
         func number(_ name: String) -> ExportColumn { ExportColumn(name: name, isNumber: true) }
@@ -24,26 +28,26 @@ extension StoreReader {
             return (text("name", "email", "phone", "company", "source", "status", "status_reason") + [number("score")]
                     + text("owner", "product", "created_at"), """
                 SELECT l.name, l.email, l.phone, l.company, l.source, l.status, l.status_reason, l.score, u.email, p.name, l.created_at
-                FROM leads l LEFT JOIN users u ON u.id = l.assigned_to LEFT JOIN products p ON p.id = l.product_id
+                FROM leads l NOT INDEXED LEFT JOIN users u ON u.id = l.assigned_to LEFT JOIN products p ON p.id = l.product_id
                 WHERE l.org_id = ? ORDER BY l.id
                 """)
         case .contacts:
             return (text("name", "email", "phone", "company", "metadata", "created_at"), """
-                SELECT name, email, phone, company, metadata, created_at FROM contacts WHERE org_id = ? ORDER BY id
+                SELECT name, email, phone, company, metadata, created_at FROM contacts NOT INDEXED WHERE org_id = ? ORDER BY id
                 """)
         case .deals:
             return (text("title", "value", "stage") + [number("probability")]
                     + text("close_date", "lost_reason", "owner", "product", "contact", "contact_email", "external_ref", "created_at"), """
                 SELECT d.title, printf('%d.%02d', d.value / 100, d.value % 100), d.stage, d.probability, d.close_date, d.lost_reason,
                        u.email, p.name, c.name, c.email, d.external_ref, d.created_at
-                FROM deals d LEFT JOIN users u ON u.id = d.owner_id LEFT JOIN products p ON p.id = d.product_id
+                FROM deals d NOT INDEXED LEFT JOIN users u ON u.id = d.owner_id LEFT JOIN products p ON p.id = d.product_id
                   LEFT JOIN contacts c ON c.id = d.contact_id
                 WHERE d.org_id = ? ORDER BY d.id
                 """)
         case .content:
             return (text("title", "body", "type", "status", "scheduled_at", "submitted_at", "product", "created_by", "created_at"), """
                 SELECT t.title, t.body, t.type, t.status, t.scheduled_at, t.submitted_at, p.name, u.email, t.created_at
-                FROM content t LEFT JOIN users u ON u.id = t.created_by LEFT JOIN products p ON p.id = t.product_id
+                FROM content t NOT INDEXED LEFT JOIN users u ON u.id = t.created_by LEFT JOIN products p ON p.id = t.product_id
                 WHERE t.org_id = ? ORDER BY t.id
                 """)
         }
