@@ -26,13 +26,13 @@ public struct CalendarEntry: Hashable, Sendable, ExpressibleByStringLiteral {
     }
 
     /// Writes "+k more" (or "+k" when narrow) right-aligned in a day's heading, after its label.
-    static func drawHidden(_ hidden: Int, heading: Rect, labelWidth: Int, into buffer: inout CellBuffer) {
+    static func drawHidden(_ hidden: Int, heading: Rect, labelWidth: Int, style: Style = Style(.muted), into buffer: inout CellBuffer) {
         guard hidden > 0 else { return }
         let room = heading.width - labelWidth - 1
         let long = "+\(TabBar.grouped(hidden)) more"
         let text = DisplayWidth.width(of: long) <= room ? long : "+\(TabBar.grouped(hidden))"
         guard DisplayWidth.width(of: text) <= room else { return }
-        buffer.put(text, at: Point(x: heading.x + heading.width - DisplayWidth.width(of: text), y: heading.y), style: Style(.muted))
+        buffer.put(text, at: Point(x: heading.x + heading.width - DisplayWidth.width(of: text), y: heading.y), style: style)
     }
 }
 
@@ -111,6 +111,8 @@ public struct MonthCalendar: Hashable, Sendable {
         // Items that do not fit are counted in the heading ("14    +3 more").
         let hidden = CalendarEntry.drawDay(items[day] ?? [], total: totals[day], capacity: cell.height - 1, at: Point(x: cell.x, y: cell.y + 1),
                                            width: cell.width - 1, into: &buffer)
-        CalendarEntry.drawHidden(hidden, heading: Rect(x: cell.x, y: cell.y, width: cell.width - 1, height: 1), labelWidth: labelWidth, into: &buffer)
+        // On the selected day the count keeps the selection's colours.
+        CalendarEntry.drawHidden(hidden, heading: Rect(x: cell.x, y: cell.y, width: cell.width - 1, height: 1), labelWidth: labelWidth,
+                                 style: day == selected ? style : Style(.muted), into: &buffer)
     }
 }
