@@ -144,6 +144,10 @@ struct RecordImportJob {
 
     // MARK: - Values
 
+    static let sourceAliases: [String: LeadSource] = ["web": .website, "ads": .paidAds, "organic": .organicSearch, "seo": .organicSearch]
+    static let stageAliases: [String: DealStage] = ["closed_won": .won, "closed_lost": .lost, "closedwon": .won, "closedlost": .lost]
+    static let lostReasonAliases: [String: LostReason] = ["no decision": .noDecision]
+
     static func productKey(_ name: String) -> String { String(name.lowercased().filter { !$0.isWhitespace }) }
 
     /// A value as messages quote it: at most 60 characters.
@@ -267,7 +271,7 @@ struct RecordImportJob {
                 }
             case .company: row.company = Self.limited(field, text, max: 200, problems: &problems)
             case .source:
-                row.source = Self.enumValue(LeadSource.self, text, field: field, aliases: ["web": .website, "ads": .paidAds, "organic": .organicSearch, "seo": .organicSearch], problems: &problems)
+                row.source = Self.enumValue(LeadSource.self, text, field: field, aliases: Self.sourceAliases, problems: &problems)
             case .status: row.status = Self.enumValue(LeadStatus.self, text, field: field, problems: &problems)
             case .statusReason: row.statusReason = Self.limited(field, text, max: 500, problems: &problems)
             case .score:
@@ -441,7 +445,7 @@ struct RecordImportJob {
             }
         }
         let stage = given[.stage].flatMap {
-            Self.enumValue(DealStage.self, $0, field: .stage, aliases: ["closed_won": .won, "closed_lost": .lost, "closedwon": .won, "closedlost": .lost], problems: &problems)
+            Self.enumValue(DealStage.self, $0, field: .stage, aliases: Self.stageAliases, problems: &problems)
         }
         var probability: Int?
         if let text = given[.probability] {
@@ -449,7 +453,7 @@ struct RecordImportJob {
             if let number = Int(digits), (0...100).contains(number) { probability = number } else { problems.append("probability \(Self.quoted(text)) is not a whole number from 0 to 100") }
         }
         let closeDate = given[.closeDate].flatMap { time(.closeDate, $0, problems: &problems)?.dayText }
-        let lostReason = given[.lostReason].flatMap { Self.enumValue(LostReason.self, $0, field: .lostReason, aliases: ["no decision": .noDecision], problems: &problems) }
+        let lostReason = given[.lostReason].flatMap { Self.enumValue(LostReason.self, $0, field: .lostReason, aliases: Self.lostReasonAliases, problems: &problems) }
         let ownerId = given[.owner].flatMap { owner($0, problems: &problems) }
         let productId = given[.product].flatMap { product($0, problems: &problems) }
         var contactId: Int64?
