@@ -35,6 +35,9 @@ struct RecordImportJob {
     var contactsWithoutEmail: [String: Int64] = [:]
     /// Contacts by lower-cased email and name together (an export names both).
     var contactsByEmailAndName: [String: Int64] = [:]
+    /// New leads waiting for the next multi-row insert, with their line and keys.
+    var pendingLeads: [(values: LeadImportRow, line: Int)] = []
+    var pendingKeys: [(email: UInt64?, phone: UInt64?)] = []
 
     init(tx: StoreTransaction, session: Session, options: RecordImportOptions, mapping: ImportMapping, reader: CSVReader, now: Date,
          report: RecordImportReport, file: String, fileSize: Int64, progress: @escaping ImportProgress) throws {
@@ -116,6 +119,7 @@ struct RecordImportJob {
             case .deals: try importDeal(record)
             }
         }
+        try flushLeads()
         progress(report.rowsRead, fileSize, fileSize)
         try writer.finish(counts: report.countsJSON)
         try tx.record(AuditTrail.activity(
@@ -143,6 +147,10 @@ struct RecordImportJob {
     }
 
     // MARK: - Values
+
+    static let sourceAliases: [String: LeadSource] = ["web": .website, "ads": .paidAds, "organic": .organicSearch, "seo": .organicSearch]
+    static let stageAliases: [String: DealStage] = ["closed_won": .won, "closed_lost": .lost, "closedwon": .won, "closedlost": .lost]
+    static let lostReasonAliases: [String: LostReason] = ["no decision": .noDecision]
 
     static func productKey(_ name: String) -> String { String(name.lowercased().filter { !$0.isWhitespace }) }
 
@@ -224,12 +232,12 @@ struct RecordImportJob {
     }
 
     /// Runs a write for one row; a value the schema refuses makes the row bad rather than the import fail.
-    mutating func write(_ line: Int, _ body: () throws -> Void) throws -> Bool {
+    mutating func write(_ line: Int, _ body: () throws -> Void, quiet: Bool = false) throws -> Bool {
         do {
             try body()
             return true
         } catch StoreError.constraint(let message) {
-            problem(line, message)
+            if !quiet { problem(line, message) }
             return false
         }
     }
@@ -267,7 +275,7 @@ struct RecordImportJob {
                 }
             case .company: row.company = Self.limited(field, text, max: 200, problems: &problems)
             case .source:
-                row.source = Self.enumValue(LeadSource.self, text, field: field, aliases: ["web": .website, "ads": .paidAds, "organic": .organicSearch, "seo": .organicSearch], problems: &problems)
+                row.source = Self.enumValue(LeadSource.self, text, field: field, aliases: Self.sourceAliases, problems: &problems)
             case .status: row.status = Self.enumValue(LeadStatus.self, text, field: field, problems: &problems)
             case .statusReason: row.statusReason = Self.limited(field, text, max: 500, problems: &problems)
             case .score:
@@ -317,9 +325,38 @@ struct RecordImportJob {
                                         hasCompany: row.company != nil, hasProduct: row.productId != nil)
             row.score = scoring.score(fit: fit, engagement: 0)
         }
-        if try write(line, { [writer] in try writer.insertLead(row, line: line) }) {
-            report.created += 1
-            claim(emailHash, phoneHash, line: line)
+        // Claimed now, so that a later row of the file finds it; written with the next batch.
+        claim(emailHash, phoneHash, line: line)
+        pendingLeads.append((row, line))
+        pendingKeys.append((emailHash, phoneHash))
+        if pendingLeads.count == ImportWriter.leadBatchSize { try flushLeads() }
+    }
+
+    /// Writes the pending leads: a full batch with one multi-row insert, else (the file's last rows,
+    /// or a batch the schema refused a row of) one by one, so a refused row is found and reported
+    /// with its line and the others are written.
+    mutating func flushLeads() throws {
+        guard !pendingLeads.isEmpty else { return }
+        defer {
+            pendingLeads.removeAll(keepingCapacity: true)
+            pendingKeys.removeAll(keepingCapacity: true)
+        }
+        if pendingLeads.count == ImportWriter.leadBatchSize {
+            let batch = pendingLeads
+            if try write(0, { [writer] in _ = try writer.insertLeads(batch) }, quiet: true) {
+                report.created += batch.count
+                return
+            }
+        }
+        for (index, pending) in pendingLeads.enumerated() {
+            if try write(pending.line, { [writer] in try writer.insertLead(pending.values, line: pending.line) }) {
+                report.created += 1
+            } else {
+                // The row was not written: its keys are free again.
+                for hash in [pendingKeys[index].email, pendingKeys[index].phone] {
+                    if let hash, keys[hash] == Int64(-pending.line) { keys[hash] = nil }
+                }
+            }
         }
     }
 
@@ -412,7 +449,7 @@ struct RecordImportJob {
             }
         }
         let stage = given[.stage].flatMap {
-            Self.enumValue(DealStage.self, $0, field: .stage, aliases: ["closed_won": .won, "closed_lost": .lost, "closedwon": .won, "closedlost": .lost], problems: &problems)
+            Self.enumValue(DealStage.self, $0, field: .stage, aliases: Self.stageAliases, problems: &problems)
         }
         var probability: Int?
         if let text = given[.probability] {
@@ -420,7 +457,7 @@ struct RecordImportJob {
             if let number = Int(digits), (0...100).contains(number) { probability = number } else { problems.append("probability \(Self.quoted(text)) is not a whole number from 0 to 100") }
         }
         let closeDate = given[.closeDate].flatMap { time(.closeDate, $0, problems: &problems)?.dayText }
-        let lostReason = given[.lostReason].flatMap { Self.enumValue(LostReason.self, $0, field: .lostReason, aliases: ["no decision": .noDecision], problems: &problems) }
+        let lostReason = given[.lostReason].flatMap { Self.enumValue(LostReason.self, $0, field: .lostReason, aliases: Self.lostReasonAliases, problems: &problems) }
         let ownerId = given[.owner].flatMap { owner($0, problems: &problems) }
         let productId = given[.product].flatMap { product($0, problems: &problems) }
         var contactId: Int64?

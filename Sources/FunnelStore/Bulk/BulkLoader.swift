@@ -64,7 +64,11 @@ public final class BulkInserter {
         sqlite3_reset(handle)
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-            throw StoreError.constraint("bulk insert into \(table) failed: \(message)")
+            // A refused row is a constraint; a full disk or an I/O error is a failure of the whole.
+            if code & 0xFF == SQLITE_CONSTRAINT {
+                throw StoreError.constraint("the database refused the row: \(message)")
+            }
+            throw StoreError.failed(path: sqlite3_db_filename(sqlite3_db_handle(handle), "main").map { String(cString: $0) } ?? "", detail: message)
         }
         rowCount += 1
     }
