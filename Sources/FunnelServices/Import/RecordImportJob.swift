@@ -300,7 +300,13 @@ struct RecordImportJob {
         }
         let emailHash = emailKey.map(DuplicateKey.hash)
         let phoneHash = row.phoneNormalized.map(DuplicateKey.hash)
-        let found = match(emailHash, phoneHash)
+        var found = match(emailHash, phoneHash)
+        // Keys are compared by hash: a record found so is read to be sure it holds the same key
+        // (two keys sharing a 64-bit hash must not make one lead update another).
+        if let id = found.id, let lead = try tx.fetch(Lead.self, id: id, orgId: session.orgId),
+           !((emailKey != nil && lead.emailNormalized == emailKey) || (row.phoneNormalized != nil && lead.phoneNormalized == row.phoneNormalized)) {
+            found = (nil, nil, 0)
+        }
         let key = found.by == 0 && emailHash != nil ? "email \(emailKey ?? "")" : "phone \(row.phoneNormalized ?? "")"
         if let earlier = found.line {
             duplicate(line, "the same \(key) as line \(earlier) (a duplicate within the file)")
@@ -400,7 +406,14 @@ struct RecordImportJob {
         }
         let emailHash = row.email.map(DuplicateKey.hash)
         let phoneHash = row.phone.map { DuplicateKey.hash(PhoneNumber.normalized($0) ?? $0) }
-        let found = emailHash == nil && phoneHash == nil ? (id: nil, line: nil, by: 0) : match(emailHash, phoneHash)
+        var found = emailHash == nil && phoneHash == nil ? (id: nil, line: nil, by: 0) : match(emailHash, phoneHash)
+        // As for leads: a contact found by hash must hold the same email or phone.
+        if let id = found.id, let contact = try tx.fetch(Contact.self, id: id, orgId: session.orgId) {
+            let phone = { (text: String?) in text.map { PhoneNumber.normalized($0) ?? $0 } }
+            let sameEmail = row.email != nil && contact.email.map(EmailAddress.normalized) == row.email.map(EmailAddress.normalized)
+            let samePhone = row.phone != nil && phone(contact.phone) == phone(row.phone)
+            if !sameEmail && !samePhone { found = (nil, nil, 0) }
+        }
         let key = found.by == 0 && emailHash != nil ? "email \(row.email ?? "")" : "phone \(row.phone ?? "")"
         if let earlier = found.line {
             duplicate(line, "the same \(key) as line \(earlier) (a duplicate within the file)")
@@ -479,7 +492,9 @@ struct RecordImportJob {
             return
         }
         let refHash = ref.map(DuplicateKey.hash)
-        let found = refHash == nil ? (id: nil, line: nil, by: 0) : match(refHash, nil)
+        var found = refHash == nil ? (id: nil, line: nil, by: 0) : match(refHash, nil)
+        // A deal found by hash must hold the same external_ref.
+        if let id = found.id, try writer.deal(id: id)?.externalRef != ref { found = (nil, nil, 0) }
         if let earlier = found.line {
             duplicate(line, "the same external_ref \(ref ?? "") as line \(earlier) (a duplicate within the file)")
             return
