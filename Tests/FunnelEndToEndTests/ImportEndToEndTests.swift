@@ -68,3 +68,34 @@ import Testing
         #expect(try sqlite("PRAGMA integrity_check") == "ok")
     }
 }
+
+/// Another process holding the write lock past the busy timeout while the TUI writes: the write
+/// waits and lands, and the wait is told on the screen as a notice, never as stray text.
+@Suite(.serialized) struct LockEndToEndTests {
+    let fixture = DemoDatabaseFile(leads: 500, name: "lock.sqlite")
+
+    @Test func aLongLockIsToldAsANoticeAndTheWriteLands() throws {
+        let session = try TmuxSession(
+            command: "\(Repository.funnelBinary) --db \(fixture.path) --user manager@northwind.example; sleep 60", width: 120, height: 30,
+            environment: ["TERM": "xterm-256color", "XDG_CONFIG_HOME": fixture.folder.file("config"), "XDG_STATE_HOME": fixture.folder.file("state")])
+        try session.waitForSettled("the leads") { $0.contains("[1 Leads") && $0.contains("? help") }
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+        holder.arguments = ["-c", "printf 'BEGIN IMMEDIATE;\\n.shell sleep 7\\nCOMMIT;\\n' | sqlite3 \(fixture.path)"]
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        // Wait until the other process holds the lock.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let probe = try ProcessRunner.run("/usr/bin/sqlite3", [fixture.path, "BEGIN IMMEDIATE; ROLLBACK;"])
+            if probe.standardError.contains("locked") { break }
+            usleep(50_000)
+        }
+        let before = try ProcessRunner.run("/usr/bin/sqlite3", [fixture.path, "SELECT count(*) FROM activities"]).standardOutput
+        try session.press("a")
+        let screen = try session.waitFor("the notice", timeout: 20) { $0.contains("is locked by another process") }
+        #expect(!screen.contains("funnel: "), "no stray standard-error line on the screen")
+        let after = try ProcessRunner.run("/usr/bin/sqlite3", [fixture.path, "SELECT count(*) FROM activities"]).standardOutput
+        #expect(Int(after.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > Int(before.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
+    }
+}

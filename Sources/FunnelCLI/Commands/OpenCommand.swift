@@ -33,6 +33,9 @@ struct OpenCommand: AsyncParsableCommand {
             mouse: mouse ?? environment.config.mouse, isReadOnly: choice.readOnly,
             warnings: environment.warnings, paths: environment.paths, weekStartsOn: environment.config.weekStartsOn)
         let status: Int32
+        // While the TUI owns the terminal, a lock wait is a notice on its screen, not a line on stderr.
+        LockWaitReporter.redirect(to: TUILauncher.lockWaitNotice)
+        defer { LockWaitReporter.redirect(to: nil) }
         do {
             status = try await TUILauncher.run(database: database, session: session, options: options)
         } catch let error as StoreError {

@@ -57,12 +57,9 @@ struct DatabaseChoice {
         return try AppDatabase.open(path: path, readOnly: readOnly, create: create, lockWait: Self.lockWait)
     }
 
-    /// Another process holding the lock past the busy timeout: say so on standard error, and wait again.
-    static let lockWait = LockWaitPolicy(retries: 2) { wait in
-        let name = (wait.path as NSString).lastPathComponent
-        let line = "funnel: \(name) is locked by another process (a long import or a script?); waited \(Int(wait.waited)) s, waiting again (attempt \(wait.attempt) of \(wait.attempts))...\n"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
+    /// Another process holding the lock past the busy timeout: say so (on standard error, or in
+    /// the TUI once it runs), and wait again.
+    static let lockWait = LockWaitPolicy(retries: 2) { wait in LockWaitReporter.report(wait) }
 
     /// Opens the database and signs in, asking for a password when the organization requires one.
     func signIn(email override: String? = nil) throws -> (AppDatabase, Session) {
@@ -77,5 +74,25 @@ struct DatabaseChoice {
             password = Prompt.secret("Password for \(email): ")
         }
         return (database, try identity.signIn(email: email, password: password))
+    }
+}
+
+/// Where lock waits are told: standard error for commands; the TUI's own notice while it owns
+/// the terminal (a line on standard error would land in the middle of its screen).
+enum LockWaitReporter {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var redirect: (@Sendable (LockWaitPolicy.Wait) -> Void)?
+
+    /// Sends later waits to `handler` (nil: back to standard error).
+    static func redirect(to handler: (@Sendable (LockWaitPolicy.Wait) -> Void)?) {
+        lock.withLock { redirect = handler }
+    }
+
+    static func report(_ wait: LockWaitPolicy.Wait) {
+        if let handler = lock.withLock({ redirect }) {
+            handler(wait)
+            return
+        }
+        FileHandle.standardError.write(Data(("funnel: " + LockWaitPolicy.describe(wait) + "\n").utf8))
     }
 }

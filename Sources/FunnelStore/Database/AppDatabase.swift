@@ -209,6 +209,13 @@ public struct LockWaitPolicy: Sendable {
     public var retries: Int
     public var onWait: @Sendable (Wait) -> Void
 
+    /// A wait in words: "crm.sqlite is locked by another process ...; waiting again (attempt 2 of 3)...".
+    public static func describe(_ wait: Wait) -> String {
+        let name = (wait.path as NSString).lastPathComponent
+        return "\(name) is locked by another process (a long import or a script?); waited \(Int(wait.waited)) s, "
+            + "waiting again (attempt \(wait.attempt) of \(wait.attempts))..."
+    }
+
     /// Two more waits (15 s in all with the 5 s busy timeout), told to nobody.
     public init(retries: Int = 2, onWait: @escaping @Sendable (Wait) -> Void = { _ in }) {
         self.retries = retries

@@ -243,6 +243,10 @@ public final class FunnelApplication: TerminalApplication {
             // A run shows its progress; its end (the preview or the report) is drawn once.
             if model.refreshProgress() || model.revision != importStageDrawn { redraw = true }
         }
+        if let notice = LockNotices.shared.take() {
+            notify(notice, .warning)
+            redraw = true
+        }
         if let toast, toast.isExpired(at: now) {
             self.toast = nil
             redraw = true

@@ -54,8 +54,27 @@ public enum TUILauncher {
         return 0
     }
 
+    /// Records a lock wait for the screen (shown as a notice once the write is through) and the log.
+    nonisolated public static let lockWaitNotice: @Sendable (LockWaitPolicy.Wait) -> Void = { wait in
+        Logger(label: "funnel.store").warning("\(LockWaitPolicy.describe(wait))")
+        LockNotices.shared.post(LockWaitPolicy.describe(wait))
+    }
+
     /// Sends the log to the state folder's funnel.log (never to the screen).
     public static func bootstrapLogging(paths: FunnelPaths) {
         LoggingSystem.bootstrap(FileLogHandler.factory(path: paths.logFile))
     }
+}
+
+/// Lock waits told by the store while the screen could not be drawn (the write was waiting on the
+/// main thread); the application shows the newest as a notice on its next tick.
+final class LockNotices: @unchecked Sendable {
+    static let shared = LockNotices()
+    private let lock = NSLock()
+    private var pending: String?
+
+    func post(_ text: String) { lock.withLock { pending = text } }
+
+    /// The newest notice not yet shown, if any.
+    func take() -> String? { lock.withLock { defer { pending = nil }; return pending } }
 }
