@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What scoring reads of a lead.
 public struct LeadScoringInput: Sendable {
@@ -16,6 +17,20 @@ public struct LeadScoringInput: Sendable {
 public struct LeadActionSample: Sendable {
     public var type: LeadActionType
     public var secondsSince1970: Int64
+    /// The type's position in `LeadActionType.allCases` (so tables of points can be arrays).
+    public var ordinal: Int
+
+    public init(type: LeadActionType, secondsSince1970: Int64) {
+        self.type = type
+        self.secondsSince1970 = secondsSince1970
+        ordinal = LeadActionType.allCases.firstIndex(of: type) ?? -1
+    }
+
+    init(type: LeadActionType, ordinal: Int, secondsSince1970: Int64) {
+        self.type = type
+        self.secondsSince1970 = secondsSince1970
+        self.ordinal = ordinal
+    }
 }
 
 /// The outcome of a rescoring pass.
@@ -43,6 +58,11 @@ extension AppDatabase {
                 ?? (Int.fetchOne(db, sql: "SELECT sum(lead_count) FROM lead_status_counts") ?? 0)
             return (total, try Int64.fetchOne(db, sql: "SELECT max(id) FROM leads") ?? 0)
         }
+        // A pass that rewrites many scores moves entries all over the three score indexes: a page
+        // cache that holds them (64 MiB, for the pass only) keeps each page from being read again.
+        let cacheSize = try read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000 }
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+        defer { try? writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(cacheSize)") } }
         var result = RescoreResult(leadsScanned: 0, scoresChanged: 0, completed: true)
         var start: Int64 = 0
         var actions: [LeadActionSample] = []
@@ -50,26 +70,47 @@ extension AppDatabase {
         while start < maxID {
             let end = start + Int64(chunkSize)
             try write { db in
+                // Read with SQLite's own calls: five million actions would otherwise make ten
+                // million Swift strings (their type and time) only to parse and drop them.
                 let leadSQL = "SELECT id, source, email, phone IS NOT NULL, company IS NOT NULL, product_id IS NOT NULL, score FROM leads WHERE id > ? AND id <= ?"
-                    + (orgId == nil ? "" : " AND org_id = \(orgId!)") + " ORDER BY id"
-                let leadRows = try Row.fetchCursor(db, sql: leadSQL, arguments: [start, end])
-                let actionRows = try Row.fetchCursor(db, sql: "SELECT lead_id, action_type, created_at FROM lead_actions WHERE lead_id > ? AND lead_id <= ? ORDER BY lead_id", arguments: [start, end])
+                    + (orgId == nil ? "" : " AND +org_id = \(orgId!)") + " ORDER BY id"
+                let leads = try db.makeStatement(sql: leadSQL)
+                try leads.setArguments([start, end])
+                let actionRows = try db.makeStatement(sql: "SELECT lead_id, action_type, created_at FROM lead_actions WHERE lead_id > ? AND lead_id <= ? ORDER BY lead_id")
+                try actionRows.setArguments([start, end])
                 let update = try db.makeStatement(sql: "UPDATE leads SET score = ? WHERE id = ?")
-                var pending = try actionRows.next()
-                while let row = try leadRows.next() {
-                    let id: Int64 = row[0]
+                let (leadHandle, actionHandle) = (leads.sqliteStatement, actionRows.sqliteStatement)
+                defer {
+                    sqlite3_reset(leadHandle)
+                    sqlite3_reset(actionHandle)
+                }
+                func failure(_ code: Int32) -> DatabaseError {
+                    DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                var actionState = sqlite3_step(actionHandle)
+                while true {
+                    let code = sqlite3_step(leadHandle)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else { throw failure(code) }
+                    let id = sqlite3_column_int64(leadHandle, 0)
+                    let email: String? = sqlite3_column_type(leadHandle, 2) == SQLITE_NULL ? nil
+                        : String(cString: sqlite3_column_text(leadHandle, 2))
                     let input = LeadScoringInput(
-                        id: id, source: LeadSource(rawValue: row[1]) ?? .other, email: row[2], hasPhone: row[3],
-                        hasCompany: row[4], hasProduct: row[5], score: row[6])
+                        id: id, source: ByteEnums.leadSources.value(leadHandle, 1) ?? .other, email: email,
+                        hasPhone: sqlite3_column_int(leadHandle, 3) != 0, hasCompany: sqlite3_column_int(leadHandle, 4) != 0,
+                        hasProduct: sqlite3_column_int(leadHandle, 5) != 0, score: Int(sqlite3_column_int64(leadHandle, 6)))
                     actions.removeAll(keepingCapacity: true)
-                    while let action = pending {
-                        let leadID: Int64 = action[0]
+                    while actionState == SQLITE_ROW {
+                        let leadID = sqlite3_column_int64(actionHandle, 0)
                         if leadID > id { break }
-                        if leadID == id, let type = LeadActionType(rawValue: action[1]) {
-                            actions.append(LeadActionSample(type: type, secondsSince1970: StoreTimestamp.seconds(parsing: action[2]) ?? 0))
+                        if leadID == id, let (type, ordinal) = ByteEnums.actionTypes.value(actionHandle, 1),
+                           let text = sqlite3_column_text(actionHandle, 2) {
+                            let seconds = StoreTimestamp.seconds(bytes: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(actionHandle, 2))))
+                            actions.append(LeadActionSample(type: type, ordinal: ordinal, secondsSince1970: seconds ?? 0))
                         }
-                        pending = try actionRows.next()
+                        actionState = sqlite3_step(actionHandle)
                     }
+                    guard actionState == SQLITE_ROW || actionState == SQLITE_DONE else { throw failure(actionState) }
                     let newScore = score(input, actions)
                     if newScore != input.score {
                         try update.execute(arguments: [newScore, id])
@@ -99,7 +140,12 @@ extension StoreTimestamp {
     /// Seconds since 1970 of a stored timestamp (`YYYY-MM-DD HH:MM:SS[.SSS]`), parsed by hand for speed.
     public static func seconds(parsing text: String) -> Int64? {
         var text = text
-        return text.withUTF8 { bytes -> Int64? in
+        return text.withUTF8 { seconds(bytes: $0) }
+    }
+
+    /// The same, from the bytes SQLite holds.
+    static func seconds(bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        do {
             guard bytes.count >= 19 else { return nil }
             func number(_ from: Int, _ count: Int) -> Int64? {
                 var value: Int64 = 0
@@ -122,4 +168,30 @@ extension StoreTimestamp {
             return days * 86_400 + hour * 3600 + minute * 60 + second
         }
     }
+}
+
+/// An enumeration read from a text column without making a String: the few cases are compared
+/// by length, then byte for byte (no hashing: a dozen cases are found faster by looking).
+struct ByteEnum<Value: Sendable>: Sendable {
+    let cases: [(bytes: [UInt8], value: Value)]
+
+    init(_ cases: [(String, Value)]) {
+        self.cases = cases.map { (Array($0.0.utf8), $0.1) }
+    }
+
+    /// The value of column `column` of the current row, if its text is one of the cases.
+    func value(_ statement: OpaquePointer?, _ column: Int32) -> Value? {
+        guard let text = sqlite3_column_text(statement, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        for entry in cases where entry.bytes.count == count {
+            if count == 0 || entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text, count) == 0 }) { return entry.value }
+        }
+        return nil
+    }
+}
+
+/// The enumerations scoring reads from text columns.
+enum ByteEnums {
+    static let leadSources = ByteEnum<LeadSource>(LeadSource.allCases.map { ($0.rawValue, $0) })
+    static let actionTypes = ByteEnum<(LeadActionType, Int)>(LeadActionType.allCases.enumerated().map { ($1.rawValue, ($1, $0)) })
 }
