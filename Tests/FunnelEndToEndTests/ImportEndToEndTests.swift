@@ -21,7 +21,7 @@ import Testing
 
     func openImport(_ session: TmuxSession, file: String) throws {
         try session.press("C-o")
-        try session.waitForSettled("the import form") { $0.contains("Import a CSV file: a preview comes first") }
+        try session.waitForSettled("the import form") { $0.contains("Import a CSV file") && $0.contains("enter checks it, writing nothing") }
         try session.type(file)
         try session.press("Enter")
     }

@@ -55,10 +55,10 @@ enum PromptBox {
     }
 
     /// A form in a centred box (two rows a field, plus the frame).
-    static func form(_ form: Form, title: String, width: Int = 76, top: Int = 1, into buffer: inout CellBuffer, in rect: Rect) {
+    static func form(_ form: Form, title: String, width: Int = 76, top: Int = 1, enter: String = "saves", into buffer: inout CellBuffer, in rect: Rect) {
         let width = min(rect.width, width)
         let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + top, width: width, height: min(rect.height, form.fields.count * 2 + 4))
-        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (tab moves · enter saves · esc)")
+        let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (tab moves · enter \(enter) · esc)")
         form.render(into: &buffer, in: inner)
     }
 

@@ -74,7 +74,7 @@ final class ImportScreen {
     func render(into buffer: inout CellBuffer, in rect: Rect) {
         switch viewModel.stage {
         case .choosing:
-            PromptBox.form(form, title: "Import a CSV file: a preview comes first", width: 80, into: &buffer, in: rect)
+            PromptBox.form(form, title: "Import a CSV file", width: 80, enter: "checks it, writing nothing", into: &buffer, in: rect)
         case .running(let dryRun):
             renderProgress(dryRun: dryRun, into: &buffer, in: rect)
         case .preview(let report):
