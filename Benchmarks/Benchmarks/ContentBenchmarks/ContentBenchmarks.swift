@@ -136,9 +136,7 @@ enum ContentBench {
 
     static func calendar(_ database: AppDatabase, _ session: Session) -> CalendarViewModel {
         // Four item lines a day, as on a 120x40 screen.
-        let pane = CalendarViewModel(database: database, session: session, clock: { referenceDate }, calendar: utc, firstWeekday: 2)
-        pane.linesPerDay = 4
-        return pane
+        CalendarViewModel(database: database, session: session, clock: { referenceDate }, calendar: utc, firstWeekday: 2, linesPerDay: 4)
     }
 
     static func flip() -> Bool {

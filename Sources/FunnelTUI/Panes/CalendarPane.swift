@@ -204,10 +204,7 @@ final class CalendarPane {
                                      selected: day(viewModel.selectedDay))
         // Each week row: the day number, then as many items as fit.
         let rowHeight = max(1, (rect.height - 2) / max(1, calendar.weeks.count))
-        if rowHeight - 1 != viewModel.linesPerDay {
-            viewModel.linesPerDay = max(0, rowHeight - 1)
-            viewModel.reload()
-        }
+        if rowHeight - 1 != viewModel.linesPerDay { viewModel.linesPerDay = max(0, rowHeight - 1) }
         calendar.items = entries(width: rect.width / 7 - 1)
         calendar.totals = totals()
         calendar.render(into: &buffer, in: rect)
@@ -217,10 +214,7 @@ final class CalendarPane {
         let title = "Week of \(DateTimeInput.describe(viewModel.periodStart, calendar: viewModel.calendar).dropLast(6))"
         _ = buffer.putPadded(title, at: rect.origin, width: rect.width, alignment: .center, style: Style(.title))
         let area = rect.inset(top: 1, left: 0, bottom: 0, right: 0)
-        if area.height - 1 != viewModel.linesPerDay {
-            viewModel.linesPerDay = max(0, area.height - 1)
-            viewModel.reload()
-        }
+        if area.height - 1 != viewModel.linesPerDay { viewModel.linesPerDay = max(0, area.height - 1) }
         var week = WeekCalendar(day: day(viewModel.selectedDay), firstWeekday: firstWeekday, today: day(viewModel.today),
                                 selected: day(viewModel.selectedDay))
         week.items = entries(width: area.width / 7 - 1)

@@ -263,12 +263,27 @@ public final class FunnelApplication: TerminalApplication {
         return redraw
     }
 
-    /// Rereads every pane that was opened (after a reload key or another process's write).
+    /// Panes drawn at least once (the others are made only when first shown).
+    var openedPanes: Set<PaneID> = []
+    /// Opened panes whose data changed while hidden: reread when next shown.
+    var stalePanes: Set<PaneID> = []
+
+    /// After a reload key or a write (another process's, or an import): rereads the pane on
+    /// screen, and marks the other opened ones to reread when they are shown.
     func reloadPanes() {
-        leadsPane?.viewModel.reload()
-        pipelinePane?.viewModel.reload()
-        calendarPane?.viewModel.reload()
-        approvalsPane?.viewModel.reload()
+        for pane in openedPanes where pane != shell.activePane { stalePanes.insert(pane) }
+        reload(shell.activePane)
+    }
+
+    func reload(_ pane: PaneID) {
+        guard openedPanes.contains(pane) else { return }
+        stalePanes.remove(pane)
+        switch pane {
+        case .leads: leadsPane?.viewModel.reload()
+        case .pipeline: pipelinePane?.viewModel.reload()
+        case .calendar: calendarPane?.viewModel.reload()
+        case .approvals: approvalsPane?.viewModel.reload()
+        }
     }
 
     // MARK: - Drawing
@@ -286,6 +301,8 @@ public final class FunnelApplication: TerminalApplication {
         let (top, rest) = buffer.bounds.splitTop(1)
         let (body, bottom) = rest.splitBottom(1)
         tabBar.render(into: &buffer, in: top)
+        if stalePanes.contains(shell.activePane) { reload(shell.activePane) }
+        openedPanes.insert(shell.activePane)
         if shell.activePane == .leads, let pane = leadsPane {
             pane.render(into: &buffer, in: body)
         } else if shell.activePane == .pipeline, let pane = pipelinePane {

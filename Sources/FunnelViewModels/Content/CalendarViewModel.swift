@@ -35,14 +35,17 @@ public final class CalendarViewModel {
     public private(set) var detail: ContentDetail?
     public private(set) var message: String?
     public private(set) var undoStack: [ContentChange] = []
-    /// Items a day's cell can list; the screen sets it from its size (then `reload()`).
-    public var linesPerDay = 3
+    /// Items a day's cell can list; the screen sets it from its size. More lines read the shown
+    /// days again (only them); fewer need nothing, since a cell cuts to what fits.
+    public var linesPerDay = 3 {
+        didSet { if linesPerDay > oldValue { perform { try loadDays() } } }
+    }
     /// How many of a day's items the agenda reads at a time.
     public static let agendaPage = 100
     var products: [Product]?
 
     public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init,
-                calendar: Calendar = .current, firstWeekday: Int? = nil) {
+                calendar: Calendar = .current, firstWeekday: Int? = nil, linesPerDay: Int = 3) {
         var calendar = calendar
         if let firstWeekday { calendar.firstWeekday = firstWeekday }
         self.session = session
@@ -50,6 +53,7 @@ public final class CalendarViewModel {
         self.clock = clock
         service = ContentService(database: database, clock: clock, calendar: calendar)
         selectedDay = calendar.startOfDay(for: clock())
+        self.linesPerDay = linesPerDay
         reload()
     }
 
