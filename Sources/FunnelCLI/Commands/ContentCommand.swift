@@ -321,13 +321,7 @@ struct ContentCommand: ParsableCommand {
     }
 
     /// How long something has waited: `3d 4h`, `5h 12m`, `7m`.
-    static func waited(_ seconds: TimeInterval) -> String {
-        let total = Int(seconds) / 60
-        let days = total / 1_440, hours = total % 1_440 / 60, minutes = total % 60
-        if days > 0 { return "\(days)d \(hours)h" }
-        if hours > 0 { return "\(hours)h \(minutes)m" }
-        return "\(minutes)m"
-    }
+    static func waited(_ seconds: TimeInterval) -> String { DurationText.short(seconds) }
 
     /// An item as JSON: local times as shown, and ISO-8601 UTC times.
     static func json(_ item: ContentListItem, calendar: Calendar) -> [String: Any] {

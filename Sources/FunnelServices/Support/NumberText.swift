@@ -20,3 +20,15 @@ public enum Money {
         return (cents < 0 ? "-$" : "$") + NumberText.grouped(cents.magnitude / 100) + (remainder == 0 ? "" : ".\(remainder < 10 ? "0" : "")\(remainder)")
     }
 }
+
+/// Durations as lists show them.
+public enum DurationText {
+    /// The largest two units: "45m", "5h 10m", "3d 4h".
+    public static func short(_ seconds: Double) -> String {
+        let minutes = max(0, Int(seconds) / 60)
+        if minutes < 60 { return "\(minutes)m" }
+        let hours = minutes / 60
+        if hours < 24 { return "\(hours)h \(minutes % 60)m" }
+        return "\(hours / 24)d \(hours % 24)h"
+    }
+}

@@ -23,7 +23,12 @@ public final class ApprovalsViewModel {
     public private(set) var message: String?
     /// Rows visible at once; the screen sets it (a taller screen reads more rows).
     public var pageSize = 10 {
-        didSet { if pageSize > oldValue { reload() } }
+        didSet {
+            // A taller screen loads more rows around the selection (no count, no preview again).
+            guard pageSize > oldValue else { return }
+            let (after, before) = loaders()
+            perform { try queue.select(queue.selected, page: pageSize, after: after, before: before) }
+        }
     }
 
     public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
@@ -45,16 +50,7 @@ public final class ApprovalsViewModel {
 
     /// How long an item has waited since it was submitted: "45m", "5h 10m", "3d 4h".
     public func waited(_ item: ContentListItem) -> String {
-        Self.duration(clock().timeIntervalSince(item.submittedAt ?? item.createdAt))
-    }
-
-    /// A duration in the largest two units.
-    public static func duration(_ seconds: TimeInterval) -> String {
-        let minutes = max(0, Int(seconds) / 60)
-        if minutes < 60 { return "\(minutes)m" }
-        let hours = minutes / 60
-        if hours < 24 { return "\(hours)h \(minutes % 60)m" }
-        return "\(hours / 24)d \(hours % 24)h"
+        DurationText.short(clock().timeIntervalSince(item.submittedAt ?? item.createdAt))
     }
 
     /// A moment in the user's time zone ("Thu 3 Dec 2026 09:30").
@@ -163,14 +159,13 @@ public final class ApprovalsViewModel {
 
     func decide(_ body: () throws -> ContentChange) {
         guard !decisionTargets.isEmpty else { message = "The queue is empty"; return }
-        perform {
+        do {
             let change = try body()
             marked.removeAll()
+            reload()
             message = change.summary
-            queue.total = try service.queueCount(in: session)
-            let (after, before) = loaders()
-            try queue.reload(page: pageSize, after: after, before: before)
-            try loadPreview()
+        } catch {
+            message = "\(error)"
         }
     }
 
