@@ -7,7 +7,8 @@ import FunnelStore
 /// Duplicate detection keeps one dictionary from the 64-bit hash of each normalized key (email,
 /// E.164 phone, or a deal's external id) to the record that holds it: positive, the id of a record
 /// of the organization (loaded from the duplicate indexes before the first row); negative, minus
-/// the line of the file that took the key. No row costs a query to find its duplicates.
+/// the line of the file that took the key. Finding a row's duplicates costs no query; a record
+/// found is read once, to confirm its key and, in upsert mode, to be updated.
 struct RecordImportJob {
     let tx: StoreTransaction
     let session: Session
@@ -302,10 +303,15 @@ struct RecordImportJob {
         let phoneHash = row.phoneNormalized.map(DuplicateKey.hash)
         var found = match(emailHash, phoneHash)
         // Keys are compared by hash: a record found so is read to be sure it holds the same key
-        // (two keys sharing a 64-bit hash must not make one lead update another).
-        if let id = found.id, let lead = try tx.fetch(Lead.self, id: id, orgId: session.orgId),
-           !((emailKey != nil && lead.emailNormalized == emailKey) || (row.phoneNormalized != nil && lead.phoneNormalized == row.phoneNormalized)) {
-            found = (nil, nil, 0)
+        // (two keys sharing a 64-bit hash must not make one lead update another); an update reuses it.
+        var existing: Lead?
+        if let id = found.id {
+            existing = try tx.fetch(Lead.self, id: id, orgId: session.orgId)
+            if let lead = existing,
+               !((emailKey != nil && lead.emailNormalized == emailKey) || (row.phoneNormalized != nil && lead.phoneNormalized == row.phoneNormalized)) {
+                found = (nil, nil, 0)
+                existing = nil
+            }
         }
         let key = found.by == 0 && emailHash != nil ? "email \(emailKey ?? "")" : "phone \(row.phoneNormalized ?? "")"
         if let earlier = found.line {
@@ -315,7 +321,7 @@ struct RecordImportJob {
             duplicate(line, "lead #\(id) has the same \(key) (create mode skips it; --mode upsert updates it)")
             if !options.keepDuplicates { return }
         } else if let id = found.id {
-            if try write(line, { [writer] in try writer.updateLead(id: id, with: row, line: line) }) {
+            if try write(line, { [writer] in try writer.updateLead(id: id, with: row, line: line, current: existing) }) {
                 report.updated += 1
                 touched[id] = line
                 claim(emailHash, phoneHash, line: line)
@@ -494,7 +500,11 @@ struct RecordImportJob {
         let refHash = ref.map(DuplicateKey.hash)
         var found = refHash == nil ? (id: nil, line: nil, by: 0) : match(refHash, nil)
         // A deal found by hash must hold the same external_ref.
-        if let id = found.id, try writer.deal(id: id)?.externalRef != ref { found = (nil, nil, 0) }
+        var existing: Deal?
+        if let id = found.id {
+            existing = try writer.deal(id: id)
+            if existing?.externalRef != ref { found = (nil, nil, 0); existing = nil }
+        }
         if let earlier = found.line {
             duplicate(line, "the same external_ref \(ref ?? "") as line \(earlier) (a duplicate within the file)")
             return
@@ -504,7 +514,7 @@ struct RecordImportJob {
                 duplicate(line, "deal #\(id) has the same external_ref \(ref ?? "") (create mode skips it; --mode upsert updates it)")
                 return
             }
-            guard var deal = try writer.deal(id: id) else { return }
+            guard var deal = existing else { return }
             let before = deal
             if let title { deal.title = title }
             if let value { deal.value = value }

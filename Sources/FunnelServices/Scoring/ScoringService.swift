@@ -51,12 +51,11 @@ public struct ScoringService: Sendable {
             // The model's points as arrays indexed by the enumerations' positions, read once per pass
             // (a dictionary lookup per action is a hash of each of five million actions).
             let actionPoints = LeadActionType.allCases.map { model.actionPoints[$0] ?? 0 }
-            let actionIndex = Dictionary(uniqueKeysWithValues: LeadActionType.allCases.enumerated().map { ($1, $0) })
             return try database.rescoreLeads(orgId: session.orgId, score: { lead, actions in
                 let fit = model.fitPoints(source: lead.source, email: lead.email, hasPhone: lead.hasPhone, hasCompany: lead.hasCompany, hasProduct: lead.hasProduct)
                 var engagement = 0.0
                 for action in actions {
-                    let base = action.ordinal >= 0 ? actionPoints[action.ordinal] : actionPoints[actionIndex[action.type] ?? 0]
+                    let base = actionPoints.indices.contains(action.ordinal) ? actionPoints[action.ordinal] : 0
                     engagement += model.decayedPoints(base: base, ageDays: Double(now - action.secondsSince1970) / 86_400)
                 }
                 return model.score(fit: fit, engagement: model.engagement(engagement))

@@ -409,13 +409,14 @@ public final class ImportWriter {
     }
 
     /// Updates the given fields of one of the organization's leads, keeping its earlier values.
-    public func updateLead(id: Int64, with values: LeadImportRow, line: Int) throws {
-        try guarded(savepoint: true) { try leadUpdate(id: id, with: values, line: line) }
+    /// Updates a lead from a row; `current` is the lead as already read (it is read when nil).
+    public func updateLead(id: Int64, with values: LeadImportRow, line: Int, current: Lead? = nil) throws {
+        try guarded(savepoint: true) { try leadUpdate(id: id, with: values, line: line, current: current) }
     }
 
-    private func leadUpdate(id: Int64, with values: LeadImportRow, line: Int) throws {
+    private func leadUpdate(id: Int64, with values: LeadImportRow, line: Int, current read: Lead?) throws {
         try recordBefore(id, line: line)
-        guard var current = try Lead.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db) else {
+        guard var current = try read ?? Lead.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db) else {
             throw StoreError.notFound(entity: "lead", id: id)
         }
         if let value = values.name { current.name = value }
