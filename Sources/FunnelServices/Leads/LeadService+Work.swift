@@ -126,7 +126,8 @@ extension LeadService {
             try database.transaction { tx in
                 var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
                 guard lead.status != .converted else { throw ServiceError.invalid(field: "lead", problem: "#\(leadId) is already converted") }
-                if let productId, try tx.fetch(Product.self, id: productId, orgId: session.orgId) == nil {
+                let product = try productId.flatMap { try tx.fetch(Product.self, id: $0, orgId: session.orgId) }
+                if let productId, product == nil {
                     throw ServiceError.invalid(field: "product", problem: "no product with id \(productId) in \(session.organization.name)")
                 }
                 let before = lead
@@ -135,12 +136,11 @@ extension LeadService {
                     orgId: session.orgId, leadId: leadId, name: name, email: lead.email.flatMap { EmailAddress.problem(with: $0) == nil ? EmailAddress.normalized($0) : nil },
                     phone: lead.phone, company: lead.company, metadata: #"{"converted_from":"lead"}"#, createdAt: now, updatedAt: now)
                 try tx.insert(&contact)
-                let product = try productId.flatMap { try tx.fetch(Product.self, id: $0, orgId: session.orgId) }
                 let closeDate = ISO8601DateFormatter().string(from: now.addingTimeInterval(30 * 86_400)).prefix(10)
                 var deal = Deal(
                     orgId: session.orgId, contactId: contact.id, productId: productId, ownerId: lead.assignedTo ?? session.userId,
                     title: "\(lead.company ?? name) – \(product?.name ?? "New deal")", value: valueCents, stage: .prospecting,
-                    probability: 10, closeDate: String(closeDate), stageChangedAt: now, createdAt: now, updatedAt: now)
+                    probability: OrganizationSettings(of: session.organization).pipeline.probability(.prospecting), closeDate: String(closeDate), stageChangedAt: now, createdAt: now, updatedAt: now)
                 try tx.insert(&deal)
                 lead.status = .converted
                 lead.statusReason = nil

@@ -102,8 +102,12 @@ final class LeadsPane {
             case .enter:
                 let productText = form.fields[1].input.text.trimmingCharacters(in: .whitespaces)
                 let product = products.first { $0.name.lowercased() == productText.lowercased() }
-                guard let dollars = Double(form.fields[0].input.text.replacingOccurrences(of: ",", with: "")), dollars >= 0 else {
-                    form.fields[0].validationMessage = "a value in dollars, like 12000"
+                // The same reading of amounts as the deal forms ("12000", "12,500.50", "12.5k").
+                let cents: Int64
+                switch MoneyInput.cents(form.fields[0].input.text) {
+                case .success(let value): cents = value
+                case .failure(let error):
+                    form.fields[0].validationMessage = error.problem
                     prompt = .convert(form, products)
                     return true
                 }
@@ -113,7 +117,7 @@ final class LeadsPane {
                     return true
                 }
                 prompt = nil
-                viewModel.convertSelected(productId: product?.id, valueCents: Int64((dollars * 100).rounded()))
+                viewModel.convertSelected(productId: product?.id, valueCents: cents)
             default:
                 _ = form.handle(key)
                 prompt = .convert(form, products)
