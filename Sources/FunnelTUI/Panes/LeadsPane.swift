@@ -339,19 +339,10 @@ final class LeadsPane {
 }
 
 /// The visible rows of the leads table, formatted from the view-model's loaded window.
-struct LeadRowSource: TableRowSource {
-    let total: Int
-    let cells: [Int: [String]]
-
-    var count: Int? { total }
-
-    func rows(in range: Range<Int>) -> [[String]] {
-        range.map { cells[$0] ?? ["…"] }
-    }
-
+enum LeadRowSource {
     /// The rows of `range`, formatted now (the table asks only for the visible window).
     @MainActor
-    static func visible(viewModel: LeadTriageViewModel, range: Range<Int>, now: Date) -> LeadRowSource {
+    static func visible(viewModel: LeadTriageViewModel, range: Range<Int>, now: Date) -> WindowRows {
         var cells: [Int: [String]] = [:]
         for index in range {
             guard let item = viewModel.row(at: index) else { continue }
@@ -366,7 +357,7 @@ struct LeadRowSource: TableRowSource {
                 String(item.id),
             ]
         }
-        return LeadRowSource(total: viewModel.total, cells: cells)
+        return WindowRows(total: viewModel.total, cells: cells)
     }
 
     /// "3d", "5w", "4mo", "2y": how long ago.

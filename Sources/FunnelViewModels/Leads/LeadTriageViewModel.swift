@@ -21,13 +21,16 @@ public final class LeadTriageViewModel {
     public private(set) var source: LeadSource?
     public private(set) var product: Product?
     public private(set) var search: String?
+    /// The ranking's loaded rows around the selection, paged by key (the same window the
+    /// Pipeline and Approvals panes use).
+    public private(set) var rows = KeysetWindow<LeadListItem>()
     /// Loaded rows: `window[i]` is row `windowStart + i` of the ranking.
-    public private(set) var window: [LeadListItem] = []
-    public private(set) var windowStart = 0
+    public var window: [LeadListItem] { rows.items }
+    public var windowStart: Int { rows.start }
     /// The selected row (absolute).
-    public private(set) var selected = 0
+    public var selected: Int { rows.selected }
     /// Rows in the current filter (capped at `countCap` when not maintained).
-    public private(set) var total = 0
+    public var total: Int { rows.total }
     public private(set) var counts: [LeadStatus: Int] = [:]
     public private(set) var marked: Set<Int64> = []
     public private(set) var detail: LeadDetail?
@@ -39,7 +42,6 @@ public final class LeadTriageViewModel {
 
     static let countCap = 10_000
     static let searchCountCap = 300
-    static let windowLimit = 600
 
     public init(database: AppDatabase, session: Session) {
         self.session = session
@@ -69,10 +71,7 @@ public final class LeadTriageViewModel {
     }
 
     /// The row at an absolute index, when loaded.
-    public func row(at index: Int) -> LeadListItem? {
-        let offset = index - windowStart
-        return window.indices.contains(offset) ? window[offset] : nil
-    }
+    public func row(at index: Int) -> LeadListItem? { rows.item(at: index) }
 
     /// The selected lead, when there is one.
     public var selectedItem: LeadListItem? { row(at: selected) }
@@ -91,64 +90,23 @@ public final class LeadTriageViewModel {
             // A search counts its matches up to a few hundred ("300+"): counting every match of a
             // common word would cost more than the page itself.
             searchMatches = nil
-            total = try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
+            rows.total = try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
             if search != nil, status == nil, owner == .anyone, source == nil, product == nil { searchMatches = total }
-            selected = min(selected, max(0, total - 1))
-            if let first = window.first {
-                // Refetch the loaded window in place: from the top when it starts there (a lead may
-                // have come back above the first row), else from just before its first row's key.
-                let from = windowStart == 0 ? nil : LeadPageKey(score: first.lead.score, id: first.id - 1)
-                window = try service.list(filter, after: from, limit: max(window.count, pageSize * 2), in: session)
-                if window.isEmpty { windowStart = 0 }
-            }
-            try loadWindow(around: selected)
+            // The loaded rows again, around the same row number (a changed lead may have moved).
+            let (after, before) = loaders()
+            try rows.reload(page: page, after: after, before: before)
             if let lead = detail?.item.lead.id { detail = try service.detail(leadId: lead, in: session) }
         }
     }
 
-    /// Loads a window containing `index`: from the top when near it, else by keys from the nearest loaded row.
-    func loadWindow(around index: Int) throws {
-        if let first = window.first, index >= windowStart, index < windowStart + window.count + pageSize {
-            // Extend forward from the last loaded row.
-            while index >= windowStart + window.count, let last = window.last {
-                let page = try service.list(filter, after: last.pageKey, limit: max(pageSize * 2, 50), in: session)
-                if page.isEmpty { break }
-                window += page
-            }
-            _ = first
-        } else if index < windowStart, let first = window.first, windowStart - index <= pageSize * 2 {
-            let page = try service.list(filter, before: first.pageKey, limit: max(pageSize * 2, 50), in: session)
-            window = page + window
-            windowStart -= page.count
-        } else if index >= total - pageSize * 2 && total > pageSize * 4 {
-            // Near the end: load the last pages by the reversed ranking.
-            let page = try service.list(filter, before: nil, limit: max(pageSize * 3, 60), in: session)
-            window = page
-            windowStart = max(0, total - page.count)
-        } else {
-            // From the top, page by page (index is near the top or the window is empty).
-            window = try service.list(filter, limit: max(pageSize * 2, 50), in: session)
-            windowStart = 0
-            while index >= window.count, let last = window.last {
-                let page = try service.list(filter, after: last.pageKey, limit: max(pageSize * 2, 50), in: session)
-                if page.isEmpty { break }
-                window += page
-            }
-        }
-        trimWindow()
-        if total > 0 { selected = min(selected, windowStart + max(0, window.count - 1)) }
-    }
+    /// Rows read at a time.
+    var page: Int { max(pageSize, 25) }
 
-    func trimWindow() {
-        guard window.count > Self.windowLimit else { return }
-        let excess = window.count - Self.windowLimit
-        let offset = selected - windowStart
-        if offset > window.count / 2 {
-            window.removeFirst(excess)
-            windowStart += excess
-        } else {
-            window.removeLast(excess)
-        }
+    /// Page loaders for the current filter, by key.
+    func loaders() -> (KeysetWindow<LeadListItem>.After, KeysetWindow<LeadListItem>.Before) {
+        let (service, session, filter) = (self.service, self.session, self.filter)
+        return ({ item, limit in try service.list(filter, after: item?.pageKey, limit: limit, in: session) },
+                { item, limit in try service.list(filter, before: item?.pageKey, limit: limit, in: session) })
     }
 
     // MARK: - Moving
@@ -167,14 +125,8 @@ public final class LeadTriageViewModel {
         case .top: target = 0
         case .bottom: target = total - 1
         }
-        let clamped = max(0, min(target, total - 1))
-        perform {
-            if movement == .top || movement == .bottom {
-                window = []
-            }
-            try loadWindow(around: clamped)
-            selected = max(windowStart, min(clamped, windowStart + window.count - 1))
-        }
+        let (after, before) = loaders()
+        perform { try rows.select(target, page: page, after: after, before: before) }
     }
 
     /// Opens a status tab (0 = all).
@@ -212,9 +164,8 @@ public final class LeadTriageViewModel {
     }
 
     func resetList() {
-        selected = 0
-        window = []
-        windowStart = 0
+        rows.clear()
+        rows.selected = 0
         marked = []
         reload()
     }
@@ -349,7 +300,7 @@ public final class LeadTriageViewModel {
             reload()
             // Back to the lead that was changed, when it is in the loaded rows again.
             if let id = change.before.first?.id, let offset = window.firstIndex(where: { $0.id == id }) {
-                selected = windowStart + offset
+                rows.selected = windowStart + offset
             }
         }
     }
