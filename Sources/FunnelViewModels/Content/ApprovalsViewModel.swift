@@ -89,18 +89,10 @@ public final class ApprovalsViewModel {
 
     // MARK: - Moving
 
-    public enum Movement: Sendable { case up, down, pageUp, pageDown, top, bottom }
+    public typealias Movement = ListMove
 
     public func move(_ movement: Movement) {
-        let target: Int
-        switch movement {
-        case .up: target = queue.selected - 1
-        case .down: target = queue.selected + 1
-        case .pageUp: target = queue.selected - pageSize
-        case .pageDown: target = queue.selected + pageSize
-        case .top: target = 0
-        case .bottom: target = queue.total - 1
-        }
+        let target = queue.target(of: movement, pageSize: pageSize)
         perform {
             let (after, before) = loaders()
             try queue.select(target, page: pageSize, after: after, before: before)

@@ -111,20 +111,12 @@ public final class LeadTriageViewModel {
 
     // MARK: - Moving
 
-    public enum Movement: Sendable { case up, down, pageUp, pageDown, top, bottom }
+    public typealias Movement = ListMove
 
     /// Moves the selection, loading rows as needed.
     public func move(_ movement: Movement) {
         guard total > 0 else { return }
-        let target: Int
-        switch movement {
-        case .up: target = selected - 1
-        case .down: target = selected + 1
-        case .pageUp: target = selected - pageSize
-        case .pageDown: target = selected + pageSize
-        case .top: target = 0
-        case .bottom: target = total - 1
-        }
+        let target = rows.target(of: movement, pageSize: pageSize)
         let (after, before) = loaders()
         perform { try rows.select(target, page: page, after: after, before: before) }
     }

@@ -145,7 +145,7 @@ public final class PipelineViewModel {
 
     // MARK: - Moving
 
-    public enum Movement: Sendable { case up, down, pageUp, pageDown, top, bottom }
+    public typealias Movement = ListMove
 
     /// Moves the selection within the column (board) or the table.
     public func move(_ movement: Movement) {
@@ -165,14 +165,7 @@ public final class PipelineViewModel {
     }
 
     func target(_ movement: Movement, in window: KeysetWindow<DealListItem>) -> Int {
-        switch movement {
-        case .up: return window.selected - 1
-        case .down: return window.selected + 1
-        case .pageUp: return window.selected - pageSize
-        case .pageDown: return window.selected + pageSize
-        case .top: return 0
-        case .bottom: return window.total - 1
-        }
+        window.target(of: movement, pageSize: pageSize)
     }
 
     /// Selects the column `by` columns left (-1) or right (+1).

@@ -1,3 +1,6 @@
+/// A move of a list's selection, as the list keys ask for it.
+public enum ListMove: Sendable { case up, down, pageUp, pageDown, top, bottom }
+
 /// A window of loaded rows onto a long list that is read page by page, by key.
 ///
 /// `items[i]` is row `start + i` of the list. Only rows near the selection are loaded (at most
@@ -26,6 +29,18 @@ public struct KeysetWindow<Item: Identifiable & Sendable>: Sendable {
 
     /// The selected row, when there is one.
     public var selectedItem: Item? { item(at: selected) }
+
+    /// The row a move leads to from the selection (not clamped: `select` clamps).
+    public func target(of move: ListMove, pageSize: Int) -> Int {
+        switch move {
+        case .up: return selected - 1
+        case .down: return selected + 1
+        case .pageUp: return selected - pageSize
+        case .pageDown: return selected + pageSize
+        case .top: return 0
+        case .bottom: return total - 1
+        }
+    }
 
     /// Forgets the loaded rows.
     public mutating func clear() {
