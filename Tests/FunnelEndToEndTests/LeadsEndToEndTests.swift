@@ -85,7 +85,8 @@ import Testing
     @Test func detailExplainsTheScore() throws {
         let session = try start()
         try session.press("Enter")
-        let screen = try session.waitFor(text: "Why the score is")
+        // Read the detail once its frame is fully drawn (tmux can show a frame half painted).
+        let screen = try session.waitForSettled("the detail") { $0.contains("Why the score is") }
         #expect(screen.contains("Source:"))
         #expect(screen.contains("Timeline (newest first):"))
         try session.press("Escape")
