@@ -77,7 +77,7 @@ import Testing
         let session = try TmuxSession(command: command(), width: 120, height: 40, environment: environment())
         try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
         try session.resize(width: 20, height: 6)
-        let tiny = try session.waitFor(text: "too small")
+        let tiny = try session.waitForSettled("the too-small screen") { $0.contains("too small") }
         #expect(tiny.contains("20×6"))
         try session.resize(width: 120, height: 40)
         try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }
@@ -104,7 +104,7 @@ import Testing
 
     @Test func readOnlyModeAndAWideCharacterName() throws {
         let session = try TmuxSession(command: command("--read-only", user: DemoFixture.cjkUser), width: 100, height: 30, environment: environment())
-        let screen = try session.waitFor(text: "READ-ONLY")
+        let screen = try session.waitForSettled("the read-only status bar") { $0.contains("READ-ONLY") }
         let statusLine = screen.split(separator: "\n").last { $0.contains("READ-ONLY") } ?? ""
         #expect(statusLine.contains("(sales_rep)"))
         try session.press("q")
