@@ -150,11 +150,12 @@ final class CalendarPane {
         var agendaHeight = viewModel.mode == .month ? max(5, min(10, body.height / 4)) : max(5, body.height / 3)
         if body.height - agendaHeight < headerRows + weeks {
             agendaHeight = body.height - headerRows - weeks
-            if agendaHeight < 3 { agendaHeight = 0 }
+            // The agenda needs its frame, its header and one item, or it goes.
+            if agendaHeight < 4 { agendaHeight = 0 }
         }
         let rowHeight = max(1, (body.height - agendaHeight - headerRows) / weeks)
         let (grid, rest) = body.splitTop(min(body.height - agendaHeight, headerRows + rowHeight * weeks))
-        let agenda = rest.height >= 3 ? rest : Rect(x: rest.x, y: rest.y, width: rest.width, height: 0)
+        let agenda = rest.height >= 4 ? rest : Rect(x: rest.x, y: rest.y, width: rest.width, height: 0)
         switch viewModel.mode {
         case .month: renderMonth(into: &buffer, in: grid)
         case .week: renderWeek(into: &buffer, in: grid)
