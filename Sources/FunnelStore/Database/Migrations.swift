@@ -29,6 +29,12 @@ extension AppDatabase {
             }
             try db.execute(sql: "PRAGMA user_version = 4")
         }
+        migrator.registerMigration("v5 leads search words") { db in
+            for statement in SchemaV5.statements {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "PRAGMA user_version = 5")
+        }
         return migrator
     }()
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Whose records a list shows (a lead's assignee, a deal's owner).
 public enum OwnerFilter: Sendable, Equatable {
@@ -17,7 +18,8 @@ public struct LeadFilter: Sendable, Equatable {
     public var owner: Owner
     public var source: LeadSource?
     public var productId: Int64?
-    /// Words to find in name, email or company (prefix match, diacritics ignored).
+    /// Words to find in name, email or company (prefix match, diacritics ignored; a word with
+    /// digits must appear as typed, and digits alone find the start of a phone number).
     public var search: String?
     /// How many leads of the organization the search matched when last counted (capped), if known:
     /// lets a page query pick its plan without counting the matches again.
@@ -66,13 +68,13 @@ extension StoreReader {
     /// Keyset paging on `(score DESC, id)` through `idx_leads_org_score`, `idx_leads_org_status`
     /// or `idx_leads_org_owner_score`: a page costs the same at row 10 and at row 900,000.
     /// With `search`, only full-text matches (still ranked by score).
-    public func leads(orgId: Int64, filter: LeadFilter, after key: LeadPageKey? = nil, limit: Int = 50, searchLimit: Int = 1_000) throws -> [LeadListItem] {
-        try leads(orgId: orgId, filter: filter, key: key, forward: true, limit: limit, searchLimit: searchLimit)
+    public func leads(orgId: Int64, filter: LeadFilter, after key: LeadPageKey? = nil, limit: Int = 50) throws -> [LeadListItem] {
+        try leads(orgId: orgId, filter: filter, key: key, forward: true, limit: limit)
     }
 
     /// The page of leads just before `key` in the ranking (or the last page when nil), best first.
-    public func leads(orgId: Int64, filter: LeadFilter, before key: LeadPageKey?, limit: Int = 50, searchLimit: Int = 1_000) throws -> [LeadListItem] {
-        try leads(orgId: orgId, filter: filter, key: key, forward: false, limit: limit, searchLimit: searchLimit).reversed()
+    public func leads(orgId: Int64, filter: LeadFilter, before key: LeadPageKey?, limit: Int = 50) throws -> [LeadListItem] {
+        try leads(orgId: orgId, filter: filter, key: key, forward: false, limit: limit).reversed()
     }
 
     /// How many leads match a filter, counting at most `cap` (the answer is then "cap or more").
@@ -86,12 +88,12 @@ extension StoreReader {
             return min(matches, cap)  // a search alone: the match count is the answer
         }
         let searchDriven = matches.map { $0 < Self.searchDrivenLimit } ?? false
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: cap, searchDriven: searchDriven)
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: searchDriven)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)",
                                 arguments: StatementArguments(arguments + [cap])) ?? 0
     }
 
-    func leadConditions(orgId: Int64, filter: LeadFilter, searchLimit: Int, searchDriven: Bool = false) -> ([String], [any DatabaseValueConvertible]) {
+    func leadConditions(orgId: Int64, filter: LeadFilter, searchDriven: Bool = false) -> ([String], [any DatabaseValueConvertible]) {
         var conditions = ["leads.org_id = ?"]
         var arguments: [any DatabaseValueConvertible] = [orgId]
         if let status = filter.status {
@@ -114,53 +116,137 @@ extension StoreReader {
             conditions.append("leads.product_id = ?")
             arguments.append(product)
         }
-        if let search = filter.search.map(FullTextQuery.prefixQuery), !search.isEmpty {
-            // The unary + keeps SQLite from driving the query by rowid through every match: it walks
-            // the ranking's index and tests membership in the match set, which stops after a page.
-            // For a word with few matches the caller drives from the matches instead (`searchDriven`).
-            conditions.append(searchDriven ? "leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)"
-                                           : "+leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)")
-            arguments.append(search)
+        if let search = filter.search {
+            let terms = LeadSearchTerms(search)
+            // The unary + keeps SQLite from driving the query from the matches: it walks the
+            // ranking's index and tests each lead, which stops after a page. For a search with few
+            // matches the caller drives from the matches instead (`searchDriven`).
+            let plus = searchDriven ? "" : "+"
+            if terms.isEmpty { conditions.append("0") }
+            if let fullText = terms.fullText {
+                conditions.append("\(plus)leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)")
+                arguments.append(fullText)
+            }
+            if let (low, high) = terms.phoneRange {
+                conditions.append("\(plus)leads.phone_normalized >= ? AND \(plus)leads.phone_normalized < ?")
+                arguments += [low, high]
+            }
+            let (verbatim, words) = terms.verbatimConditions()
+            conditions += verbatim
+            arguments += words
         }
         return (conditions, arguments)
     }
 
-    /// How many of an organization's leads match a full-text query, counting at most `cap`.
+    /// How many of an organization's leads match a search, counting at most `cap`.
     public func searchMatchCount(orgId: Int64, search: String, cap: Int) throws -> Int {
-        let query = FullTextQuery.prefixQuery(search)
-        guard !query.isEmpty else { return 0 }
-        return try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM (SELECT 1 FROM leads_fts JOIN leads ON leads.id = leads_fts.rowid
-            WHERE leads_fts MATCH ? AND leads.org_id = ? LIMIT ?)
-            """, arguments: [query, orgId, cap]) ?? 0
+        let terms = LeadSearchTerms(search)
+        if terms.isEmpty { return 0 }
+        if let fullText = terms.fullText {
+            // Driven by the full-text index, which stops after `cap` matches of the organization.
+            // CROSS JOIN keeps that order on a file never analyzed: otherwise SQLite may walk the
+            // organization's leads and ask the index about each one.
+            let (verbatim, words) = terms.verbatimConditions()
+            return try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT 1 FROM leads_fts CROSS JOIN leads ON leads.id = leads_fts.rowid
+                WHERE leads_fts MATCH ? AND leads.org_id = ?\(verbatim.map { " AND " + $0 }.joined()) LIMIT ?)
+                """, arguments: StatementArguments([fullText, orgId] + words + [cap])) ?? 0
+        }
+        var filter = LeadFilter()
+        filter.search = search
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: true)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)",
+                                arguments: StatementArguments(arguments + [cap])) ?? 0
     }
 
     /// Below this many matches a search is driven from the full-text matches; above, from the ranking.
     static var searchDrivenLimit: Int { 300 }
 
-    func leads(orgId: Int64, filter: LeadFilter, key: LeadPageKey?, forward: Bool, limit: Int, searchLimit: Int) throws -> [LeadListItem] {
+    func leads(orgId: Int64, filter: LeadFilter, key: LeadPageKey?, forward: Bool, limit: Int) throws -> [LeadListItem] {
         let searchDriven = try filter.search.map { search in
             try (filter.searchMatches ?? searchMatchCount(orgId: orgId, search: search, cap: Self.searchDrivenLimit)) < Self.searchDrivenLimit
         } ?? false
-        var (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchLimit: searchLimit, searchDriven: searchDriven)
+        if !searchDriven, let search = filter.search, let fullText = LeadSearchTerms(search).fullText {
+            return try leadsWalkingMatches(orgId: orgId, filter: filter, fullText: fullText, key: key, forward: forward, limit: limit)
+        }
+        var (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: searchDriven)
         if let key {
-            conditions.append(forward
-                ? "(leads.score < ? OR (leads.score = ? AND leads.id > ?))"
-                : "(leads.score > ? OR (leads.score = ? AND leads.id < ?))")
+            conditions.append(Self.keyCondition(forward: forward))
             arguments += [key.score, key.score, key.id]
         }
         arguments.append(limit)
+        return try leadItems(where: conditions, arguments: arguments, order: Self.order(forward: forward) + " LIMIT ?")
+    }
+
+    /// A page of a search with many matches (a common name or company).
+    ///
+    /// The matches' ids are read once from the full-text index into a bitmap; then the ranking's
+    /// index is walked in order, keeping the ids the bitmap holds, until a page is found. SQLite's
+    /// own plan for `+id IN (SELECT rowid ...)` builds a b-tree of every match first (30,000 for a
+    /// common surname at 1,000,000 leads, about 3 ms) for the same answer.
+    func leadsWalkingMatches(orgId: Int64, filter: LeadFilter, fullText: String, key: LeadPageKey?, forward: Bool, limit: Int) throws -> [LeadListItem] {
+        guard limit > 0 else { return [] }
+        let matches = try LeadIDBitmap(db, fullText: fullText)
+        var unsearched = filter
+        unsearched.search = nil
+        var (conditions, arguments) = leadConditions(orgId: orgId, filter: unsearched)
+        if let key {
+            conditions.append(Self.keyCondition(forward: forward))
+            arguments += [key.score, key.score, key.id]
+        }
+        let walk = try db.makeStatement(sql: "SELECT leads.id FROM leads WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(Self.order(forward: forward))")
+        try walk.setArguments(StatementArguments(arguments))
+        let handle = walk.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        let (verbatim, words) = LeadSearchTerms(filter.search ?? "").verbatimConditions()
+        var found: [LeadListItem] = []
+        var batch: [Int64] = []
+        func take() throws {
+            guard !batch.isEmpty else { return }
+            // Rows come back in any order: put them in the walk's.
+            let rows = try leadItems(where: ["leads.id IN (\(batch.map(String.init).joined(separator: ",")))"] + verbatim,
+                                     arguments: words, order: nil)
+            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            found += batch.compactMap { byID[$0] }
+            batch.removeAll(keepingCapacity: true)
+        }
+        while found.count < limit {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let id = sqlite3_column_int64(handle, 0)
+            guard matches.contains(id) else { continue }
+            batch.append(id)
+            if found.count + batch.count == limit { try take() }
+        }
+        try take()
+        return Array(found.prefix(limit))
+    }
+
+    static func keyCondition(forward: Bool) -> String {
+        forward ? "(leads.score < ? OR (leads.score = ? AND leads.id > ?))"
+                : "(leads.score > ? OR (leads.score = ? AND leads.id < ?))"
+    }
+
+    static func order(forward: Bool) -> String {
+        forward ? "leads.score DESC, leads.id" : "leads.score, leads.id DESC"
+    }
+
+    /// Leads with their owner's and product's names.
+    func leadItems(where conditions: [String], arguments: [any DatabaseValueConvertible], order: String?) throws -> [LeadListItem] {
         let sql = """
-            SELECT leads.*, users.name AS owner_name, products.name AS product_name
+            SELECT \(Lead.orderedColumns), users.name, products.name
             FROM leads
             LEFT JOIN users ON users.id = leads.assigned_to
             LEFT JOIN products ON products.id = leads.product_id
             WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(forward ? "leads.score DESC, leads.id" : "leads.score, leads.id DESC")
-            LIMIT ?
+            \(order.map { "ORDER BY " + $0 } ?? "")
             """
+        let names = Lead.orderedColumnCount
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-            LeadListItem(lead: try Lead(row: row), ownerName: row["owner_name"], productName: row["product_name"])
+            LeadListItem(lead: try Lead(orderedRow: row), ownerName: row[names], productName: row[names + 1])
         }
     }
 

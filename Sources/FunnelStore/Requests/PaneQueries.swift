@@ -40,11 +40,24 @@ enum PaneQueries {
         sql: "SELECT status, lead_count FROM lead_status_counts WHERE org_id = ?",
         sampleArguments: [1])
 
-    /// Full-text search over the organization's leads.
+    /// A search with many matches: every match's id, read once into a bitmap; then the ranking
+    /// (`leads.ranked`) is walked, keeping the matches.
     static let leadsSearch = PaneQuery(
         name: "leads.search",
-        sql: "SELECT \(leadColumns) FROM leads WHERE leads.org_id = ? AND +leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?) ORDER BY leads.score DESC, leads.id LIMIT ?",
-        sampleArguments: [1, "acme*", 50])
+        sql: "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?",
+        sampleArguments: ["\"acme\"*"])
+
+    /// A search with few matches: driven from the matches, then ranked.
+    static let leadsSearchFew = PaneQuery(
+        name: "leads.search-few",
+        sql: "SELECT \(leadColumns) FROM leads WHERE leads.org_id = ? AND leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?) ORDER BY leads.score DESC, leads.id LIMIT ?",
+        sampleArguments: [1, "\"acme\"*", 50])
+
+    /// A search of digits: the leads whose phone number starts with them.
+    static let leadsSearchPhone = PaneQuery(
+        name: "leads.search-phone",
+        sql: "SELECT \(leadColumns) FROM leads WHERE leads.org_id = ? AND leads.phone_normalized >= ? AND leads.phone_normalized < ? ORDER BY leads.score DESC, leads.id LIMIT ?",
+        sampleArguments: [1, "+1415", "+1415:", 50])
 
     /// Leads sharing a normalized email address (duplicates).
     static let leadDuplicatesByEmail = PaneQuery(
@@ -128,7 +141,7 @@ enum PaneQueries {
 
     /// Every pane query, for `funnel doctor`.
     static let all: [PaneQuery] = [
-        leadsRanked, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadDuplicatesByEmail,
+        leadsRanked, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadsSearchFew, leadsSearchPhone, leadDuplicatesByEmail,
         leadDuplicatesByPhone, leadTimeline, entityHistory, dealsByStage, dealsByValue, dealTotals, dealsForecast,
         calendarDayCount, calendarDayItems, approvalsQueue,
     ]

@@ -70,7 +70,7 @@ enum SchemaV1 {
     }
 
     /// An FTS5 index over some text columns of a table, kept in sync by triggers.
-    static func fullTextSearch(table: String, columns: [String]) -> [String] {
+    static func fullTextSearch(table: String, columns: [String], tokenizer: String = "unicode61 remove_diacritics 2") -> [String] {
         let fts = "\(table)_fts"
         let list = columns.joined(separator: ", ")
         let newValues = columns.map { "new.\($0)" }.joined(separator: ", ")
@@ -78,7 +78,7 @@ enum SchemaV1 {
         return [
             """
             CREATE VIRTUAL TABLE \(fts) USING fts5(\(list), content='\(table)', content_rowid='id', \
-            tokenize="unicode61 remove_diacritics 2")
+            tokenize="\(tokenizer)")
             """,
             """
             CREATE TRIGGER \(fts)_insert AFTER INSERT ON \(table) BEGIN
