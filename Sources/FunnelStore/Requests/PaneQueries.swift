@@ -19,20 +19,26 @@ enum PaneQueries {
     /// Leads ranked by score, best first, one page after a (score, id) key.
     static let leadsRanked = PaneQuery(
         name: "leads.ranked",
-        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND (score < ? OR (score = ? AND id > ?)) ORDER BY score DESC, id LIMIT ?",
-        sampleArguments: [1, 101, 101, 0, 50])
+        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND score < ? ORDER BY score DESC, id LIMIT ?",
+        sampleArguments: [1, 101, 50])
+
+    /// The rest of the page key's score, by id (a page starts here, then reads the lower scores).
+    static let leadsSameScore = PaneQuery(
+        name: "leads.ranked-same-score",
+        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND score = ? AND id > ? ORDER BY id LIMIT ?",
+        sampleArguments: [1, 50, 0, 50])
 
     /// One status tab of the leads pane, ranked by score.
     static let leadsByStatus = PaneQuery(
         name: "leads.status-tab",
-        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND status = ? AND (score < ? OR (score = ? AND id > ?)) ORDER BY score DESC, id LIMIT ?",
-        sampleArguments: [1, "new", 101, 101, 0, 50])
+        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND status = ? AND score < ? ORDER BY score DESC, id LIMIT ?",
+        sampleArguments: [1, "new", 101, 50])
 
     /// The signed-in user's leads ("mine"), ranked by score.
     static let leadsByOwner = PaneQuery(
         name: "leads.mine",
-        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND assigned_to = ? AND (score < ? OR (score = ? AND id > ?)) ORDER BY score DESC, id LIMIT ?",
-        sampleArguments: [1, 1, 101, 101, 0, 50])
+        sql: "SELECT \(leadColumns) FROM leads WHERE org_id = ? AND assigned_to = ? AND score < ? ORDER BY score DESC, id LIMIT ?",
+        sampleArguments: [1, 1, 101, 50])
 
     /// The status tab counts.
     static let leadCounts = PaneQuery(
@@ -141,7 +147,7 @@ enum PaneQueries {
 
     /// Every pane query, for `funnel doctor`.
     static let all: [PaneQuery] = [
-        leadsRanked, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadsSearchFew, leadsSearchPhone, leadDuplicatesByEmail,
+        leadsRanked, leadsSameScore, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadsSearchFew, leadsSearchPhone, leadDuplicatesByEmail,
         leadDuplicatesByPhone, leadTimeline, entityHistory, dealsByStage, dealsByValue, dealTotals, dealsForecast,
         calendarDayCount, calendarDayItems, approvalsQueue,
     ]
