@@ -16,7 +16,7 @@ enum LeadsKeymap {
         KeyAction("leads.previousTab", ["h", "left"], "Previous status tab", scope: scope),
         KeyAction("leads.detail", ["enter"], "Open the lead: fields, score explained, timeline, duplicates", scope: scope),
         KeyAction("leads.back", ["esc"], "Close the detail, or clear the search", scope: scope),
-        KeyAction("leads.search", ["/"], "Search names, emails and companies", scope: scope),
+        KeyAction("leads.search", ["/"], "Search names, emails, companies and phone numbers", scope: scope),
         KeyAction("leads.owner", ["o"], "Owner filter: everyone's, mine, unassigned", scope: scope),
         KeyAction("leads.source", ["f"], "Filter by source…", scope: scope),
         KeyAction("leads.product", ["p"], "Filter by product…", scope: scope),

@@ -199,7 +199,7 @@ final class LeadsPane {
         case "leads.detail": detailOverlay = DetailOverlay(); viewModel.openDetail()
         case "leads.back":
             if viewModel.detail != nil { viewModel.closeDetail() } else if viewModel.search != nil { viewModel.setSearch("") }
-        case "leads.search": prompt = .search(TextField(viewModel.search ?? "", placeholder: "name, email or company"))
+        case "leads.search": prompt = .search(TextField(viewModel.search ?? "", placeholder: "name, email, company or phone"))
         case "leads.owner": viewModel.cycleOwner()
         case "leads.mark": viewModel.toggleMark()
         case "leads.assignMe": viewModel.assignToMe()
