@@ -70,6 +70,33 @@ import Testing
         #expect(try sqlite("SELECT status FROM leads WHERE id = \(id)") == "new")
     }
 
+    @Test func searchByAnEmailWithDigitsThenByAPhoneNumber() throws {
+        let session = try start(width: 200)
+        // An email with digits after the name ("ana.garcia87@…"): the search keeps the digits.
+        let lead = try sqlite("SELECT id || '|' || email || '|' || substr(phone_normalized, 2, 7) FROM leads WHERE org_id = 1 AND email GLOB '*[0-9]@*' AND phone_normalized IS NOT NULL ORDER BY id LIMIT 1")
+            .split(separator: "|").map(String.init)
+        let (id, email, phone) = (lead[0], lead[1], lead[2])
+        let sameEmail = try sqlite("SELECT count(*) FROM leads WHERE org_id = 1 AND instr(lower(email), lower('\(email)')) > 0")
+        try session.press("/")
+        try session.waitFor(text: "Search")
+        try session.type(email)
+        try session.press("Enter")
+        var screen = try session.waitForSettled("the leads with that email") { $0.contains("search: \"\(email)\"") && $0.contains("lead 1/\(sameEmail)") }
+        #expect(screen.contains(" \(id)"), "lead #\(id) is not listed for \(email)")
+        try session.press("Escape")
+        try session.waitForSettled("the search cleared") { !$0.contains("search: ") }
+
+        // Digits alone: the leads whose phone number starts with them (country code first).
+        let samePhone = try sqlite("SELECT count(*) FROM leads WHERE org_id = 1 AND phone_normalized LIKE '+\(phone)%'")
+        try session.press("/")
+        try session.waitFor(text: "Search")
+        try session.type(phone)
+        try session.press("Enter")
+        screen = try session.waitForSettled("the leads with that phone") { $0.contains("search: \"\(phone)\"") && $0.contains("lead 1/\(samePhone)") }
+        let selected = try selectedLeadID(screen)
+        #expect(try sqlite("SELECT substr(phone_normalized, 2, 7) FROM leads WHERE id = \(selected)") == phone)
+    }
+
     @Test func aViewerIsRefusedAndNothingChanges() throws {
         let session = try start(user: "viewer@northwind.example")
         let screen = try session.screen()
