@@ -62,15 +62,8 @@ extension StoreReader {
         let (columns, sql) = Self.exportQuery(entity)
         let statement = try db.makeStatement(sql: sql)
         try statement.setArguments([orgId])
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
         var values = [String?](repeating: nil, count: columns.count)
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+        try statement.forEachRawRow(in: db) { handle in
             for index in 0..<columns.count {
                 let column = Int32(index)
                 if sqlite3_column_type(handle, column) == SQLITE_NULL {
@@ -83,6 +76,7 @@ extension StoreReader {
                 }
             }
             try body(values)
+            return true
         }
     }
 }

@@ -138,16 +138,12 @@ extension StoreReader {
         for (kind, column) in [(0, "email_normalized"), (1, "phone_normalized")] {
             let statement = try db.makeStatement(sql: "SELECT \(column), id FROM leads WHERE org_id = ? AND \(column) IS NOT NULL")
             try statement.setArguments([orgId])
-            let handle = statement.sqliteStatement
-            defer { sqlite3_reset(handle) }
-            while true {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+            try statement.forEachRawRow(in: db) { handle in
                 let count = Int(sqlite3_column_bytes(handle, 0))
-                guard let text = sqlite3_column_text(handle, 0) else { continue }
+                guard let text = sqlite3_column_text(handle, 0) else { return true }
                 let hash = DuplicateKey.hash(bytes: UnsafeBufferPointer(start: text, count: count))
                 try body(kind, hash, sqlite3_column_int64(handle, 1))
+                return true
             }
         }
     }

@@ -79,64 +79,58 @@ public struct LeadAction: Codable, Sendable, Equatable, Identifiable {
 }
 
 extension Lead {
+    /// A lead's columns, in the order `init(orderedRow:)` reads them.
+    static let columnNames = [
+        "id", "org_id", "product_id", "name", "company", "email", "phone", "phone_normalized", "source", "status",
+        "status_reason", "score", "assigned_to", "last_action_at", "created_at", "updated_at",
+    ]
     /// The columns `init(orderedRow:)` reads, in its order: lists select these.
-    static let orderedColumns = """
-        leads.id, leads.org_id, leads.product_id, leads.name, leads.company, leads.email, leads.phone, \
-        leads.phone_normalized, leads.source, leads.status, leads.status_reason, leads.score, leads.assigned_to, \
-        leads.last_action_at, leads.created_at, leads.updated_at
-        """
+    static let orderedColumns = columnNames.map { "leads." + $0 }.joined(separator: ", ")
     /// How many columns `orderedColumns` names.
-    static let orderedColumnCount = 16
+    static var orderedColumnCount: Int { columnNames.count }
+    private static let orderedPositions = Array(columnNames.indices)
 
     /// Reads a lead from the columns `orderedColumns` names, by position: finding each column by
     /// name compares it with every column's lower-cased name, which was most of a page's cost.
     init(orderedRow row: Row) throws {
-        id = row[0]
-        orgId = row[1]
-        productId = row[2]
-        name = row[3]
-        company = row[4]
-        email = row[5]
-        phone = row[6]
-        phoneNormalized = row[7]
-        guard let source = LeadSource(rawValue: row[8]), let status = LeadStatus(rawValue: row[9]) else {
-            throw StoreError.constraint("lead #\(id ?? 0) has an unknown source or status (\(String(describing: row[8] as String?)), \(String(describing: row[9] as String?)))")
+        try self.init(row, at: Self.orderedPositions)
+    }
+
+    /// Reads each column at its position in `row` (`at` follows `columnNames`).
+    private init(_ row: Row, at position: [Int]) throws {
+        id = row[position[0]]
+        orgId = row[position[1]]
+        productId = row[position[2]]
+        name = row[position[3]]
+        company = row[position[4]]
+        email = row[position[5]]
+        phone = row[position[6]]
+        phoneNormalized = row[position[7]]
+        guard let source = LeadSource(rawValue: row[position[8]]), let status = LeadStatus(rawValue: row[position[9]]) else {
+            throw StoreError.constraint("lead #\(id ?? 0) has an unknown source or status (\(String(describing: row[position[8]] as String?)), \(String(describing: row[position[9]] as String?)))")
         }
         self.source = source
         self.status = status
-        statusReason = row[10]
-        score = row[11]
-        assignedTo = row[12]
-        lastActionAt = row[13]
-        createdAt = row[14]
-        updatedAt = row[15]
+        statusReason = row[position[10]]
+        score = row[position[11]]
+        assignedTo = row[position[12]]
+        lastActionAt = row[position[13]]
+        createdAt = row[position[14]]
+        updatedAt = row[position[15]]
     }
 }
 
 extension Lead: FetchableRecord, MutablePersistableRecord, TableRecord {
-    /// Reads a lead column by column: a page of leads decoded through `Decodable` with the
-    /// snake-case key strategy spent more time lower-casing column names than SQLite spent
-    /// finding the rows.
+    /// Reads a lead from any row that has its columns, found by name once per row.
     public init(row: Row) throws {
-        id = row["id"]
-        orgId = row["org_id"]
-        productId = row["product_id"]
-        name = row["name"]
-        company = row["company"]
-        email = row["email"]
-        phone = row["phone"]
-        phoneNormalized = row["phone_normalized"]
-        guard let source = LeadSource(rawValue: row["source"]), let status = LeadStatus(rawValue: row["status"]) else {
-            throw StoreError.constraint("lead #\(id ?? 0) has an unknown source or status (\(String(describing: row["source"] as String?)), \(String(describing: row["status"] as String?)))")
+        let names = Array(row.columnNames)
+        let positions = try Self.columnNames.map { column in
+            guard let position = names.firstIndex(of: column) ?? names.firstIndex(where: { $0.lowercased() == column }) else {
+                throw StoreError.constraint("a row read as a lead has no \(column) column")
+            }
+            return position
         }
-        self.source = source
-        self.status = status
-        statusReason = row["status_reason"]
-        score = row["score"]
-        assignedTo = row["assigned_to"]
-        lastActionAt = row["last_action_at"]
-        createdAt = row["created_at"]
-        updatedAt = row["updated_at"]
+        try self.init(row, at: positions)
     }
 
     public static let databaseTableName = "leads"

@@ -88,30 +88,28 @@ struct LeadSearchTerms: Equatable {
 
 /// The ids of a full-text search's matches, one bit each: read once, then asked about many times.
 struct LeadIDBitmap {
-    private var words: [UInt64] = []
+    private let words: [UInt64]
     /// How many ids it holds.
-    private(set) var count = 0
+    let count: Int
 
     /// Reads every match of `fullText` in the leads' index (every organization's: the caller's
     /// walk over one organization's leads asks only about its ids).
     init(_ db: Database, fullText: String) throws {
         let statement = try db.makeStatement(sql: "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?")
         try statement.setArguments([fullText])
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+        var words: [UInt64] = []
+        var count = 0
+        try statement.forEachRawRow(in: db) { handle in
             let id = sqlite3_column_int64(handle, 0)
-            guard id >= 0 else { continue }
+            guard id >= 0 else { return true }
             let word = Int(id >> 6)
             if word >= words.count { words += repeatElement(0, count: word - words.count + 1) }
             words[word] |= 1 << UInt64(id & 63)
             count += 1
+            return true
         }
+        self.words = words
+        self.count = count
     }
 
     func contains(_ id: Int64) -> Bool {

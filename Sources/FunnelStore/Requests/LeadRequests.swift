@@ -222,18 +222,13 @@ extension StoreReader {
                 SELECT leads.id FROM leads WHERE \((conditions + segment.conditions).joined(separator: " AND ")) ORDER BY \(segment.order)
                 """)
             try walk.setArguments(StatementArguments(arguments + segment.arguments))
-            let handle = walk.sqliteStatement
-            defer { sqlite3_reset(handle) }
-            while found.count < limit {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
+            try walk.forEachRawRow(in: db) { handle in
                 let id = sqlite3_column_int64(handle, 0)
-                guard matches.contains(id) else { continue }
-                batch.append(id)
-                if found.count + batch.count == limit { try take() }
+                if matches.contains(id) {
+                    batch.append(id)
+                    if found.count + batch.count == limit { try take() }
+                }
+                return found.count < limit
             }
             try take()
         }

@@ -84,14 +84,11 @@ extension AppDatabase {
                     sqlite3_reset(leadHandle)
                     sqlite3_reset(actionHandle)
                 }
-                func failure(_ code: Int32) -> DatabaseError {
-                    DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
                 var actionState = sqlite3_step(actionHandle)
                 while true {
                     let code = sqlite3_step(leadHandle)
                     if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else { throw failure(code) }
+                    guard code == SQLITE_ROW else { throw db.stepFailure(code) }
                     let id = sqlite3_column_int64(leadHandle, 0)
                     let email: String? = sqlite3_column_type(leadHandle, 2) == SQLITE_NULL ? nil
                         : String(cString: sqlite3_column_text(leadHandle, 2))
@@ -110,7 +107,7 @@ extension AppDatabase {
                         }
                         actionState = sqlite3_step(actionHandle)
                     }
-                    guard actionState == SQLITE_ROW || actionState == SQLITE_DONE else { throw failure(actionState) }
+                    guard actionState == SQLITE_ROW || actionState == SQLITE_DONE else { throw db.stepFailure(actionState) }
                     let newScore = score(input, actions)
                     if newScore != input.score {
                         try update.execute(arguments: [newScore, id])
