@@ -89,6 +89,14 @@ import Testing
         #expect(PhoneNumber.normalized("0044 20 7946 0958") == "+442079460958")
         #expect(PhoneNumber.normalized("(212) 555-0199") == "+12125550199")
         #expect(PhoneNumber.normalized("555-CALL-NOW") == nil)
+        #expect(PhoneNumber.normalized("\t +1 (415) 555-0100\n") == "+14155550100")
+        #expect(PhoneNumber.normalized("+49\u{00A0}30 901820") == "+4930901820")
+        #expect(PhoneNumber.normalized("1 212 555 0199") == "+12125550199")
+        #expect(PhoneNumber.normalized("+1 415\t555 0100") == nil)  // a tab inside is not a separator
+        #expect(PhoneNumber.normalized("１２１２５５５０１９９") == nil)  // full-width digits
+        #expect(PhoneNumber.normalized("1+415 555 0100") == nil)
+        #expect(PhoneNumber.normalized("+0 415 555 0100") == nil)
+        #expect(PhoneNumber.normalized("00") == nil && PhoneNumber.normalized("") == nil && PhoneNumber.normalized("+") == nil)
         #expect(EmailAddress.problem(with: "a@b") != nil)
         #expect(EmailAddress.problem(with: " Ana@Example.COM ") == nil)
     }

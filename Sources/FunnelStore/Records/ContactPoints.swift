@@ -33,32 +33,40 @@ public enum PhoneNumber {
     /// without a country code are taken as a North American number (+1), the convention of the
     /// platform's first market. Letters make a number invalid.
     public static func normalized(_ raw: String) -> String? {
-        var digits = ""
+        // Scalar by scalar, into bytes: the demo and imports normalize millions of numbers.
+        let scalars = raw.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, scalars[start].properties.isWhitespace { scalars.formIndex(after: &start) }
+        while start < end, scalars[scalars.index(before: end)].properties.isWhitespace { scalars.formIndex(before: &end) }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
         var sawPlus = false
-        for (offset, character) in raw.trimmingCharacters(in: .whitespacesAndNewlines).enumerated() {
-            if character.isASCII, character.isNumber {
-                digits.append(character)
-            } else if character == "+", offset == 0 {
-                sawPlus = true
-            } else if " .-/()\u{00A0}".contains(character) {
-                continue
-            } else {
-                return nil
+        var index = start
+        while index < end {
+            let scalar = scalars[index]
+            switch scalar {
+            case "0"..."9": digits.append(UInt8(scalar.value))
+            case "+" where index == start: sawPlus = true
+            case " ", ".", "-", "/", "(", ")", "\u{00A0}": break
+            default: return nil
             }
+            scalars.formIndex(after: &index)
         }
+        let zero = UInt8(ascii: "0"), one = UInt8(ascii: "1")
         if !sawPlus {
-            if digits.hasPrefix("00") {
+            if digits.count >= 2, digits[0] == zero, digits[1] == zero {
                 digits.removeFirst(2)
             } else if digits.count == 10 {
-                digits = "1" + digits
-            } else if digits.count == 11, digits.hasPrefix("1") {
+                digits.insert(one, at: 0)
+            } else if digits.count == 11, digits[0] == one {
                 // already has the North American country code
             } else {
                 return nil
             }
         }
-        guard (7...15).contains(digits.count), digits.first != "0" else { return nil }
-        return "+" + digits
+        guard (7...15).contains(digits.count), digits[0] != zero else { return nil }
+        return "+" + String(decoding: digits, as: UTF8.self)
     }
 
     /// Why a number is not acceptable, or nil when it is.
