@@ -37,36 +37,4 @@ enum ImportKeys {
         }
         return (String(decoding: lowered, as: UTF8.self), nil)
     }
-
-    /// A phone's E.164 form, or nil when it cannot be one (as `PhoneNumber.normalized`).
-    static func phone(_ text: String) -> String? {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(16)
-        var sawPlus = false
-        var first = true
-        for byte in text.utf8 {
-            defer { first = false }
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
-            case UInt8(ascii: "+") where first: sawPlus = true
-            case 32, UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "("), UInt8(ascii: ")"): continue
-            default:
-                if byte >= 0x80 { return PhoneNumber.normalized(text) }
-                return nil
-            }
-        }
-        if !sawPlus {
-            if digits.count >= 2, digits[0] == UInt8(ascii: "0"), digits[1] == UInt8(ascii: "0") {
-                digits.removeFirst(2)
-            } else if digits.count == 10 {
-                digits.insert(UInt8(ascii: "1"), at: 0)
-            } else if digits.count == 11, digits[0] == UInt8(ascii: "1") {
-                // already has the North American country code
-            } else {
-                return nil
-            }
-        }
-        guard (7...15).contains(digits.count), digits.first != UInt8(ascii: "0") else { return nil }
-        return "+" + String(decoding: digits, as: UTF8.self)
-    }
 }

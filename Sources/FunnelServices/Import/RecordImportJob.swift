@@ -268,7 +268,7 @@ struct RecordImportJob {
             case .phone:
                 if text.utf8.count > 40 {
                     problems.append("phone is \(text.unicodeScalars.count) characters long (at most 40)")
-                } else if let normalized = ImportKeys.phone(text) {
+                } else if let normalized = PhoneNumber.normalized(text) {
                     row.phone = text
                     row.phoneNormalized = normalized
                 } else {
