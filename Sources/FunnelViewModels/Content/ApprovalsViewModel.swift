@@ -5,7 +5,7 @@ import FunnelStore
 /// The Approvals pane: the queue of content waiting for approval, oldest first, read by key a
 /// window at a time; a preview of the selected item; marks; approve and reject.
 @MainActor
-public final class ApprovalsViewModel {
+public final class ApprovalsViewModel: PaneMessage {
     public let session: Session
     let service: ContentService
     let clock: @Sendable () -> Date
@@ -20,7 +20,7 @@ public final class ApprovalsViewModel {
     public private(set) var previewScroll = 0
     /// Whether the selected item fills the screen.
     public private(set) var isFullScreen = false
-    public private(set) var message: String?
+    public var message: String?
     /// Rows visible at once; the screen sets it (a taller screen reads more rows).
     public var pageSize = 10 {
         didSet {
@@ -160,16 +160,4 @@ public final class ApprovalsViewModel {
             message = "\(error)"
         }
     }
-
-    func perform(_ body: () throws -> Void) {
-        do {
-            try body()
-        } catch {
-            message = "\(error)"
-        }
-    }
-
-    public func note(_ text: String) { message = text }
-
-    public func clearMessage() { message = nil }
 }

@@ -9,7 +9,7 @@ import FunnelStore
 /// month reads one count and the first few items per day through the scheduled-content index,
 /// never the month's whole content; moving within the shown month reads only the new day's agenda.
 @MainActor
-public final class CalendarViewModel {
+public final class CalendarViewModel: PaneMessage {
     public enum Mode: Sendable, Equatable { case month, week }
 
     public let session: Session
@@ -33,7 +33,7 @@ public final class CalendarViewModel {
     public private(set) var agenda: [ContentListItem] = []
     public private(set) var agendaIndex = 0
     public private(set) var detail: ContentDetail?
-    public private(set) var message: String?
+    public var message: String?
     public private(set) var undoStack: [ContentChange] = []
     /// Items a day's cell can list; the screen sets it from its size. More lines read the shown
     /// days again (only them); fewer need nothing, since a cell cuts to what fits.
@@ -351,16 +351,4 @@ public final class CalendarViewModel {
         }
         if let id = detail?.item.id { detail = try? service.detail(id, in: session) }
     }
-
-    func perform(_ body: () throws -> Void) {
-        do {
-            try body()
-        } catch {
-            message = "\(error)"
-        }
-    }
-
-    public func note(_ text: String) { message = text }
-
-    public func clearMessage() { message = nil }
 }

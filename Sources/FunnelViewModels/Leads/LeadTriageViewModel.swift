@@ -8,7 +8,7 @@ import FunnelStore
 /// Only a window of rows is ever loaded (keyset pages through the ranking's index), so moving
 /// through a million leads costs the same as through a hundred.
 @MainActor
-public final class LeadTriageViewModel {
+public final class LeadTriageViewModel: PaneMessage {
     /// The status tabs: all leads, then one per status.
     public static let tabs: [LeadStatus?] = [nil] + LeadStatus.allCases
 
@@ -34,7 +34,7 @@ public final class LeadTriageViewModel {
     public private(set) var counts: [LeadStatus: Int] = [:]
     public private(set) var marked: Set<Int64> = []
     public private(set) var detail: LeadDetail?
-    public private(set) var message: String?
+    public var message: String?
     public private(set) var undoStack: [LeadChange] = []
     /// Rows visible at once; the screen sets it.
     public var pageSize = 20
@@ -312,19 +312,4 @@ public final class LeadTriageViewModel {
             move(.down)
         }
     }
-
-    /// Runs `body`, turning a refusal or failure into the message.
-    func perform(_ body: () throws -> Void) {
-        do {
-            try body()
-        } catch {
-            message = "\(error)"
-        }
-    }
-
-    /// Shows a message.
-    public func note(_ text: String) { message = text }
-
-    /// Clears the message.
-    public func clearMessage() { message = nil }
 }

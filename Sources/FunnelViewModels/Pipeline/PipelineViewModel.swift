@@ -8,7 +8,7 @@ import FunnelStore
 /// Nothing loads a whole stage: each column holds a window of at most a few hundred cards around
 /// its selection, and the column headers come from the maintained totals.
 @MainActor
-public final class PipelineViewModel {
+public final class PipelineViewModel: PaneMessage {
     /// What the pane shows.
     public enum Mode: Sendable, Equatable { case board, table, forecast }
 
@@ -39,7 +39,7 @@ public final class PipelineViewModel {
     /// The first month of the forecast (`YYYY-MM`).
     public private(set) var forecastStart = ""
     public private(set) var detail: DealDetail?
-    public private(set) var message: String?
+    public var message: String?
     public private(set) var undoStack: [DealChange] = []
     /// Cards (board) or rows (table) visible at once; the screen sets it.
     public var pageSize = 8
@@ -436,19 +436,4 @@ public final class PipelineViewModel {
         if let month = filter.closeMonth, !(deal.closeDate ?? "").hasPrefix(month) { return false }
         return true
     }
-
-    /// Runs `body`, turning a refusal or failure into the message.
-    func perform(_ body: () throws -> Void) {
-        do {
-            try body()
-        } catch {
-            message = "\(error)"
-        }
-    }
-
-    /// Shows a message.
-    public func note(_ text: String) { message = text }
-
-    /// Clears the message.
-    public func clearMessage() { message = nil }
 }
