@@ -131,12 +131,7 @@ public struct ContentService: Sendable {
     public func item(_ contentId: Int64, in session: Session) throws -> ContentListItem {
         try session.require(.contentView)
         return try ServiceError.wrapping {
-            try database.snapshot { reader in
-                guard let item = try reader.contentItem(id: contentId, orgId: session.orgId) else {
-                    throw StoreError.notFound(entity: "content item", id: contentId)
-                }
-                return item
-            }
+            try database.snapshot { try $0.contentItem(id: contentId, orgId: session.orgId) }
         }
     }
 
@@ -145,9 +140,7 @@ public struct ContentService: Sendable {
         try session.require(.contentView)
         return try ServiceError.wrapping {
             try database.snapshot { reader in
-                guard let item = try reader.contentItem(id: contentId, orgId: session.orgId) else {
-                    throw StoreError.notFound(entity: "content item", id: contentId)
-                }
+                let item = try reader.contentItem(id: contentId, orgId: session.orgId)
                 let content = try reader.require(Content.self, id: contentId, orgId: session.orgId)
                 let history = try reader.activities(orgId: session.orgId, entityType: .content, entityId: contentId, limit: 50)
                 var people: [Int64: String] = [:]

@@ -182,9 +182,11 @@ extension StoreReader {
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + [limit])).map(Self.contentItem)
     }
 
-    /// One item as lists show it.
-    public func contentItem(id: Int64, orgId: Int64) throws -> ContentListItem? {
-        try Row.fetchOne(db, sql: "\(Self.contentSelect) WHERE content.id = ? AND content.org_id = ?", arguments: [id, orgId]).map(Self.contentItem)
+    /// One item of the organization as lists show it (`StoreError.notFound` when there is none).
+    public func contentItem(id: Int64, orgId: Int64) throws -> ContentListItem {
+        guard let item = try Row.fetchOne(db, sql: "\(Self.contentSelect) WHERE content.id = ? AND content.org_id = ?", arguments: [id, orgId])
+            .map(Self.contentItem) else { throw StoreError.notFound(entity: "content item", id: id) }
+        return item
     }
 
     /// The email campaigns sent from an item.
