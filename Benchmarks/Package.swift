@@ -14,6 +14,13 @@ let package = Package(
         .package(name: "Funnel", path: ".."),
     ],
     targets: [
+        // What several benchmarks share: the demo workspaces they run on.
+        .target(
+            name: "BenchSupport",
+            dependencies: [.product(name: "FunnelKit", package: "Funnel")],
+            path: "Benchmarks/BenchSupport",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // Frame composition, diffed flushing through a headless ncurses screen, and scrolling.
         .executableTarget(
             name: "FrameBenchmarks",
@@ -29,6 +36,7 @@ let package = Package(
         .executableTarget(
             name: "DemoBenchmarks",
             dependencies: [
+                "BenchSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "FunnelKit", package: "Funnel"),
             ],
@@ -40,6 +48,7 @@ let package = Package(
         .executableTarget(
             name: "LeadsBenchmarks",
             dependencies: [
+                "BenchSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "FunnelKit", package: "Funnel"),
             ],
@@ -51,6 +60,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineBenchmarks",
             dependencies: [
+                "BenchSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "FunnelKit", package: "Funnel"),
             ],
@@ -62,6 +72,7 @@ let package = Package(
         .executableTarget(
             name: "ContentBenchmarks",
             dependencies: [
+                "BenchSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "FunnelKit", package: "Funnel"),
             ],

@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import Foundation
 import FunnelServices
@@ -124,10 +125,9 @@ enum ContentBench {
     static var calendarPane: CalendarViewModel?
     static var approvalsPane: ApprovalsViewModel?
     static var direction = false
-    static let path = "/tmp/funnel-bench/content-50k.sqlite"
+    static let path = DemoDatabases.directory + "/content-50k.sqlite"
     static let content = 62_500
-    /// A fixed "today" (2026-01-01 00:00 UTC), so every build writes the same workspace.
-    nonisolated static let referenceDate = Date(timeIntervalSince1970: 1_767_225_600)
+    nonisolated static let referenceDate = DemoDatabases.referenceDate
     static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
@@ -161,14 +161,7 @@ enum ContentBench {
 
     /// Opens the demo (building it the first time).
     static func open() throws -> (AppDatabase, Session) {
-        if !FileManager.default.fileExists(atPath: path) {
-            try FileManager.default.createDirectory(atPath: "/tmp/funnel-bench", withIntermediateDirectories: true)
-            let report = try DemoWorkspaceBuilder(options: DemoOptions(leads: 10_000, seed: 42, referenceDate: referenceDate, content: content)).build(at: path)
-            FileHandle.standardError.write(Data("built \(path) in \(Int(report.seconds)) s\n".utf8))
-        }
-        let database = try AppDatabase.open(path: path)
-        let session = try IdentityService(database: database).signIn(email: DemoWorkspaceBuilder.managerEmail, password: nil)
-        return (database, session)
+        try DemoDatabases.open(path: path, options: DemoOptions(leads: 10_000, seed: 42, referenceDate: referenceDate, content: content))
     }
 
     static func tearDown() {
@@ -182,6 +175,3 @@ enum ContentBench {
     }
 }
 
-struct BenchProblem: Error, CustomStringConvertible {
-    var description: String
-}

@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import Foundation
 import FunnelServices
@@ -11,7 +12,7 @@ private let rowsPerSecond = BenchmarkMetric.custom("rowsPerSecond", polarity: .p
 let benchmarks: @Sendable () -> Void = {
     let leads = 20_000
     // A fixed "today" keeps every iteration, and every run, writing the same workspace.
-    let referenceDate = Date(timeIntervalSince1970: 1_767_225_600) // 2026-01-01 00:00 UTC
+    let referenceDate = DemoDatabases.referenceDate
 
     Benchmark(
         "Demo workspace: 20000 leads",

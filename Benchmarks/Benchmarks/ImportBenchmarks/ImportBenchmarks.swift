@@ -17,7 +17,9 @@ enum ImportFiles {
     static func leads() throws -> String {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 70_000_000 { return path }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         let sources = ["website", "referral", "social", "email", "event", "paid_ads"]

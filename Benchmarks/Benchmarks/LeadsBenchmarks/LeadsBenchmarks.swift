@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import Foundation
 import FunnelServices
@@ -221,7 +222,7 @@ enum LeadsBench {
         let pane = LeadTriageViewModel(database: database, session: session)
         pane.pageSize = 38
         guard pane.message == nil, pane.total > 0, pane.selectedItem != nil else {
-            throw DemoDatabaseProblem(description: "the pane opened with \(pane.total) leads: \(pane.message ?? "no message")")
+            throw BenchProblem(description: "the pane opened with \(pane.total) leads: \(pane.message ?? "no message")")
         }
         self.pane = pane
     }

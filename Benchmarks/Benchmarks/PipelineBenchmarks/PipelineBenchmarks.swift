@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import Foundation
 import FunnelServices
@@ -135,10 +136,8 @@ let benchmarks: @Sendable () -> Void = {
 enum PipelineBench {
     static var opened: (AppDatabase, Session)?
     static var pane: PipelineViewModel?
-    static let path = "/tmp/funnel-bench/pipeline-100k.sqlite"
+    static let path = DemoDatabases.directory + "/pipeline-100k.sqlite"
     static let deals = 125_000
-    /// A fixed "today" (2026-01-01 00:00 UTC), so every build writes the same workspace.
-    static let referenceDate = Date(timeIntervalSince1970: 1_767_225_600)
 
     static func setUp(pane withPane: Bool = false) throws {
         let (database, session) = try open()
@@ -154,14 +153,7 @@ enum PipelineBench {
 
     /// Opens the demo (building it the first time: about half a minute).
     static func open() throws -> (AppDatabase, Session) {
-        if !FileManager.default.fileExists(atPath: path) {
-            try FileManager.default.createDirectory(atPath: "/tmp/funnel-bench", withIntermediateDirectories: true)
-            let report = try DemoWorkspaceBuilder(options: DemoOptions(leads: 10_000, seed: 42, referenceDate: referenceDate, deals: deals)).build(at: path)
-            FileHandle.standardError.write(Data("built \(path) in \(Int(report.seconds)) s\n".utf8))
-        }
-        let database = try AppDatabase.open(path: path)
-        let session = try IdentityService(database: database).signIn(email: DemoWorkspaceBuilder.managerEmail, password: nil)
-        return (database, session)
+        try DemoDatabases.open(path: path, options: DemoOptions(leads: 10_000, seed: 42, referenceDate: DemoDatabases.referenceDate, deals: deals))
     }
 
     static func tearDown() {
@@ -172,8 +164,4 @@ enum PipelineBench {
     static func check(_ pane: PipelineViewModel, _ benchmark: Benchmark) {
         if let message = pane.message, !message.hasSuffix("(u undoes)") { benchmark.error("the pane says: \(message)") }
     }
-}
-
-struct BenchProblem: Error, CustomStringConvertible {
-    var description: String
 }
