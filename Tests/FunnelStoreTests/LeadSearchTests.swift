@@ -62,17 +62,24 @@ import Testing
             let words = search.split(separator: " ").map(String.init)
             let lettered = words.filter { $0.contains(where: \.isLetter) }
             guard !lettered.isEmpty else {
-                let digits = search.filter(\.isASCII).filter(\.isNumber)
+                // A whole number as the store reads one; else the start of its international form.
+                var digits = search.filter(\.isASCII).filter(\.isNumber)
+                if let whole = PhoneNumber.normalized(search) { digits = String(whole.dropFirst()) }
+                else if digits.hasPrefix("00") { digits.removeFirst(2) }
                 return !digits.isEmpty && (lead.phoneNormalized?.hasPrefix("+" + digits) ?? false)
             }
             return lettered.allSatisfy { word in
                 let letters = LeadSearchTests.folded(word).split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
                 return tokens.contains { $0.hasPrefix(letters) }
-            } && words.filter { $0.contains(where: \.isNumber) }.allSatisfy { text.contains($0.lowercased()) }
+            } && words.filter { $0.contains(where: \.isNumber) }.allSatisfy { word in
+                // A piece of a phone number ("555-0124", "(415)") is looked for by its digits.
+                let phonePiece = word.allSatisfy { $0.isNumber || "+-./()".contains($0) }
+                return text.contains(phonePiece ? word.filter(\.isNumber) : word.lowercased())
+            }
         }
     }
 
-    static let searches = ["garcia", "GARC", "gar", "garcía 1", "garcia7", "hooli", "initech 2000", "1415555", "14155550124",
+    static let searches = ["garcia", "GARC", "gar", "garcía 1", "garcia7", "hooli", "initech 2000", "1415555", "14155550124", "(415) 555-0124", "415.555.0124", "0014155550124", "ana 555-0124", "garcia (415)",
                            "muller", "佐藤", "ana garcia foods", "zzz", "!!!"]
 
     @Test func pagesFindWhatTheRulesFind() throws {
@@ -123,6 +130,9 @@ import Testing
         // A list reads its columns by position: the leads are the same as read by name.
         let byName = try workspace.database.snapshot { reader in try found.map { try reader.require(Lead.self, id: $0.id, orgId: workspace.admin.orgId) } }
         #expect(found.map(\.lead) == byName)
+        // ... and they are the leads that were written, field by field.
+        let written = Dictionary(uniqueKeysWithValues: leads.map { ($0.id!, $0) })
+        #expect(found.map(\.lead) == found.map { written[$0.id]! })
     }
 
     @Test func aVersion4FileIsReindexedWhenOpened() throws {
@@ -143,6 +153,15 @@ import Testing
         try queue.close()
         let database = try AppDatabase.open(path: path)
         #expect(try database.schemaVersion() == 5)
+        // The index was made again with digits as separators, and rebuilt from the leads.
+        let reader = try DatabaseQueue(path: path)
+        try reader.inDatabase { db in
+            let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'leads_fts'")
+            #expect(sql?.contains("separators '0123456789'") == true)
+            try db.execute(sql: "CREATE VIRTUAL TABLE temp.leads_terms USING fts5vocab(main, leads_fts, row)")
+            #expect(try String.fetchAll(db, sql: "SELECT term FROM temp.leads_terms ORDER BY term") == ["ana", "example", "garcia", "hooli"])
+        }
+        try reader.close()
         for search in ["garcia", "garcia87", "87", "hooli.example"] {
             #expect(try database.snapshot { try $0.searchLeadIDs(search, orgId: 1) }.count == (search == "87" ? 0 : 1), "\(search)")
         }

@@ -9,9 +9,15 @@ extension StoreTransaction {
 }
 
 extension StoreReader {
-    /// The ids of an organization's leads matching a search, best match first.
+    /// The ids of an organization's leads matching a search: best match first for words, by id
+    /// for a search of digits alone (a phone number).
     public func searchLeadIDs(_ text: String, orgId: Int64, limit: Int = 200) throws -> [Int64] {
         let terms = LeadSearchTerms(text)
+        if let (low, high) = terms.phoneRange {
+            return try Int64.fetchAll(db, sql: """
+                SELECT id FROM leads WHERE org_id = ? AND phone_normalized >= ? AND phone_normalized < ? ORDER BY id LIMIT ?
+                """, arguments: [orgId, low, high, limit])
+        }
         guard let fullText = terms.fullText else { return [] }
         let (verbatim, arguments) = terms.verbatimConditions()
         return try Int64.fetchAll(db, sql: """
@@ -56,19 +62,43 @@ struct LeadSearchTerms: Equatable {
         let words = FullTextQuery.words(text)
         let lettered = words.filter { $0.contains(where: \.isLetter) }
         fullText = lettered.isEmpty ? nil : lettered.map(FullTextQuery.quotedPrefix).joined(separator: " ")
-        let digits = Set("0123456789")
         if lettered.isEmpty {
-            let phone = String(text.filter { digits.contains($0) })
-            phoneDigits = phone.isEmpty ? nil : phone
+            phoneDigits = Self.phoneDigits(text)
             verbatim = []
         } else {
             phoneDigits = nil
-            // SQLite's lower() folds ASCII only: a word with other letters keeps its digit runs.
-            verbatim = words.filter { $0.contains(where: { digits.contains($0) }) }.flatMap { word -> [String] in
-                word.allSatisfy(\.isASCII) ? [word.lowercased()]
-                    : word.split(whereSeparator: { !digits.contains($0) }).map(String.init)
-            }
+            verbatim = words.filter { $0.contains(where: { Self.digits.contains($0) }) }.flatMap(Self.verbatimParts)
         }
+    }
+
+    static let digits = Set("0123456789")
+    /// What people put between a phone number's digits: `(415) 555-0124`, `415.555.0124`, `+41`.
+    static let phonePunctuation = Set("+-./()")
+
+    /// What a word with digits must match in the lead's text (lower-cased, as SQLite's lower()).
+    ///
+    /// A word of digits and phone punctuation ("555-0124", "(415)") is a piece of a phone number:
+    /// its digits are looked for, since phone numbers are kept as `+` and digits. SQLite's lower()
+    /// folds ASCII only, so a word with other letters keeps only its digit runs.
+    static func verbatimParts(_ word: Substring) -> [String] {
+        if word.allSatisfy({ digits.contains($0) || phonePunctuation.contains($0) }) {
+            let onlyDigits = String(word.filter { digits.contains($0) })
+            return onlyDigits.isEmpty ? [] : [onlyDigits]
+        }
+        return word.allSatisfy(\.isASCII) ? [word.lowercased()]
+            : word.split(whereSeparator: { !digits.contains($0) }).map(String.init)
+    }
+
+    /// The digits a phone number must start with, for a search of digits alone.
+    ///
+    /// A whole number is read as the store reads one (`PhoneNumber.normalized`: `00` for `+`, ten
+    /// digits as North American), so "415 555 0124" finds `+14155550124`; a part of one is the
+    /// start of the international form ("1415", or "0033 1" for `+331`).
+    static func phoneDigits(_ text: String) -> String? {
+        if let whole = PhoneNumber.normalized(text) { return String(whole.dropFirst()) }
+        var typed = String(text.filter { digits.contains($0) })
+        if typed.hasPrefix("00") { typed.removeFirst(2) }
+        return typed.isEmpty ? nil : typed
     }
 
     /// Nothing to look for (only punctuation): matches no lead.
@@ -86,34 +116,58 @@ struct LeadSearchTerms: Equatable {
     }
 }
 
-/// The ids of a full-text search's matches, one bit each: read once, then asked about many times.
-struct LeadIDBitmap {
-    private let words: [UInt64]
+/// The ids of a full-text search's matches: read once, then asked about many times.
+///
+/// The full-text index holds every organization's leads, and its rowids come in ascending order:
+/// the matches are kept as a sorted list (8 bytes a match), or as one bit per id when that is
+/// smaller (a common word among dense ids), so memory follows the matches, never the largest id.
+struct LeadMatchSet {
+    private enum Storage {
+        case sorted([Int64])
+        case bits(base: Int64, words: [UInt64])
+    }
+    private let storage: Storage
     /// How many ids it holds.
     let count: Int
 
-    /// Reads every match of `fullText` in the leads' index (every organization's: the caller's
-    /// walk over one organization's leads asks only about its ids).
+    /// Reads every match of `fullText` in the leads' index. The index is shared by the
+    /// organizations, and asking each match's organization would cost a row lookup per match (as
+    /// much again as the read): the ids are only ever asked about by the caller's walk over one
+    /// organization's leads, and the rows it keeps are read with `org_id = ?`.
     init(_ db: Database, fullText: String) throws {
-        let statement = try db.makeStatement(sql: "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?")
+        let statement = try db.makeStatement(sql: "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid")
         try statement.setArguments([fullText])
-        var words: [UInt64] = []
-        var count = 0
+        var ids: [Int64] = []
         try statement.forEachRawRow(in: db) { handle in
-            let id = sqlite3_column_int64(handle, 0)
-            guard id >= 0 else { return true }
-            let word = Int(id >> 6)
-            if word >= words.count { words += repeatElement(0, count: word - words.count + 1) }
-            words[word] |= 1 << UInt64(id & 63)
-            count += 1
+            ids.append(sqlite3_column_int64(handle, 0))
             return true
         }
-        self.words = words
-        self.count = count
+        count = ids.count
+        guard let first = ids.first, let last = ids.last, case let (span, overflow) = last.subtractingReportingOverflow(first),
+              !overflow, span / 64 + 1 < Int64(ids.count) else {
+            storage = .sorted(ids)
+            return
+        }
+        var words = [UInt64](repeating: 0, count: Int(span / 64 + 1))
+        for id in ids {
+            let offset = id - first
+            words[Int(offset >> 6)] |= 1 << UInt64(offset & 63)
+        }
+        storage = .bits(base: first, words: words)
     }
 
     func contains(_ id: Int64) -> Bool {
-        let word = Int(id >> 6)
-        return id >= 0 && word < words.count && words[word] & (1 << UInt64(id & 63)) != 0
+        switch storage {
+        case .bits(let base, let words):
+            let offset = id - base
+            return offset >= 0 && Int(offset >> 6) < words.count && words[Int(offset >> 6)] & (1 << UInt64(offset & 63)) != 0
+        case .sorted(let ids):
+            var low = 0, high = ids.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ids[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            return low < ids.count && ids[low] == id
+        }
     }
 }

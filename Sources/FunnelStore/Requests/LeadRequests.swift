@@ -195,13 +195,13 @@ extension StoreReader {
 
     /// A page of a search with many matches (a common name or company).
     ///
-    /// The matches' ids are read once from the full-text index into a bitmap; then the ranking's
-    /// index is walked in order, keeping the ids the bitmap holds, until a page is found. SQLite's
+    /// The matches' ids are read once from the full-text index into a `LeadMatchSet`; then the ranking's
+    /// index is walked in order, keeping the ids the set holds, until a page is found. SQLite's
     /// own plan for `+id IN (SELECT rowid ...)` builds a b-tree of every match first (30,000 for a
     /// common surname at 1,000,000 leads, about 3 ms) for the same answer.
     func leadsWalkingMatches(orgId: Int64, filter: LeadFilter, fullText: String, key: LeadPageKey?, forward: Bool, limit: Int) throws -> [LeadListItem] {
         guard limit > 0 else { return [] }
-        let matches = try LeadIDBitmap(db, fullText: fullText)
+        let matches = try LeadMatchSet(db, fullText: fullText)
         var unsearched = filter
         unsearched.search = nil
         let (conditions, arguments) = leadConditions(orgId: orgId, filter: unsearched)
@@ -211,8 +211,8 @@ extension StoreReader {
         func take() throws {
             guard !batch.isEmpty else { return }
             // Rows come back in any order: put them in the walk's.
-            let rows = try leadItems(where: ["leads.id IN (\(batch.map(String.init).joined(separator: ",")))"] + verbatim,
-                                     arguments: words, order: nil)
+            let rows = try leadItems(where: ["leads.org_id = ?", "leads.id IN (\(batch.map(String.init).joined(separator: ",")))"] + verbatim,
+                                     arguments: [orgId] + words, order: nil)
             let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             found += batch.compactMap { byID[$0] }
             batch.removeAll(keepingCapacity: true)
