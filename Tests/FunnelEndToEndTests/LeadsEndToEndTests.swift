@@ -76,7 +76,12 @@ import Testing
         let lead = try sqlite("SELECT id || '|' || email || '|' || substr(phone_normalized, 2, 7) FROM leads WHERE org_id = 1 AND email GLOB '*[0-9]@*' AND phone_normalized IS NOT NULL ORDER BY id LIMIT 1")
             .split(separator: "|").map(String.init)
         let (id, email, phone) = (lead[0], lead[1], lead[2])
-        let sameEmail = try sqlite("SELECT count(*) FROM leads WHERE org_id = 1 AND instr(lower(email), lower('\(email)')) > 0")
+        // Leads whose email holds it as typed, starting at a word's start (the index matches words:
+        // "ana.garcia87@…" is in "diana.garcia87@…" as text, not as words).
+        let sameEmail = try sqlite("""
+            SELECT count(*) FROM (SELECT lower(email) AS e, instr(lower(email), lower('\(email)')) AS at FROM leads WHERE org_id = 1)
+            WHERE at = 1 OR (at > 1 AND substr(e, at - 1, 1) NOT GLOB '[a-z]')
+            """)
         try session.press("/")
         try session.waitFor(text: "Search")
         try session.type(email)
