@@ -112,6 +112,33 @@ import Testing
     }
 }
 
+/// A stored score goes stale as points decay: opening the lead brings it up to date where the
+/// session may write scores, so the list and the explanation agree.
+@Suite struct StaleScoreTests {
+    @Test func openingADecayedLeadRescoresItForAnEditorOnly() throws {
+        let workspace = try TestWorkspace.make()
+        let leadId = workspace.acmeLead.id!
+        let orgId = workspace.admin.orgId
+        // A meeting today, scored at once by logging it.
+        let today = LeadService(database: workspace.database, clock: { TestWorkspace.now })
+        try today.logAction(.meeting, note: "kick-off", on: leadId, in: workspace.manager)
+        let scored = try workspace.database.snapshot { try $0.require(Lead.self, id: leadId, orgId: orgId) }.score
+        // Ninety days on, the meeting's points have halved three times.
+        let later = TestWorkspace.now.addingTimeInterval(90 * 86_400)
+        let service = LeadService(database: workspace.database, clock: { later })
+        let seenByViewer = try service.detail(leadId: leadId, in: workspace.viewer)
+        #expect(seenByViewer.explanation.score < scored)
+        #expect(seenByViewer.item.lead.score == scored, "a viewer may not write scores: the detail shows both")
+        let seenByManager = try service.detail(leadId: leadId, in: workspace.manager)
+        #expect(seenByManager.item.lead.score == seenByManager.explanation.score)
+        #expect(try workspace.database.snapshot { try $0.require(Lead.self, id: leadId, orgId: orgId) }.score == seenByManager.explanation.score)
+        // Opening it again writes nothing more: the score is up to date.
+        #expect(try workspace.database.updateScoreIfChanged(seenByManager.explanation.score, leadId: leadId, orgId: orgId) == false)
+        // And nobody reaches another organization's lead this way.
+        #expect(throws: ServiceError.self) { try service.detail(leadId: workspace.globexLead.id!, in: workspace.manager) }
+    }
+}
+
 /// Changing the scoring settings rescores, and only administrators may.
 @Suite struct ScoringSettingsTests {
     @Test func changingTheSettingsRescoresEveryLead() throws {

@@ -74,7 +74,7 @@ struct LeadsCommand: ParsableCommand {
                 let object: [String: Any] = [
                     "id": id, "name": lead.name as Any, "email": lead.email as Any, "phone": lead.phone as Any,
                     "company": lead.company as Any, "source": lead.source.rawValue, "status": lead.status.rawValue,
-                    "score": detail.explanation.score, "grade": detail.explanation.grade.rawValue,
+                    "score": detail.explanation.score, "stored_score": lead.score, "grade": detail.explanation.grade.rawValue,
                     "owner": detail.item.ownerName as Any, "product": detail.item.productName as Any,
                     "explanation": detail.explanation.rules.map { ["rule": $0.label, "points": $0.points, "group": $0.group.rawValue] },
                     "actions": detail.actions.map { ["type": $0.actionType.rawValue, "at": ISO8601DateFormatter().string(from: $0.createdAt)] },
@@ -84,7 +84,8 @@ struct LeadsCommand: ParsableCommand {
                 print(String(decoding: data, as: UTF8.self))
                 return
             }
-            print("\(lead.name ?? "(no name)")  #\(id)  \(lead.status.rawValue)  score \(detail.explanation.score) (\(detail.explanation.grade.rawValue), \(detail.explanation.grade.temperature))")
+            print("\(lead.name ?? "(no name)")  #\(id)  \(lead.status.rawValue)  score \(detail.explanation.score) (\(detail.explanation.grade.rawValue), \(detail.explanation.grade.temperature))"
+                  + (lead.score == detail.explanation.score ? "" : "  (stored \(lead.score), scored before its points decayed)"))
             for (label, value) in [("email", lead.email), ("phone", lead.phone), ("company", lead.company), ("source", lead.source.rawValue),
                                    ("owner", detail.item.ownerName), ("product", detail.item.productName), ("reason", lead.statusReason)] {
                 if let value { print("  \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(value)") }

@@ -81,6 +81,12 @@ public struct LeadService: Sendable {
     public func detail(leadId: Int64, in session: Session) throws -> LeadDetail {
         try session.require(.leadsView)
         let explanation = try ScoringService(database: database, clock: clock).explanation(leadId: leadId, in: session)
+        // A stored score goes stale as its actions' points decay (until `funnel score --all` or an
+        // action rescores it). Opening the lead brings it up to date, so the list agrees with the
+        // explanation, where the session may write scores; otherwise the detail shows both.
+        if !database.isReadOnly, session.can(.leadsEdit) {
+            try ServiceError.wrapping { _ = try database.updateScoreIfChanged(explanation.score, leadId: leadId, orgId: session.orgId) }
+        }
         return try ServiceError.wrapping {
             try database.snapshot { reader in
                 let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)

@@ -281,7 +281,8 @@ final class LeadsPane {
     func renderDetail(_ detail: LeadDetail, into buffer: inout CellBuffer, in rect: Rect) {
         let lead = detail.item.lead
         var lines: [String] = []
-        lines.append("\(lead.name ?? "(no name)")   #\(detail.item.id)   \(lead.status.rawValue)   score \(detail.explanation.score) · grade \(detail.explanation.grade.rawValue) (\(detail.explanation.grade.temperature))")
+        lines.append("\(lead.name ?? "(no name)")   #\(detail.item.id)   \(lead.status.rawValue)   score \(detail.explanation.score) · grade \(detail.explanation.grade.rawValue) (\(detail.explanation.grade.temperature))"
+                     + (lead.score == detail.explanation.score ? "" : "   (the list's \(lead.score) was scored before its points decayed)"))
         lines.append("")
         for (label, value) in [("Email", lead.email), ("Phone", lead.phone), ("Company", lead.company), ("Source", lead.source.rawValue),
                                ("Owner", detail.item.ownerName ?? "unassigned"), ("Product", detail.item.productName), ("Reason", lead.statusReason),
@@ -360,11 +361,14 @@ enum LeadRowSource {
         return WindowRows(total: viewModel.total, cells: cells)
     }
 
-    /// "3d", "5w", "4mo", "2y": how long ago.
+    /// "now", "40m", "5h", "3d", "5w", "4mo", "2y": how long ago, as k9s shows ages.
     static func age(from date: Date, to now: Date) -> String {
-        let days = Int(now.timeIntervalSince(date) / 86_400)
+        let seconds = now.timeIntervalSince(date)
+        let days = Int(seconds / 86_400)
         switch days {
-        case ..<1: return "new"
+        case ..<1:
+            let minutes = Int(seconds / 60)
+            return minutes < 1 ? "now" : minutes < 60 ? "\(minutes)m" : "\(minutes / 60)h"
         case ..<14: return "\(days)d"
         case ..<60: return "\(days / 7)w"
         case ..<730: return "\(days / 30)mo"
