@@ -312,4 +312,27 @@ import Testing
         let (_, undoneDeals) = try log.undo(number: deals.importNumber, in: workspace.admin)
         #expect(undoneDeals.deleted == 2)
     }
+
+    @Test func anImportMovesADealByThePipelinesOwnRule() throws {
+        _ = try service.run(file: try file("d1.csv", "external_ref,title,value,stage,probability\nOPP-9,Hooli pilot,1000,qualification,40\nOPP-8,Globex pilot,500,qualification,\n"),
+                            options: RecordImportOptions(entity: .deals), in: workspace.admin)
+        func deal(_ ref: String) throws -> Deal {
+            try #require(try workspace.database.snapshot { try $0.deal(externalRef: ref, orgId: workspace.admin.orgId) })
+        }
+        #expect(try (deal("OPP-9").probability, deal("OPP-9").probabilityIsManual) == (40, true))
+        #expect(try (deal("OPP-8").probability, deal("OPP-8").probabilityIsManual) == (25, false))
+        // Moved on by a later file: a hand-set probability stays, a default follows the stage (as on the board).
+        _ = try service.run(file: try file("d2.csv", "external_ref,stage\nOPP-9,proposal\nOPP-8,proposal\n"),
+                            options: RecordImportOptions(entity: .deals, mode: .update), in: workspace.admin)
+        #expect(try (deal("OPP-9").probability, deal("OPP-9").probabilityIsManual) == (40, true))
+        #expect(try (deal("OPP-8").probability, deal("OPP-8").probabilityIsManual) == (50, false))
+        #expect(try deal("OPP-9").stageChangedAt == TestWorkspace.now)
+        // Won is 100 whatever was set by hand, and a reopened deal takes its stage's default.
+        _ = try service.run(file: try file("d3.csv", "external_ref,stage\nOPP-9,won\n"),
+                            options: RecordImportOptions(entity: .deals, mode: .update), in: workspace.admin)
+        #expect(try (deal("OPP-9").probability, deal("OPP-9").probabilityIsManual) == (100, false))
+        _ = try service.run(file: try file("d4.csv", "external_ref,stage\nOPP-9,negotiation\n"),
+                            options: RecordImportOptions(entity: .deals, mode: .update), in: workspace.admin)
+        #expect(try deal("OPP-9").probability == 75)
+    }
 }

@@ -559,17 +559,9 @@ struct MavenImportJob {
             deal.contactId = contactId
             deal.value = value
             deal.closeDate = closeDate
-            if existing.stage != stage || !existing.probabilityIsManual || stage.isClosed {
-                deal.probability = pipeline.probability(stage)
-                deal.probabilityIsManual = false
-            }
             deal.lostReason = stage == .lost && existing.stage == .lost ? existing.lostReason : nil
-            deal.stage = stage
-            if let stageChangedAt {
-                deal.stageChangedAt = stageChangedAt
-            } else if existing.stage != stage {
-                deal.stageChangedAt = now
-            }
+            if existing.stage != stage { pipeline.enter(stage, deal: &deal, at: stageChangedAt ?? now) }
+            if let stageChangedAt { deal.stageChangedAt = stageChangedAt }
             if let createdAt { deal.createdAt = createdAt }
             if deal != existing {
                 deal.updatedAt = now

@@ -519,12 +519,7 @@ struct RecordImportJob {
             if let title { deal.title = title }
             if let value { deal.value = value }
             if let stage, stage != deal.stage {
-                deal.stage = stage
-                deal.stageChangedAt = now
-                if probability == nil {
-                    deal.probability = pipeline.probability(stage)
-                    deal.probabilityIsManual = false
-                }
+                pipeline.enter(stage, deal: &deal, at: now)
                 if stage != .lost { deal.lostReason = nil }
             }
             if let probability {

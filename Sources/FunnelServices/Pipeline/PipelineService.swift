@@ -254,14 +254,7 @@ public struct PipelineService: Sendable {
 
     /// Sets the stage, its probability (unless set by hand, for open stages) and restarts the days in stage.
     func enter(_ stage: DealStage, deal: inout Deal, in session: Session) {
-        deal.stage = stage
-        if stage.isClosed {
-            deal.probability = settings(in: session).probability(stage)
-        } else if !deal.probabilityIsManual || deal.probability == 100 || deal.probability == 0 {
-            deal.probability = settings(in: session).probability(stage)
-            deal.probabilityIsManual = false
-        }
-        deal.stageChangedAt = clock()
+        settings(in: session).enter(stage, deal: &deal, at: clock())
     }
 
     // MARK: - Editing

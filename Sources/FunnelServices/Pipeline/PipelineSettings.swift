@@ -47,6 +47,20 @@ public struct PipelineSettings: Codable, Sendable, Equatable {
         return probabilities?[stage.rawValue].map { max(0, min(100, $0)) } ?? Self.standardProbability(stage)
     }
 
+    /// Moves a deal into `stage`: the one rule for the board, the imports and every other move.
+    ///
+    /// A closed stage takes its own probability (won 100, lost 0). An open stage takes its
+    /// default unless someone set the probability by hand; a closed stage's 0 or 100 is not kept
+    /// when a deal is reopened. The days in stage start again at `at`.
+    public func enter(_ stage: DealStage, deal: inout Deal, at: Date) {
+        if stage.isClosed || !deal.probabilityIsManual || deal.probability == 100 || deal.probability == 0 {
+            deal.probability = probability(stage)
+            deal.probabilityIsManual = false
+        }
+        deal.stage = stage
+        deal.stageChangedAt = at
+    }
+
     /// The rotting threshold of a stage in this organization (nil for closed stages).
     public func rottingDays(_ stage: DealStage) -> Int? {
         if stage.isClosed { return nil }
