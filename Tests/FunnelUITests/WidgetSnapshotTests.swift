@@ -73,6 +73,20 @@ func sampleBoard(selectedColumn: Int) -> KanbanBoard {
         #expect(buffer.lines[2].contains("✗ not a valid email"))
     }
 
+    @Test func aLongValidationMessageWrapsUnderItsFieldAndGivesWayToTheNextFields() {
+        let message = "\"zoe@@acme\" is not an email address (it needs exactly one @ with a name before it)"
+        let form = Form(fields: [FormField("Email", text: "zoe@@acme", validationMessage: message), FormField("Phone"), FormField("Source")])
+        #expect(form.height(width: 40) == 3 + 3)  // three fields, and the message on three lines of 31 cells
+        let roomy = draw(40, 6) { buffer, rect in form.render(into: &buffer, in: rect) }
+        #expect(roomy.lines[1].hasPrefix("         ✗ \"zoe@@acme\" is not an"))
+        #expect(roomy.lines[1...3].map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ").contains("with a name before it)"))
+        #expect(roomy.lines[4].hasPrefix(" Phone:") && roomy.lines[5].hasPrefix(" Source:"))
+        // Two rows short: the message keeps its first line, cut with "…", and every field still shows.
+        let tight = draw(40, 4) { buffer, rect in form.render(into: &buffer, in: rect) }
+        #expect(tight.lines[1].trimmingCharacters(in: .whitespaces).hasSuffix("…"))
+        #expect(tight.lines[2].hasPrefix(" Phone:") && tight.lines[3].hasPrefix(" Source:"))
+    }
+
     @Test func statusTabsScoreAndToast() {
         let buffer = draw(44, 6) { buffer, rect in
             TabBar(tabs: [Tab("Leads", count: 12), Tab("Deals", count: 3), Tab("Calendar")], activeIndex: 1).render(into: &buffer, in: rect.row(0))

@@ -54,10 +54,11 @@ enum PromptBox {
         field.render(into: &buffer, in: inner)
     }
 
-    /// A form in a centred box (two rows a field, plus the frame).
+    /// A form in a centred box (two rows a field, more when its messages need them, plus the frame).
     static func form(_ form: Form, title: String, width: Int = 76, top: Int = 1, enter: String = "saves", into buffer: inout CellBuffer, in rect: Rect) {
         let width = min(rect.width, width)
-        let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + top, width: width, height: min(rect.height, form.fields.count * 2 + 4))
+        let rows = max(form.fields.count * 2 + 2, form.height(width: width - 2))
+        let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + top, width: width, height: min(rect.height, rows + 2))
         let inner = Box.draw(into: &buffer, in: box, title: "\(title)  (tab moves · enter \(enter) · esc)")
         form.render(into: &buffer, in: inner)
     }

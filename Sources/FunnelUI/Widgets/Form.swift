@@ -48,11 +48,31 @@ public struct Form: Hashable, Sendable {
         fields[focusIndex].input.insert(text)
     }
 
+    /// The width of the label column in `width` cells.
+    func labelWidth(in width: Int) -> Int {
+        min(fields.map { DisplayWidth.width(of: $0.label) }.max() ?? 0, max(0, width / 3)) + 2
+    }
+
+    /// A field's validation message in lines of the input's width: "✗ " first, then indented, so
+    /// the whole message is read, never cut at the box's edge.
+    func messageLines(_ message: String, inputWidth: Int) -> [String] {
+        let lines = TextLayout.wrap(message, width: max(1, inputWidth - 2))
+        return lines.enumerated().map { ($0.offset == 0 ? "✗ " : "  ") + $0.element }
+    }
+
+    /// Rows the form needs at `width`: one a field, and its message's lines.
+    public func height(width: Int) -> Int {
+        let inputWidth = width - labelWidth(in: width) - 1
+        return fields.reduce(0) { rows, field in
+            rows + 1 + (field.validationMessage.map { messageLines($0, inputWidth: inputWidth).count } ?? 0)
+        }
+    }
+
     /// Draws label / input rows, each followed by its validation message when present.
     public func render(into buffer: inout CellBuffer, in rect: Rect) {
         let area = rect.intersection(buffer.bounds)
         guard !area.isEmpty else { return }
-        let labelWidth = min(fields.map { DisplayWidth.width(of: $0.label) }.max() ?? 0, max(0, area.width / 3)) + 2
+        let labelWidth = labelWidth(in: area.width)
         var y = area.y
         for (index, field) in fields.enumerated() {
             guard y < area.maxY else { break }
@@ -62,9 +82,15 @@ public struct Form: Hashable, Sendable {
             let inputRect = Rect(x: area.x + labelWidth + 1, y: y, width: area.width - labelWidth - 1, height: 1)
             field.input.render(into: &buffer, in: inputRect, isFocused: focused)
             y += 1
-            if let message = field.validationMessage, y < area.maxY {
-                buffer.put("✗ " + message, at: Point(x: inputRect.x, y: y), maxWidth: inputRect.width, style: Style(.danger))
-                y += 1
+            if let message = field.validationMessage {
+                // The fields after this one keep a row each: a long message gives way to them.
+                let room = area.maxY - y - (fields.count - index - 1)
+                let lines = messageLines(message, inputWidth: inputRect.width)
+                for (number, line) in lines.prefix(max(1, room)).enumerated() where y < area.maxY {
+                    let cut = number == max(1, room) - 1 && lines.count > max(1, room)
+                    buffer.put(cut ? String(line.dropLast()) + "…" : line, at: Point(x: inputRect.x, y: y), maxWidth: inputRect.width, style: Style(.danger))
+                    y += 1
+                }
             }
         }
     }
