@@ -53,6 +53,30 @@ import Testing
         #expect(model.status == .lost)
     }
 
+    @Test func tabCountsDescribeTheListShown() throws {
+        let model = try viewModel()
+        let everyone = (0..<LeadTriageViewModel.tabs.count).map { model.count(forTab: $0) }
+        #expect(everyone[0] == 2_400)
+        // A search with few matches counts them by status: the tabs add up to its total.
+        let email = try #require(model.selectedItem?.lead.email)
+        model.setSearch(email)
+        #expect(model.total < 300)
+        let searched = (0..<LeadTriageViewModel.tabs.count).map { model.count(forTab: $0) }
+        #expect(searched[0] == model.total)
+        #expect(searched.dropFirst().compactMap { $0 }.reduce(0, +) == model.total)
+        let status = try #require(model.selectedItem?.lead.status)
+        let tab = try #require(LeadTriageViewModel.tabs.firstIndex(of: status))
+        model.selectTab(tab)
+        #expect(model.total == model.count(forTab: tab) && model.total >= 1)
+        // A search with hundreds of matches, or a filter, shows no counts rather than the organization's.
+        model.setSearch("example")
+        #expect(model.count(forTab: 0) == nil)
+        model.setSearch("")
+        #expect((0..<LeadTriageViewModel.tabs.count).map { model.count(forTab: $0) } == everyone)
+        model.cycleOwner()
+        #expect(model.count(forTab: 0) == nil)
+    }
+
     @Test func searchFindsAccentlessNames() throws {
         let model = try viewModel()
         model.setSearch("garcia")

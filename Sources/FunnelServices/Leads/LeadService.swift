@@ -77,6 +77,18 @@ public struct LeadService: Sendable {
         return try ServiceError.wrapping { try database.snapshot { try $0.leadStatusCounts(orgId: session.orgId) } }
     }
 
+    /// How many of the leads matching `search` are in each status, when the search has fewer than
+    /// `cap` matches (at most a few hundred: counted from the matches); nil when it has more.
+    public func statusCounts(search: String, cap: Int = 300, in session: Session) throws -> [LeadStatus: Int]? {
+        try session.require(.leadsView)
+        return try ServiceError.wrapping {
+            try database.snapshot { reader in
+                let matches = try reader.leadCount(orgId: session.orgId, filter: LeadFilter(search: search), cap: cap)
+                return matches < cap ? try reader.searchStatusCounts(orgId: session.orgId, search: search) : nil
+            }
+        }
+    }
+
     /// One lead with its score explanation, timeline and duplicates.
     public func detail(leadId: Int64, in session: Session) throws -> LeadDetail {
         try session.require(.leadsView)

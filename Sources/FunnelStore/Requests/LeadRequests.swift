@@ -138,6 +138,20 @@ extension StoreReader {
         return (conditions, arguments)
     }
 
+    /// How many of the leads matching a search are in each status: for a search with few matches
+    /// (the caller knows it has fewer than `searchDrivenLimit`), read from the matches themselves.
+    public func searchStatusCounts(orgId: Int64, search: String) throws -> [LeadStatus: Int] {
+        var filter = LeadFilter()
+        filter.search = search
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: true)
+        var counts: [LeadStatus: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM leads WHERE \(conditions.joined(separator: " AND ")) GROUP BY status",
+                                    arguments: StatementArguments(arguments)) {
+            if let status = LeadStatus(rawValue: row[0]) { counts[status] = row[1] }
+        }
+        return counts
+    }
+
     /// How many of an organization's leads match a search, counting at most `cap`.
     public func searchMatchCount(orgId: Int64, search: String, cap: Int) throws -> Int {
         let terms = LeadSearchTerms(search)

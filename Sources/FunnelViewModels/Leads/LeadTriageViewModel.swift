@@ -76,9 +76,22 @@ public final class LeadTriageViewModel: PaneMessage {
     /// The selected lead, when there is one.
     public var selectedItem: LeadListItem? { row(at: selected) }
 
-    /// The count a status tab shows (maintained counts; all leads for the first tab).
-    public func count(forTab index: Int) -> Int {
-        Self.tabs[index].map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+    /// Each status's count within a search with few matches (nil otherwise).
+    var searchCounts: [LeadStatus: Int]?
+
+    /// The count a status tab shows (all leads for the first tab): the maintained counts, or a
+    /// search's own when it has few matches; nil (no number) under a filter or a large search,
+    /// where the organization's counts would not describe the list.
+    public func count(forTab index: Int) -> Int? {
+        let shown: [LeadStatus: Int]
+        if search == nil && owner == .anyone && source == nil && product == nil {
+            shown = counts
+        } else if let searchCounts, owner == .anyone, source == nil, product == nil {
+            shown = searchCounts
+        } else {
+            return nil
+        }
+        return Self.tabs[index].map { shown[$0] ?? 0 } ?? shown.values.reduce(0, +)
     }
 
     // MARK: - Loading
@@ -92,6 +105,11 @@ public final class LeadTriageViewModel: PaneMessage {
             searchMatches = nil
             rows.total = try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
             if search != nil, status == nil, owner == .anyone, source == nil, product == nil { searchMatches = total }
+            // A search alone with few matches counts them by status for the tabs (a few hundred rows).
+            searchCounts = nil
+            if let search, owner == .anyone, source == nil, product == nil, searchMatches.map({ $0 < Self.searchCountCap }) ?? true {
+                searchCounts = try service.statusCounts(search: search, cap: Self.searchCountCap, in: session)
+            }
             // The loaded rows again, around the same row number (a changed lead may have moved).
             let (after, before) = loaders()
             try rows.reload(page: page, after: after, before: before)
