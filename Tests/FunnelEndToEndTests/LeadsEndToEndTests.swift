@@ -92,7 +92,11 @@ import Testing
         try session.waitForSettled("the search cleared") { !$0.contains("search: ") }
 
         // Digits alone: the leads whose phone number starts with them (country code first).
-        let samePhone = try sqlite("SELECT count(*) FROM leads WHERE org_id = 1 AND phone_normalized LIKE '+\(phone)%'")
+        // Typed without its "+", the digits are also read as a North American number's start.
+        let samePhone = try sqlite("""
+            SELECT count(*) FROM leads WHERE org_id = 1
+            AND (phone_normalized LIKE '+\(phone)%' OR ('\(phone)' NOT LIKE '1%' AND phone_normalized LIKE '+1\(phone)%'))
+            """)
         try session.press("/")
         try session.waitFor(text: "Search")
         try session.type(phone)

@@ -63,10 +63,13 @@ import Testing
             let lettered = words.filter { $0.contains(where: \.isLetter) }
             guard !lettered.isEmpty else {
                 // A whole number as the store reads one; else the start of its international form.
+                // A part typed without a country code may also be a North American number's start.
                 var digits = search.filter(\.isASCII).filter(\.isNumber)
-                if let whole = PhoneNumber.normalized(search) { digits = String(whole.dropFirst()) }
-                else if digits.hasPrefix("00") { digits.removeFirst(2) }
-                return !digits.isEmpty && (lead.phoneNormalized?.hasPrefix("+" + digits) ?? false)
+                var readings = [digits]
+                if let whole = PhoneNumber.normalized(search) { readings = [String(whole.dropFirst())] }
+                else if digits.hasPrefix("00") { digits.removeFirst(2); readings = [digits] }
+                else if !search.hasPrefix("+") && !digits.hasPrefix("1") { readings.append("1" + digits) }
+                return !digits.isEmpty && readings.contains { lead.phoneNormalized?.hasPrefix("+" + $0) ?? false }
             }
             return lettered.allSatisfy { word in
                 let letters = LeadSearchTests.folded(word).split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
@@ -79,7 +82,7 @@ import Testing
         }
     }
 
-    static let searches = ["garcia", "GARC", "gar", "garcía 1", "garcia7", "hooli", "initech 2000", "1415555", "14155550124", "(415) 555-0124", "415.555.0124", "0014155550124", "ana 555-0124", "garcia (415)",
+    static let searches = ["garcia", "GARC", "gar", "garcía 1", "garcia7", "hooli", "initech 2000", "1415555", "14155550124", "(415) 555-0124", "415.555.0124", "0014155550124", "415 555", "+415", "0041", "ana 555-0124", "garcia (415)",
                            "muller", "佐藤", "ana garcia foods", "zzz", "!!!"]
 
     @Test func pagesFindWhatTheRulesFind() throws {

@@ -13,10 +13,9 @@ extension StoreReader {
     /// for a search of digits alone (a phone number).
     public func searchLeadIDs(_ text: String, orgId: Int64, limit: Int = 200) throws -> [Int64] {
         let terms = LeadSearchTerms(text)
-        if let (low, high) = terms.phoneRange {
-            return try Int64.fetchAll(db, sql: """
-                SELECT id FROM leads WHERE org_id = ? AND phone_normalized >= ? AND phone_normalized < ? ORDER BY id LIMIT ?
-                """, arguments: [orgId, low, high, limit])
+        if let (condition, arguments) = terms.phoneCondition() {
+            return try Int64.fetchAll(db, sql: "SELECT id FROM leads WHERE leads.org_id = ? AND \(condition) ORDER BY id LIMIT ?",
+                                      arguments: StatementArguments([orgId] + arguments + [limit]))
         }
         guard let fullText = terms.fullText else { return [] }
         let (verbatim, arguments) = terms.verbatimConditions()
@@ -49,24 +48,26 @@ public enum FullTextQuery {
 /// The leads' full-text index reads digits as separators (schema v5): "garcia87" is indexed as
 /// "garcia". So a word with letters is looked up in the index by its letters, and a word with
 /// digits must also appear as typed (lower-cased) in the lead's name, email, company or phone.
-/// A search of digits alone looks up the start of the phone number (`+1415…` for `1415`).
+/// A search of digits alone looks up the start of the phone number (`+1415…` for `1415`; a part
+/// typed without its country code is also read as North American: `212 555` finds `+1 212 555…`).
 struct LeadSearchTerms: Equatable {
     /// The FTS5 query of the words with a letter, each a quoted prefix; nil when none has one.
     var fullText: String?
     /// The words with a digit, as the lead's text must contain them.
     var verbatim: [String]
-    /// For a search of digits alone: the digits the lead's phone number starts with.
-    var phoneDigits: String?
+    /// For a search of digits alone: the digits the lead's phone number may start with (after
+    /// its `+`), one or two readings of what was typed.
+    var phoneStarts: [String]
 
     init(_ text: String) {
         let words = FullTextQuery.words(text)
         let lettered = words.filter { $0.contains(where: \.isLetter) }
         fullText = lettered.isEmpty ? nil : lettered.map(FullTextQuery.quotedPrefix).joined(separator: " ")
         if lettered.isEmpty {
-            phoneDigits = Self.phoneDigits(text)
+            phoneStarts = Self.phoneStarts(text)
             verbatim = []
         } else {
-            phoneDigits = nil
+            phoneStarts = []
             verbatim = words.filter { $0.contains(where: { Self.digits.contains($0) }) }.flatMap(Self.verbatimParts)
         }
     }
@@ -89,20 +90,28 @@ struct LeadSearchTerms: Equatable {
             : word.split(whereSeparator: { !digits.contains($0) }).map(String.init)
     }
 
-    /// The digits a phone number must start with, for a search of digits alone.
+    /// The digits a phone number may start with, for a search of digits alone.
     ///
     /// A whole number is read as the store reads one (`PhoneNumber.normalized`: `00` for `+`, ten
-    /// digits as North American), so "415 555 0124" finds `+14155550124`; a part of one is the
-    /// start of the international form ("1415", or "0033 1" for `+331`).
-    static func phoneDigits(_ text: String) -> String? {
-        if let whole = PhoneNumber.normalized(text) { return String(whole.dropFirst()) }
+    /// digits as North American), so "415 555 0124" finds `+14155550124`. A part of one typed with
+    /// its country code (`+33 1`, `0033 1`) is the start of that international form; a part typed
+    /// without one is read both ways, as the start of the international form and, as the store
+    /// reads ten digits, of a North American number: "212 555" finds `+1 212 555…` (and `+212 555…`).
+    static func phoneStarts(_ text: String) -> [String] {
+        if let whole = PhoneNumber.normalized(text) { return [String(whole.dropFirst())] }
+        let trimmed = text.drop(while: { $0.isWhitespace })
         var typed = String(text.filter { digits.contains($0) })
-        if typed.hasPrefix("00") { typed.removeFirst(2) }
-        return typed.isEmpty ? nil : typed
+        if trimmed.hasPrefix("+") { return typed.isEmpty ? [] : [typed] }
+        if typed.hasPrefix("00") {
+            typed.removeFirst(2)
+            return typed.isEmpty ? [] : [typed]
+        }
+        if typed.isEmpty { return [] }
+        return typed.hasPrefix("1") ? [typed] : [typed, "1" + typed]
     }
 
     /// Nothing to look for (only punctuation): matches no lead.
-    var isEmpty: Bool { fullText == nil && phoneDigits == nil }
+    var isEmpty: Bool { fullText == nil && phoneStarts.isEmpty }
 
     /// The conditions on a lead row for the words with digits.
     func verbatimConditions() -> ([String], [any DatabaseValueConvertible]) {
@@ -110,9 +119,18 @@ struct LeadSearchTerms: Equatable {
         return (verbatim.map { _ in "instr(\(text), ?) > 0" }, verbatim)
     }
 
-    /// The phone numbers' range for a search of digits: from "+digits" to just past its last number.
-    var phoneRange: (String, String)? {
-        phoneDigits.map { ("+" + $0, "+" + $0 + ":") }  // ':' sorts right after '9'
+    /// The phone numbers' ranges for a search of digits: from "+digits" to just past its last number.
+    var phoneRanges: [(String, String)] {
+        phoneStarts.map { ("+" + $0, "+" + $0 + ":") }  // ':' sorts right after '9'
+    }
+
+    /// The condition on a lead's phone for a search of digits (nil for any other search): one
+    /// index range a reading, or'ed (SQLite reads each range of `idx_leads_phone`). `plus` is "+"
+    /// to test it on each lead of a walk instead.
+    func phoneCondition(plus: String = "") -> (String, [any DatabaseValueConvertible])? {
+        guard !phoneRanges.isEmpty else { return nil }
+        let ranges = phoneRanges.map { _ in "(\(plus)leads.phone_normalized >= ? AND \(plus)leads.phone_normalized < ?)" }
+        return ("(" + ranges.joined(separator: " OR ") + ")", phoneRanges.flatMap { [$0.0, $0.1] as [any DatabaseValueConvertible] })
     }
 }
 

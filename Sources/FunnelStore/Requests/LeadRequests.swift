@@ -127,9 +127,9 @@ extension StoreReader {
                 conditions.append("\(plus)leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)")
                 arguments.append(fullText)
             }
-            if let (low, high) = terms.phoneRange {
-                conditions.append("\(plus)leads.phone_normalized >= ? AND \(plus)leads.phone_normalized < ?")
-                arguments += [low, high]
+            if let (condition, phoneArguments) = terms.phoneCondition(plus: plus) {
+                conditions.append(condition)
+                arguments += phoneArguments
             }
             let (verbatim, words) = terms.verbatimConditions()
             conditions += verbatim

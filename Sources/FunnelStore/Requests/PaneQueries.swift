@@ -59,11 +59,16 @@ enum PaneQueries {
         sql: "SELECT \(leadColumns) FROM leads WHERE leads.org_id = ? AND leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?) ORDER BY leads.score DESC, leads.id LIMIT ?",
         sampleArguments: [1, "\"acme\"*", 50])
 
-    /// A search of digits: the leads whose phone number starts with them.
+    /// A search of digits: the leads whose phone number starts with them (typed without a country
+    /// code: read as international and as North American, two ranges of the phone index).
     static let leadsSearchPhone = PaneQuery(
         name: "leads.search-phone",
-        sql: "SELECT \(leadColumns) FROM leads WHERE leads.org_id = ? AND leads.phone_normalized >= ? AND leads.phone_normalized < ? ORDER BY leads.score DESC, leads.id LIMIT ?",
-        sampleArguments: [1, "+1415", "+1415:", 50])
+        sql: """
+            SELECT \(leadColumns) FROM leads WHERE leads.org_id = ?
+            AND ((leads.phone_normalized >= ? AND leads.phone_normalized < ?) OR (leads.phone_normalized >= ? AND leads.phone_normalized < ?))
+            ORDER BY leads.score DESC, leads.id LIMIT ?
+            """,
+        sampleArguments: [1, "+212555", "+212555:", "+1212555", "+1212555:", 50])
 
     /// Leads sharing a normalized email address (duplicates).
     static let leadDuplicatesByEmail = PaneQuery(
