@@ -40,7 +40,9 @@ extension AppDatabase {
                     try db.execute(sql: "DROP \(object.type.uppercased()) \(object.name)")
                 }
                 phase("inserting rows")
-                try load(BulkLoader(db: db))
+                let loader = BulkLoader(db: db)
+                try load(loader)
+                try loader.flush()
                 phase("building indexes")
                 for object in setAside where object.type == "index" {
                     try db.execute(sql: object.sql)
