@@ -133,7 +133,7 @@ import Testing
         #expect(seenByManager.item.lead.score == seenByManager.explanation.score)
         #expect(try workspace.database.snapshot { try $0.require(Lead.self, id: leadId, orgId: orgId) }.score == seenByManager.explanation.score)
         // Opening it again writes nothing more: the score is up to date.
-        #expect(try workspace.database.updateScoreIfChanged(seenByManager.explanation.score, leadId: leadId, orgId: orgId) == false)
+        #expect(try workspace.database.writeScore(seenByManager.explanation.score, leadId: leadId, orgId: orgId) == false)
         // And nobody reaches another organization's lead this way.
         #expect(throws: ServiceError.self) { try service.detail(leadId: workspace.globexLead.id!, in: workspace.manager) }
     }

@@ -85,7 +85,7 @@ struct LeadsCommand: ParsableCommand {
                 return
             }
             print("\(lead.name ?? "(no name)")  #\(id)  \(lead.status.rawValue)  score \(detail.explanation.score) (\(detail.explanation.grade.rawValue), \(detail.explanation.grade.temperature))"
-                  + (lead.score == detail.explanation.score ? "" : "  (stored \(lead.score), scored before its points decayed)"))
+                  + (detail.staleStoredScore.map { "  (stored \($0), scored before its points decayed)" } ?? ""))
             for (label, value) in [("email", lead.email), ("phone", lead.phone), ("company", lead.company), ("source", lead.source.rawValue),
                                    ("owner", detail.item.ownerName), ("product", detail.item.productName), ("reason", lead.statusReason)] {
                 if let value { print("  \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(value)") }

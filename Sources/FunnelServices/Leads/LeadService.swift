@@ -8,6 +8,10 @@ public struct LeadDetail: Sendable {
     public let actions: [LeadAction]
     public let history: [Activity]
     public let duplicates: [Lead]
+
+    /// The score stored for the lead when it differs from the one explained (its points decayed
+    /// since it was scored, and this session could not write the new one); nil when they agree.
+    public var staleStoredScore: Int? { item.lead.score == explanation.score ? nil : item.lead.score }
 }
 
 /// What a change did, so it can be undone.
@@ -82,10 +86,7 @@ public struct LeadService: Sendable {
     public func statusCounts(search: String, cap: Int = 300, in session: Session) throws -> [LeadStatus: Int]? {
         try session.require(.leadsView)
         return try ServiceError.wrapping {
-            try database.snapshot { reader in
-                let matches = try reader.leadCount(orgId: session.orgId, filter: LeadFilter(search: search), cap: cap)
-                return matches < cap ? try reader.searchStatusCounts(orgId: session.orgId, search: search) : nil
-            }
+            try database.snapshot { try $0.searchStatusCounts(orgId: session.orgId, search: search, cap: cap) }
         }
     }
 
@@ -93,25 +94,26 @@ public struct LeadService: Sendable {
     public func detail(leadId: Int64, in session: Session) throws -> LeadDetail {
         try session.require(.leadsView)
         let explanation = try ScoringService(database: database, clock: clock).explanation(leadId: leadId, in: session)
+        var (lead, owner, product, actions, history, duplicates) = try ServiceError.wrapping {
+            try database.snapshot { reader in
+                let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)
+                return (lead,
+                        try lead.assignedTo.flatMap { try reader.userName(id: $0, orgId: session.orgId) },
+                        try lead.productId.flatMap { try reader.fetch(Product.self, id: $0, orgId: session.orgId)?.name },
+                        try reader.leadActions(leadId: leadId),
+                        try reader.activities(orgId: session.orgId, entityType: .lead, entityId: leadId),
+                        try reader.duplicates(of: lead))
+            }
+        }
         // A stored score goes stale as its actions' points decay (until `funnel score --all` or an
         // action rescores it). Opening the lead brings it up to date, so the list agrees with the
         // explanation, where the session may write scores; otherwise the detail shows both.
-        if !database.isReadOnly, session.can(.leadsEdit) {
-            try ServiceError.wrapping { _ = try database.updateScoreIfChanged(explanation.score, leadId: leadId, orgId: session.orgId) }
+        if lead.score != explanation.score, !database.isReadOnly, session.can(.leadsEdit) {
+            try ServiceError.wrapping { _ = try database.writeScore(explanation.score, leadId: leadId, orgId: session.orgId) }
+            lead.score = explanation.score
         }
-        return try ServiceError.wrapping {
-            try database.snapshot { reader in
-                let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)
-                let owner = try lead.assignedTo.flatMap { try reader.userName(id: $0, orgId: session.orgId) }
-                let product = try lead.productId.flatMap { try reader.fetch(Product.self, id: $0, orgId: session.orgId)?.name }
-                return LeadDetail(
-                    item: LeadListItem(lead: lead, ownerName: owner, productName: product),
-                    explanation: explanation,
-                    actions: try reader.leadActions(leadId: leadId),
-                    history: try reader.activities(orgId: session.orgId, entityType: .lead, entityId: leadId),
-                    duplicates: try reader.duplicates(of: lead))
-            }
-        }
+        return LeadDetail(item: LeadListItem(lead: lead, ownerName: owner, productName: product), explanation: explanation,
+                          actions: actions, history: history, duplicates: duplicates)
     }
 
     /// Other leads of the organization with the same normalized email or phone.

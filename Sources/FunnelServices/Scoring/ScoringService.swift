@@ -38,7 +38,7 @@ public struct ScoringService: Sendable {
     @discardableResult
     public func rescore(leadId: Int64, in session: Session) throws -> Int {
         let explanation = try explanation(leadId: leadId, in: session)
-        try ServiceError.wrapping { try database.writeScore(explanation.score, leadId: leadId, orgId: session.orgId) }
+        try ServiceError.wrapping { _ = try database.writeScore(explanation.score, leadId: leadId, orgId: session.orgId) }
         return explanation.score
     }
 

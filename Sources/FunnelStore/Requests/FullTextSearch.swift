@@ -119,18 +119,15 @@ struct LeadSearchTerms: Equatable {
         return (verbatim.map { _ in "instr(\(text), ?) > 0" }, verbatim)
     }
 
-    /// The phone numbers' ranges for a search of digits: from "+digits" to just past its last number.
-    var phoneRanges: [(String, String)] {
-        phoneStarts.map { ("+" + $0, "+" + $0 + ":") }  // ':' sorts right after '9'
-    }
-
-    /// The condition on a lead's phone for a search of digits (nil for any other search): one
-    /// index range a reading, or'ed (SQLite reads each range of `idx_leads_phone`). `plus` is "+"
-    /// to test it on each lead of a walk instead.
+    /// The condition on a lead's phone for a search of digits (nil for any other search): for each
+    /// reading, the range from "+digits" to just past its last number (':' sorts right after '9'),
+    /// or'ed (SQLite reads each range of `idx_leads_phone`). `plus` is "+" to test it on each lead
+    /// of a walk instead.
     func phoneCondition(plus: String = "") -> (String, [any DatabaseValueConvertible])? {
-        guard !phoneRanges.isEmpty else { return nil }
-        let ranges = phoneRanges.map { _ in "(\(plus)leads.phone_normalized >= ? AND \(plus)leads.phone_normalized < ?)" }
-        return ("(" + ranges.joined(separator: " OR ") + ")", phoneRanges.flatMap { [$0.0, $0.1] as [any DatabaseValueConvertible] })
+        guard !phoneStarts.isEmpty else { return nil }
+        let range = "(\(plus)leads.phone_normalized >= ? AND \(plus)leads.phone_normalized < ?)"
+        return ("(" + Array(repeating: range, count: phoneStarts.count).joined(separator: " OR ") + ")",
+                phoneStarts.flatMap { ["+" + $0, "+" + $0 + ":"] as [any DatabaseValueConvertible] })
     }
 }
 

@@ -138,18 +138,17 @@ extension StoreReader {
         return (conditions, arguments)
     }
 
-    /// How many of the leads matching a search are in each status: for a search with few matches
-    /// (the caller knows it has fewer than `searchDrivenLimit`), read from the matches themselves.
-    public func searchStatusCounts(orgId: Int64, search: String) throws -> [LeadStatus: Int] {
-        var filter = LeadFilter()
-        filter.search = search
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: true)
+    /// How many of the leads matching a search are in each status, when it has fewer than `cap`
+    /// matches; nil when it has more. One query, driven by the matches, that stops at `cap` of them.
+    public func searchStatusCounts(orgId: Int64, search: String, cap: Int) throws -> [LeadStatus: Int]? {
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: LeadFilter(search: search), searchDriven: true)
         var counts: [LeadStatus: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM leads WHERE \(conditions.joined(separator: " AND ")) GROUP BY status",
-                                    arguments: StatementArguments(arguments)) {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT status, count(*) FROM (SELECT leads.status FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?) GROUP BY status
+            """, arguments: StatementArguments(arguments + [cap])) {
             if let status = LeadStatus(rawValue: row[0]) { counts[status] = row[1] }
         }
-        return counts
+        return counts.values.reduce(0, +) < cap ? counts : nil
     }
 
     /// How many of an organization's leads match a search, counting at most `cap`.

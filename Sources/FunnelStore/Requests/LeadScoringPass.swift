@@ -125,22 +125,11 @@ extension AppDatabase {
         return result
     }
 
-    /// Writes one lead's score (after an action was logged, or settings changed).
-    public func writeScore(_ score: Int, leadId: Int64, orgId: Int64) throws {
-        try write { db in
-            try db.execute(sql: "UPDATE leads SET score = ? WHERE id = ? AND org_id = ?", arguments: [score, leadId, orgId])
-        }
-    }
-
-    /// Writes one lead's score only if the stored one differs. An up-to-date score takes no write
-    /// lock and makes no change for other connections to see. Returns whether it wrote.
+    /// Writes one lead's score (after an action was logged, settings changed, or its points
+    /// decayed), only where it differs from the stored one. Returns whether it wrote.
     @discardableResult
-    public func updateScoreIfChanged(_ score: Int, leadId: Int64, orgId: Int64) throws -> Bool {
-        let stored = try read { db in
-            try Int.fetchOne(db, sql: "SELECT score FROM leads WHERE id = ? AND org_id = ?", arguments: [leadId, orgId])
-        }
-        guard let stored, stored != score else { return false }
-        return try write { db in
+    public func writeScore(_ score: Int, leadId: Int64, orgId: Int64) throws -> Bool {
+        try write { db in
             try db.execute(sql: "UPDATE leads SET score = ? WHERE id = ? AND org_id = ? AND score <> ?", arguments: [score, leadId, orgId, score])
             return db.changesCount > 0
         }

@@ -63,12 +63,14 @@ enum PaneQueries {
     /// code: read as international and as North American, two ranges of the phone index).
     static let leadsSearchPhone = PaneQuery(
         name: "leads.search-phone",
-        sql: """
-            SELECT \(leadColumns) FROM leads WHERE leads.org_id = ?
-            AND ((leads.phone_normalized >= ? AND leads.phone_normalized < ?) OR (leads.phone_normalized >= ? AND leads.phone_normalized < ?))
-            ORDER BY leads.score DESC, leads.id LIMIT ?
-            """,
-        sampleArguments: [1, "+212555", "+212555:", "+1212555", "+1212555:", 50])
+        sql: "SELECT \(leadColumns) FROM leads WHERE leads.org_id = ? AND \(samplePhone.condition) ORDER BY leads.score DESC, leads.id LIMIT ?",
+        sampleArguments: [1] + samplePhone.arguments + [50])
+
+    /// The condition a search of "212 555" puts on the phone, as the search builds it.
+    static let samplePhone: (condition: String, arguments: [any Sendable]) = {
+        let (condition, arguments) = LeadSearchTerms("212 555").phoneCondition()!
+        return (condition, arguments.map { "\($0)" })  // the bounds are strings
+    }()
 
     /// Leads sharing a normalized email address (duplicates).
     static let leadDuplicatesByEmail = PaneQuery(

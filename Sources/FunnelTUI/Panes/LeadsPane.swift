@@ -282,7 +282,7 @@ final class LeadsPane {
         let lead = detail.item.lead
         var lines: [String] = []
         lines.append("\(lead.name ?? "(no name)")   #\(detail.item.id)   \(lead.status.rawValue)   score \(detail.explanation.score) · grade \(detail.explanation.grade.rawValue) (\(detail.explanation.grade.temperature))"
-                     + (lead.score == detail.explanation.score ? "" : "   (the list's \(lead.score) was scored before its points decayed)"))
+                     + (detail.staleStoredScore.map { "   (the list's \($0) was scored before its points decayed)" } ?? ""))
         lines.append("")
         for (label, value) in [("Email", lead.email), ("Phone", lead.phone), ("Company", lead.company), ("Source", lead.source.rawValue),
                                ("Owner", detail.item.ownerName ?? "unassigned"), ("Product", detail.item.productName), ("Reason", lead.statusReason),

@@ -84,11 +84,14 @@ public struct Form: Hashable, Sendable {
             y += 1
             if let message = field.validationMessage {
                 // The fields after this one keep a row each: a long message gives way to them.
-                let room = area.maxY - y - (fields.count - index - 1)
-                let lines = messageLines(message, inputWidth: inputRect.width)
-                for (number, line) in lines.prefix(max(1, room)).enumerated() where y < area.maxY {
-                    let cut = number == max(1, room) - 1 && lines.count > max(1, room)
-                    buffer.put(cut ? String(line.dropLast()) + "…" : line, at: Point(x: inputRect.x, y: y), maxWidth: inputRect.width, style: Style(.danger))
+                let room = max(1, area.maxY - y - (fields.count - index - 1))
+                var lines = messageLines(message, inputWidth: inputRect.width)
+                if lines.count > room {
+                    lines = Array(lines.prefix(room))
+                    lines[room - 1] = String(lines[room - 1].dropLast()) + "…"
+                }
+                for line in lines where y < area.maxY {
+                    buffer.put(line, at: Point(x: inputRect.x, y: y), maxWidth: inputRect.width, style: Style(.danger))
                     y += 1
                 }
             }

@@ -76,22 +76,17 @@ public final class LeadTriageViewModel: PaneMessage {
     /// The selected lead, when there is one.
     public var selectedItem: LeadListItem? { row(at: selected) }
 
-    /// Each status's count within a search with few matches (nil otherwise).
-    var searchCounts: [LeadStatus: Int]?
+    /// What the status tabs count, from the last reload: the maintained counts, or a search's own
+    /// when it has few matches; nil (no numbers) under a filter or a large search, where the
+    /// organization's counts would not describe the list.
+    var tabCounts: [LeadStatus: Int]?
 
-    /// The count a status tab shows (all leads for the first tab): the maintained counts, or a
-    /// search's own when it has few matches; nil (no number) under a filter or a large search,
-    /// where the organization's counts would not describe the list.
+    /// Whether an owner, source or product filter is set (a search is not a filter here).
+    var isFiltered: Bool { owner != .anyone || source != nil || product != nil }
+
+    /// The count a status tab shows (all leads for the first tab), or nil for no number.
     public func count(forTab index: Int) -> Int? {
-        let shown: [LeadStatus: Int]
-        if search == nil && owner == .anyone && source == nil && product == nil {
-            shown = counts
-        } else if let searchCounts, owner == .anyone, source == nil, product == nil {
-            shown = searchCounts
-        } else {
-            return nil
-        }
-        return Self.tabs[index].map { shown[$0] ?? 0 } ?? shown.values.reduce(0, +)
+        tabCounts.map { counts in Self.tabs[index].map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +) }
     }
 
     // MARK: - Loading
@@ -104,11 +99,15 @@ public final class LeadTriageViewModel: PaneMessage {
             // common word would cost more than the page itself.
             searchMatches = nil
             rows.total = try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
-            if search != nil, status == nil, owner == .anyone, source == nil, product == nil { searchMatches = total }
-            // A search alone with few matches counts them by status for the tabs (a few hundred rows).
-            searchCounts = nil
-            if let search, owner == .anyone, source == nil, product == nil, searchMatches.map({ $0 < Self.searchCountCap }) ?? true {
-                searchCounts = try service.statusCounts(search: search, cap: Self.searchCountCap, in: session)
+            if search != nil, status == nil, !isFiltered { searchMatches = total }
+            // A search alone with few matches counts them by status (a few hundred rows at most;
+            // not asked again when the "all" tab already counted the cap).
+            if isFiltered || (search != nil && searchMatches == Self.searchCountCap) {
+                tabCounts = nil
+            } else if let search {
+                tabCounts = try service.statusCounts(search: search, cap: Self.searchCountCap, in: session)
+            } else {
+                tabCounts = counts
             }
             // The loaded rows again, around the same row number (a changed lead may have moved).
             let (after, before) = loaders()
