@@ -25,18 +25,23 @@ public struct KeyAction: Hashable, Sendable, Identifiable {
     public var scope: KeyScope
     /// True when it changes or deletes data (hidden and refused in read-only mode).
     public var isDangerous: Bool
+    /// The permission the action needs (`leads.assign`), by name: without it the key is refused at
+    /// once, saying so, before anything is asked.
+    public var permission: String?
 
     /// Creates an action.
-    public init(id: String, keys: [KeyChord], summary: String, scope: KeyScope = .global, isDangerous: Bool = false) {
+    public init(id: String, keys: [KeyChord], summary: String, scope: KeyScope = .global, isDangerous: Bool = false, permission: String? = nil) {
         self.id = id; self.keys = keys; self.summary = summary; self.scope = scope; self.isDangerous = isDangerous
+        self.permission = permission
     }
 
     /// Creates an action from key strings; panics on a bad literal (for code-defined defaults only).
-    public init(_ id: String, _ keys: [String], _ summary: String, scope: KeyScope = .global, dangerous: Bool = false) {
+    /// An action that needs a permission changes data: it is dangerous too.
+    public init(_ id: String, _ keys: [String], _ summary: String, scope: KeyScope = .global, dangerous: Bool = false, needs permission: String? = nil) {
         let chords = keys.map { text -> KeyChord in
             do { return try KeyChord(parsing: text) } catch { preconditionFailure("\(error)") }
         }
-        self.init(id: id, keys: chords, summary: summary, scope: scope, isDangerous: dangerous)
+        self.init(id: id, keys: chords, summary: summary, scope: scope, isDangerous: dangerous || permission != nil, permission: permission)
     }
 
     /// The keys as text, e.g. "j, down".

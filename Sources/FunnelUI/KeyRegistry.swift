@@ -6,6 +6,9 @@ public struct KeyRegistry: Sendable {
     public private(set) var actions: [KeyAction] = []
     /// When true, dangerous actions are hidden from help and refused.
     public var isReadOnly: Bool
+    /// Why the user may not run an action that needs a permission (nil: they may); set by the
+    /// application from the signed-in user's role.
+    public var permissionRefusal: (@Sendable (KeyAction) -> String?)?
 
     /// Creates an empty registry.
     public init(isReadOnly: Bool = false) { self.isReadOnly = isReadOnly }
@@ -30,10 +33,16 @@ public struct KeyRegistry: Sendable {
         let candidates = actions.filter { $0.keys.contains(chord) }
         let found = candidates.first { $0.scope == scope } ?? candidates.first { $0.scope == .global }
         guard let found else { return .unbound }
-        if isReadOnly && found.isDangerous {
-            return .refused(found, reason: "\(found.summary) is not allowed in read-only mode")
-        }
+        if let reason = refusal(of: found) { return .refused(found, reason: reason) }
         return .action(found)
+    }
+
+    /// Why an action may not run now (read-only mode, or a permission the user lacks); nil when it may.
+    /// Keys and the palette both ask, so a write is refused before any picker or form opens.
+    public func refusal(of action: KeyAction) -> String? {
+        if isReadOnly && action.isDangerous { return "\(action.summary) is not allowed in read-only mode" }
+        if action.permission != nil, let reason = permissionRefusal?(action) { return reason }
+        return nil
     }
 
     /// Replaces keys from config (`action id -> key strings`); returns warnings for unknown ids, bad keys and clashes.

@@ -14,7 +14,7 @@ import Testing
         let database = try AppDatabase.open(path: Self.fixture.path)
         let session = try IdentityService(database: database).signIn(email: email, password: nil)
         let model = LeadTriageViewModel(database: database, session: session)
-        model.pageSize = 20
+        model.resize(visibleRows: 20)
         return model
     }
 

@@ -14,7 +14,7 @@ import Testing
         let database = try AppDatabase.open(path: Self.fixture.path)
         let session = try IdentityService(database: database).signIn(email: email, password: nil)
         let model = PipelineViewModel(database: database, session: session)
-        model.pageSize = 6
+        model.resize(visibleCards: 6, tableRows: 6)
         return model
     }
 

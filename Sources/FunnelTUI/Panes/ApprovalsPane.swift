@@ -10,9 +10,10 @@ import FunnelViewModels
 final class ApprovalsPane {
     let viewModel: ApprovalsViewModel
 
+    /// A prompt for a decision carries its target, taken when its key was pressed.
     enum Prompt {
-        case reject(TextField, count: Int)
-        case confirmApprove(ConfirmDialog)
+        case reject(TextField, ActionTarget)
+        case confirmApprove(ConfirmDialog, ActionTarget)
     }
 
     var prompt: Prompt?
@@ -30,30 +31,30 @@ final class ApprovalsPane {
     func handlePromptKey(_ key: Key) -> Bool {
         guard let current = prompt else { return false }
         switch current {
-        case .reject(var field, let count):
+        case .reject(var field, let target):
             switch key {
             case .enter:
                 let comment = field.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !comment.isEmpty else { viewModel.note("A rejection needs a comment: say what to change"); return true }
                 prompt = nil
-                viewModel.reject(comment: comment)
+                viewModel.reject(comment: comment, target: target)
             case .escape: prompt = nil
-            default: _ = field.handle(key); prompt = .reject(field, count: count)
+            default: _ = field.handle(key); prompt = .reject(field, target)
             }
-        case .confirmApprove(let dialog):
+        case .confirmApprove(let dialog, let target):
             switch dialog.handle(key) {
             case .pending: break
             case .cancelled: prompt = nil
-            case .confirmed: prompt = nil; viewModel.approve()
+            case .confirmed: prompt = nil; viewModel.approve(target: target)
             }
         }
         return true
     }
 
     func paste(_ text: String) -> Bool {
-        guard case .reject(var field, let count) = prompt else { return false }
+        guard case .reject(var field, let target) = prompt else { return false }
         field.insert(text)
-        prompt = .reject(field, count: count)
+        prompt = .reject(field, target)
         return true
     }
 
@@ -72,27 +73,23 @@ final class ApprovalsPane {
         case "approvals.back": if viewModel.isFullScreen { viewModel.closeFullScreen() } else { viewModel.clearMarks() }
         case "approvals.mark": viewModel.toggleMark()
         case "approvals.approve":
-            let targets = viewModel.decisionTargets
-            if let refusal = refusal(for: targets) { viewModel.note(refusal); return }
-            if targets.count > 1 {
-                prompt = .confirmApprove(ConfirmDialog(title: "Approve \(targets.count) items",
-                                                       message: "Approve the \(targets.count) marked items in one go? (y/n)"))
+            // The full-screen item, else the marked ones, else the selected one; why not, said before asking anything.
+            let target = viewModel.actionTarget
+            if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return }
+            guard let target else { return }
+            if target.records.count > 1 {
+                prompt = .confirmApprove(ConfirmDialog(title: "Approve \(target.records.count) items",
+                                                       message: "Approve \(target.label) in one go? (y/n)"), target)
             } else {
-                viewModel.approve()
+                viewModel.approve(target: target)
             }
         case "approvals.reject":
-            let targets = viewModel.decisionTargets
-            if let refusal = refusal(for: targets) { viewModel.note(refusal); return }
-            prompt = .reject(TextField(placeholder: "what must change (required)"), count: targets.count)
+            let target = viewModel.actionTarget
+            if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return }
+            guard let target else { return }
+            prompt = .reject(TextField(placeholder: "what must change (required)"), target)
         default: break
         }
-    }
-
-    /// Why the user may not decide now, said before asking for anything.
-    func refusal(for targets: [Int64]) -> String? {
-        if targets.isEmpty { return "The queue is empty" }
-        if targets.count == 1 { return viewModel.refusal }
-        return viewModel.canDecide ? nil : viewModel.refusal
     }
 
     // MARK: - Drawing
@@ -104,20 +101,33 @@ final class ApprovalsPane {
         TableColumn("Author", width: .flexible(min: 8, weight: 2)),
     ], emptyMessage: "Nothing waits for approval")
 
+    /// The queue's and the preview's places in a pane of this size: side by side when wide, else stacked.
+    static func layout(_ rect: Rect) -> (header: Rect, body: Rect, list: Rect, preview: Rect) {
+        let (header, body) = rect.splitTop(1)
+        if body.width >= 110 {
+            let listWidth = body.width * 9 / 20
+            return (header, body, Rect(x: body.x, y: body.y, width: listWidth, height: body.height),
+                    Rect(x: body.x + listWidth, y: body.y, width: body.width - listWidth, height: body.height))
+        }
+        let (list, preview) = body.splitTop(max(4, body.height * 2 / 5))
+        return (header, body, list, preview)
+    }
+
+    /// Rows of the queue a pane of this size shows at once.
+    static func visibleRows(in rect: Rect) -> Int { max(1, TableView.bodyHeight(in: layout(rect).list)) }
+
+    /// Tells the view-model how many rows the screen shows (before it draws them).
+    func resize(to rect: Rect) {
+        viewModel.resize(visibleRows: Self.visibleRows(in: rect))
+    }
+
     func render(into buffer: inout CellBuffer, in rect: Rect) {
         guard rect.height >= 4 else { return }
-        let (header, body) = rect.splitTop(1)
+        let (header, body, list, preview) = Self.layout(rect)
         renderHeader(into: &buffer, in: header)
         if viewModel.isFullScreen {
             renderPreview(into: &buffer, in: body, title: "Full screen: J/K scroll · enter or esc closes · a approve · r reject")
-        } else if body.width >= 110 {
-            let listWidth = body.width * 9 / 20
-            let list = Rect(x: body.x, y: body.y, width: listWidth, height: body.height)
-            let preview = Rect(x: body.x + listWidth, y: body.y, width: body.width - listWidth, height: body.height)
-            renderQueue(into: &buffer, in: list)
-            renderPreview(into: &buffer, in: preview, title: "Preview: J/K scroll · enter full screen")
         } else {
-            let (list, preview) = body.splitTop(max(4, body.height * 2 / 5))
             renderQueue(into: &buffer, in: list)
             renderPreview(into: &buffer, in: preview, title: "Preview: J/K scroll · enter full screen")
         }
@@ -139,8 +149,7 @@ final class ApprovalsPane {
 
     func renderQueue(into buffer: inout CellBuffer, in rect: Rect) {
         let queue = viewModel.queue
-        viewModel.pageSize = TableView.bodyHeight(in: rect)
-        viewport.pageSize = viewModel.pageSize
+        viewport.pageSize = max(1, TableView.bodyHeight(in: rect))
         viewport.selectedIndex = queue.selected
         viewport.clamp(count: queue.total)
         var cells: [Int: [String]] = [:]
@@ -178,10 +187,9 @@ final class ApprovalsPane {
     func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
         switch prompt {
         case nil: return
-        case .reject(let field, let count):
-            let what = count == 1 ? "\"\(viewModel.selectedItem?.title ?? "")\"" : "\(count) marked items"
-            PromptBox.field(field, title: "Reject \(what): why? (back to draft)", into: &buffer, in: rect)
-        case .confirmApprove(let dialog):
+        case .reject(let field, let target):
+            PromptBox.field(field, title: "Reject \(target.label): why? (back to draft)", into: &buffer, in: rect)
+        case .confirmApprove(let dialog, _):
             dialog.render(into: &buffer, in: rect)
         }
     }

@@ -12,8 +12,8 @@ final class CalendarPane {
     let firstWeekday: Weekday
 
     enum Prompt {
-        /// When to move the item to; the problem with the last try, if any.
-        case reschedule(TextField, problem: String?)
+        /// When to move the target item to (taken when the key was pressed); the problem with the last try, if any.
+        case reschedule(TextField, problem: String?, ActionTarget)
         case new(Form)
     }
 
@@ -36,17 +36,17 @@ final class CalendarPane {
             return detailOverlay.route(key, isOpen: viewModel.detail != nil, close: viewModel.closeDetail)
         }
         switch current {
-        case .reschedule(var field, let problem):
+        case .reschedule(var field, let problem, let target):
             switch key {
             case .enter:
-                if viewModel.reschedule(to: field.text) {
+                if viewModel.reschedule(to: field.text, target: target) {
                     prompt = nil
                 } else {
-                    prompt = .reschedule(field, problem: viewModel.message)
+                    prompt = .reschedule(field, problem: viewModel.message, target)
                     viewModel.clearMessage()
                 }
             case .escape: prompt = nil
-            default: _ = field.handle(key); prompt = .reschedule(field, problem: problem)
+            default: _ = field.handle(key); prompt = .reschedule(field, problem: problem, target)
             }
         case .new(var form):
             switch key {
@@ -84,7 +84,7 @@ final class CalendarPane {
     /// Pastes into an open prompt.
     func paste(_ text: String) -> Bool {
         switch prompt {
-        case .reschedule(var field, let problem): field.insert(text); prompt = .reschedule(field, problem: problem); return true
+        case .reschedule(var field, let problem, let target): field.insert(text); prompt = .reschedule(field, problem: problem, target); return true
         case .new(var form): form.paste(text); prompt = .new(form); return true
         case nil: return false
         }
@@ -111,8 +111,9 @@ final class CalendarPane {
         case "calendar.status": viewModel.cycleStatus()
         case "calendar.product": viewModel.cycleProduct()
         case "calendar.reschedule":
-            guard let item = viewModel.selectedItem else { viewModel.note("No content on this day to move"); return nil }
-            prompt = .reschedule(TextField(placeholder: "\(viewModel.time(of: item)) now: 2026-12-03 09:30, tomorrow 9am, fri 2pm, +2d"), problem: nil)
+            guard let target = viewModel.target(forOne: "Moving") else { return nil }
+            let now = viewModel.item(for: target).map { "\(viewModel.time(of: $0)) now: " } ?? ""
+            prompt = .reschedule(TextField(placeholder: "\(now)2026-12-03 09:30, tomorrow 9am, fri 2pm, +2d"), problem: nil, target)
         case "calendar.new":
             prompt = .new(Form(fields: [
                 FormField("Title", placeholder: "what it is about"),
@@ -138,16 +139,13 @@ final class CalendarPane {
 
     // MARK: - Drawing
 
-    func render(into buffer: inout CellBuffer, in rect: Rect) {
-        guard rect.height >= 6 else { return }
+    /// Where the grid and the agenda go in a pane of this size. The grid takes whole week rows
+    /// (`weeks`: the month's, or 1 for a week); the agenda gets the rest (at least a quarter). On
+    /// a small screen the month comes first: the agenda shrinks, then goes, before a week is cut.
+    static func layout(_ rect: Rect, mode: CalendarViewModel.Mode, weeks: Int) -> (filterRow: Rect, body: Rect, grid: Rect, agenda: Rect) {
         let (filterRow, body) = rect.splitTop(1)
-        renderFilters(into: &buffer, in: filterRow)
-        // The grid takes whole week rows; the agenda gets the rest (at least a quarter). On a small
-        // screen the month comes first: the agenda shrinks, then goes, before a week is cut.
-        let weeks = viewModel.mode == .month ? MonthCalendar(year: viewModel.selectedMonth.year, month: viewModel.selectedMonth.month,
-                                                             firstWeekday: firstWeekday).weeks.count : 1
         let headerRows = 2
-        var agendaHeight = viewModel.mode == .month ? max(5, min(10, body.height / 4)) : max(5, body.height / 3)
+        var agendaHeight = mode == .month ? max(5, min(10, body.height / 4)) : max(5, body.height / 3)
         if body.height - agendaHeight < headerRows + weeks {
             agendaHeight = body.height - headerRows - weeks
             // The agenda needs its frame, its header and one item, or it goes.
@@ -156,6 +154,42 @@ final class CalendarPane {
         let rowHeight = max(1, (body.height - agendaHeight - headerRows) / weeks)
         let (grid, rest) = body.splitTop(min(body.height - agendaHeight, headerRows + rowHeight * weeks))
         let agenda = rest.height >= 4 ? rest : Rect(x: rest.x, y: rest.y, width: rest.width, height: 0)
+        return (filterRow, body, grid, agenda)
+    }
+
+    /// Items a month's day cell lists in a grid of this size (a line for the day's number).
+    static func monthLines(grid: Rect, weeks: Int) -> Int { max(0, max(1, (grid.height - 2) / max(1, weeks)) - 1) }
+
+    /// Items a week's day column lists in a grid of this size (a title line, a line for the day).
+    static func weekLines(grid: Rect) -> Int { max(0, grid.height - 2) }
+
+    /// The agenda's table in its box (the legend below when there is room).
+    static func agendaTable(in agenda: Rect) -> (table: Rect, legend: Rect) {
+        let inner = agenda.inset(top: 1, left: 1, bottom: 1, right: 1)
+        return inner.height > 3 ? inner.splitBottom(1) : (inner, Rect(x: 0, y: 0, width: 0, height: 0))
+    }
+
+    /// Tells the view-model how many items a day shows and how many agenda rows fit, in either
+    /// view and any month (4 to 6 weeks), before it draws them.
+    func resize(to rect: Rect) {
+        var monthLines = 0
+        var agendaRows = 1
+        for weeks in 4...6 {
+            let layout = Self.layout(rect, mode: .month, weeks: weeks)
+            monthLines = max(monthLines, Self.monthLines(grid: layout.grid, weeks: weeks))
+            agendaRows = max(agendaRows, TableView.bodyHeight(in: Self.agendaTable(in: layout.agenda).table))
+        }
+        let week = Self.layout(rect, mode: .week, weeks: 1)
+        agendaRows = max(agendaRows, TableView.bodyHeight(in: Self.agendaTable(in: week.agenda).table))
+        viewModel.resize(monthLines: monthLines, weekLines: Self.weekLines(grid: week.grid), agendaRows: agendaRows)
+    }
+
+    func render(into buffer: inout CellBuffer, in rect: Rect) {
+        guard rect.height >= 6 else { return }
+        let weeks = viewModel.mode == .month ? MonthCalendar(year: viewModel.selectedMonth.year, month: viewModel.selectedMonth.month,
+                                                             firstWeekday: firstWeekday).weeks.count : 1
+        let (filterRow, body, grid, agenda) = Self.layout(rect, mode: viewModel.mode, weeks: weeks)
+        renderFilters(into: &buffer, in: filterRow)
         switch viewModel.mode {
         case .month: renderMonth(into: &buffer, in: grid)
         case .week: renderWeek(into: &buffer, in: grid)
@@ -203,9 +237,6 @@ final class CalendarPane {
         let (year, month) = viewModel.selectedMonth
         var calendar = MonthCalendar(year: year, month: month, firstWeekday: firstWeekday, today: day(viewModel.today),
                                      selected: day(viewModel.selectedDay))
-        // Each week row: the day number, then as many items as fit.
-        let rowHeight = max(1, (rect.height - 2) / max(1, calendar.weeks.count))
-        if rowHeight - 1 != viewModel.linesPerDay { viewModel.linesPerDay = max(0, rowHeight - 1) }
         calendar.items = entries(width: rect.width / 7 - 1)
         calendar.totals = totals()
         calendar.render(into: &buffer, in: rect)
@@ -215,7 +246,6 @@ final class CalendarPane {
         let title = "Week of \(DateTimeInput.describe(viewModel.periodStart, calendar: viewModel.calendar).dropLast(6))"
         _ = buffer.putPadded(title, at: rect.origin, width: rect.width, alignment: .center, style: Style(.title))
         let area = rect.inset(top: 1, left: 0, bottom: 0, right: 0)
-        if area.height - 1 != viewModel.linesPerDay { viewModel.linesPerDay = max(0, area.height - 1) }
         var week = WeekCalendar(day: day(viewModel.selectedDay), firstWeekday: firstWeekday, today: day(viewModel.today),
                                 selected: day(viewModel.selectedDay))
         week.items = entries(width: area.width / 7 - 1)
@@ -258,8 +288,8 @@ final class CalendarPane {
     func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
         switch prompt {
         case nil: return
-        case .reschedule(let field, let problem):
-            let title = problem.map { "Move to: \($0)" } ?? "Move \"\(viewModel.selectedItem?.title ?? "")\" to (your time zone)"
+        case .reschedule(let field, let problem, let target):
+            let title = problem.map { "Move to: \($0)" } ?? "Move \(target.label) to (your time zone)"
             PromptBox.field(field, title: title, into: &buffer, in: rect)
         case .new(let form):
             PromptBox.form(form, title: "New draft on \(DateTimeInput.describe(viewModel.selectedDay, calendar: viewModel.calendar).dropLast(6))",

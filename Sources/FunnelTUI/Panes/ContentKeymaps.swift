@@ -21,10 +21,10 @@ enum CalendarKeymap {
         KeyAction("calendar.type", ["f"], "Filter by type: blog, email, social…", scope: scope),
         KeyAction("calendar.status", ["F"], "Filter by status: draft, pending approval…", scope: scope),
         KeyAction("calendar.product", ["p"], "Filter by product", scope: scope),
-        KeyAction("calendar.reschedule", ["r"], "Reschedule the item (2026-12-03 09:30, tomorrow 9am, +2d)…", scope: scope, dangerous: true),
-        KeyAction("calendar.new", ["n"], "New draft on the selected day…", scope: scope, dangerous: true),
-        KeyAction("calendar.edit", ["e"], "Edit the item's body in $EDITOR", scope: scope, dangerous: true),
-        KeyAction("calendar.submit", ["s"], "Submit the draft for approval", scope: scope, dangerous: true),
+        KeyAction("calendar.reschedule", ["r"], "Reschedule the item (2026-12-03 09:30, tomorrow 9am, +2d)…", scope: scope, needs: "content.schedule"),
+        KeyAction("calendar.new", ["n"], "New draft on the selected day…", scope: scope, needs: "content.edit"),
+        KeyAction("calendar.edit", ["e"], "Edit the item's body in $EDITOR", scope: scope, needs: "content.edit"),
+        KeyAction("calendar.submit", ["s"], "Submit the draft for approval", scope: scope, needs: "content.submit"),
         KeyAction("calendar.undo", ["u"], "Undo the last change", scope: scope, dangerous: true),
     ]
 }
@@ -45,7 +45,7 @@ enum ApprovalsKeymap {
         KeyAction("approvals.open", ["enter"], "Open the item full screen (or close it)", scope: scope),
         KeyAction("approvals.back", ["esc"], "Close the full screen, or clear the marks", scope: scope),
         KeyAction("approvals.mark", ["space"], "Mark or unmark the item (decide several at once)", scope: scope),
-        KeyAction("approvals.approve", ["a"], "Approve the marked items, or the selected one", scope: scope, dangerous: true),
-        KeyAction("approvals.reject", ["r"], "Reject with a comment: back to draft…", scope: scope, dangerous: true),
+        KeyAction("approvals.approve", ["a"], "Approve the marked items, or the selected one", scope: scope, needs: "content.approve"),
+        KeyAction("approvals.reject", ["r"], "Reject with a comment: back to draft…", scope: scope, needs: "content.approve"),
     ]
 }

@@ -9,19 +9,21 @@ import FunnelViewModels
 final class LeadsPane {
     let viewModel: LeadTriageViewModel
 
-    /// What the pane is asking for, if anything.
+    /// What the pane is asking for, if anything. A prompt for a change carries its target, taken
+    /// when its key was pressed: the answer applies to the leads the screen showed then.
     enum Prompt {
         case search(TextField)
-        case reason(TextField, LeadStatus)
-        case user(Picker, [User?])
-        case status(Picker)
-        case logKind(Picker)
-        case note(TextField, LoggedActionKind)
-        case convert(Form, [Product])
-        case merge(ConfirmDialog, [Int64])
+        case reason(TextField, LeadStatus, ActionTarget)
+        case user(Picker, [User?], ActionTarget)
+        case status(Picker, ActionTarget)
+        case logKind(Picker, ActionTarget)
+        case note(TextField, LoggedActionKind, ActionTarget)
+        case convert(Form, [Product], ActionTarget)
+        case merge(ConfirmDialog, [Int64], ActionTarget)
         case sourceFilter(Picker)
         case productFilter(Picker, [Product])
-        case leadForm(Form, editing: Bool)
+        /// A new lead (no target) or the target lead edited.
+        case leadForm(Form, editing: ActionTarget?)
     }
 
     static let formLabels = ["Name", "Company", "Email", "Phone", "Source"]
@@ -70,33 +72,33 @@ final class LeadsPane {
             case .escape: prompt = nil
             default: _ = field.handle(key); prompt = .search(field)
             }
-        case .reason(var field, let status):
+        case .reason(var field, let status, let target):
             switch key {
             case .enter:
                 prompt = nil
-                viewModel.setStatus(status, reason: field.text)
+                viewModel.setStatus(status, reason: field.text, target: target)
             case .escape: prompt = nil
-            default: _ = field.handle(key); prompt = .reason(field, status)
+            default: _ = field.handle(key); prompt = .reason(field, status, target)
             }
-        case .user(var picker, let users):
+        case .user(var picker, let users, let target):
             switch picker.handle(key) {
-            case .pending: prompt = .user(picker, users)
+            case .pending: prompt = .user(picker, users, target)
             case .cancelled: prompt = nil
-            case .chose(let index): prompt = nil; viewModel.assign(to: users[index]?.id)
+            case .chose(let index): prompt = nil; viewModel.assign(to: users[index]?.id, target: target)
             }
-        case .logKind(var picker):
+        case .logKind(var picker, let target):
             switch picker.handle(key) {
-            case .pending: prompt = .logKind(picker)
+            case .pending: prompt = .logKind(picker, target)
             case .cancelled: prompt = nil
-            case .chose(let index): prompt = .note(TextField(placeholder: "a note (optional)"), LoggedActionKind.allCases[index])
+            case .chose(let index): prompt = .note(TextField(placeholder: "a note (optional)"), LoggedActionKind.allCases[index], target)
             }
-        case .note(var field, let kind):
+        case .note(var field, let kind, let target):
             switch key {
-            case .enter: prompt = nil; viewModel.logAction(kind, note: field.text)
+            case .enter: prompt = nil; viewModel.logAction(kind, note: field.text, target: target)
             case .escape: prompt = nil
-            default: _ = field.handle(key); prompt = .note(field, kind)
+            default: _ = field.handle(key); prompt = .note(field, kind, target)
             }
-        case .convert(var form, let products):
+        case .convert(var form, let products, let target):
             switch key {
             case .escape: prompt = nil
             case .enter:
@@ -108,25 +110,25 @@ final class LeadsPane {
                 case .success(let value): cents = value
                 case .failure(let error):
                     form.fields[0].validationMessage = error.problem
-                    prompt = .convert(form, products)
+                    prompt = .convert(form, products, target)
                     return true
                 }
                 if !productText.isEmpty && product == nil {
                     form.fields[1].validationMessage = "one of: " + products.map(\.name).joined(separator: ", ")
-                    prompt = .convert(form, products)
+                    prompt = .convert(form, products, target)
                     return true
                 }
                 prompt = nil
-                viewModel.convertSelected(productId: product?.id, valueCents: cents)
+                viewModel.convertSelected(productId: product?.id, valueCents: cents, target: target)
             default:
                 _ = form.handle(key)
-                prompt = .convert(form, products)
+                prompt = .convert(form, products, target)
             }
-        case .merge(let dialog, let ids):
+        case .merge(let dialog, let ids, let target):
             switch dialog.handle(key) {
             case .pending: break
             case .cancelled: prompt = nil
-            case .confirmed: prompt = nil; viewModel.mergeIntoSelected(ids)
+            case .confirmed: prompt = nil; viewModel.mergeIntoSelected(ids, target: target)
             }
         case .sourceFilter(var picker):
             switch picker.handle(key) {
@@ -146,7 +148,7 @@ final class LeadsPane {
             case .enter:
                 let texts = form.fields.map(\.input.text)
                 let draft = LeadDraft(name: texts[0], company: texts[1], email: texts[2], phone: texts[3], source: texts[4])
-                let problems = editing ? viewModel.editSelected(draft) : viewModel.create(draft)
+                let problems = editing.map { viewModel.editSelected(draft, target: $0) } ?? viewModel.create(draft)
                 if problems.isEmpty {
                     prompt = nil
                 } else {
@@ -157,17 +159,17 @@ final class LeadsPane {
                 _ = form.handle(key)
                 prompt = .leadForm(form, editing: editing)
             }
-        case .status(var picker):
+        case .status(var picker, let target):
             switch picker.handle(key) {
-            case .pending: prompt = .status(picker)
+            case .pending: prompt = .status(picker, target)
             case .cancelled: prompt = nil
             case .chose(let index):
                 prompt = nil
                 let status = LeadStatus.allCases[index]
                 if status == .unqualified || status == .lost {
-                    prompt = .reason(TextField(placeholder: "why?"), status)
+                    prompt = .reason(TextField(placeholder: "why?"), status, target)
                 } else {
-                    viewModel.setStatus(status)
+                    viewModel.setStatus(status, target: target)
                 }
             }
         }
@@ -179,12 +181,14 @@ final class LeadsPane {
         switch prompt {
         case .search(var field): field.insert(text); prompt = .search(field); return true
         case .leadForm(var form, let editing): form.paste(text); prompt = .leadForm(form, editing: editing); return true
-        case .reason(var field, let status): field.insert(text); prompt = .reason(field, status); return true
+        case .reason(var field, let status, let target): field.insert(text); prompt = .reason(field, status, target); return true
+        case .note(var field, let kind, let target): field.insert(text); prompt = .note(field, kind, target); return true
         default: return false
         }
     }
 
-    /// Runs one of the pane's actions.
+    /// Runs one of the pane's actions. A change acts on `viewModel.actionTarget` (the open lead,
+    /// else the marked ones, else the selected one), decided here at the key and carried by its prompt.
     func perform(_ id: String) {
         viewModel.clearMessage()
         switch id {
@@ -199,43 +203,69 @@ final class LeadsPane {
         case "leads.detail": detailOverlay = DetailOverlay(); viewModel.openDetail()
         case "leads.back":
             if viewModel.detail != nil { viewModel.closeDetail() } else if viewModel.search != nil { viewModel.setSearch("") }
-        case "leads.search": prompt = .search(TextField(viewModel.search ?? "", placeholder: "name, email, company or phone"))
+        case "leads.search":
+            // The current search, all selected: typing replaces it, an arrow keeps it to edit.
+            prompt = .search(TextField(viewModel.search ?? "", placeholder: "name, email, company or phone", selected: true))
         case "leads.owner": viewModel.cycleOwner()
         case "leads.mark": viewModel.toggleMark()
         case "leads.assignMe": viewModel.assignToMe()
         case "leads.assign":
+            guard let target = target() else { return }
             let users: [User?] = [nil] + viewModel.assignableUsers().map { Optional($0) }
-            prompt = .user(Picker(title: "Assign to", items: users.map { $0.map { "\($0.name) <\($0.email)>" } ?? "nobody (unassign)" }), users)
+            prompt = .user(Picker(title: "Assign \(target.label) to", items: users.map { $0.map { "\($0.name) <\($0.email)>" } ?? "nobody (unassign)" }),
+                           users, target)
         case "leads.status":
-            prompt = .status(Picker(title: "Set status", items: LeadStatus.allCases.map(\.rawValue)))
-        case "leads.disqualify": prompt = .reason(TextField(placeholder: "why is it unqualified?"), .unqualified)
+            guard let target = target() else { return }
+            prompt = .status(Picker(title: "Set the status of \(target.label)", items: LeadStatus.allCases.map(\.rawValue)), target)
+        case "leads.disqualify":
+            guard let target = target() else { return }
+            prompt = .reason(TextField(placeholder: "why is \(target.label) unqualified?"), .unqualified, target)
         case "leads.log":
-            prompt = .logKind(Picker(title: "Log", items: LoggedActionKind.allCases.map(\.rawValue)))
+            guard let target = viewModel.target(forOne: "Logging") else { return }
+            prompt = .logKind(Picker(title: "Log on \(target.label)", items: LoggedActionKind.allCases.map(\.rawValue)), target)
         case "leads.convert":
-            guard let item = viewModel.selectedItem else { return }
+            guard let target = viewModel.target(forOne: "Converting"), let item = viewModel.targetLead(target) else { return }
             let products = viewModel.products()
             let current = products.first { $0.id == item.lead.productId }?.name ?? ""
-            prompt = .convert(Form(fields: [FormField("Value ($)", text: ""), FormField("Product", text: current)]), products)
+            prompt = .convert(Form(fields: [FormField("Value ($)", text: ""), FormField("Product", text: current)]), products, target)
         case "leads.merge":
-            guard let item = viewModel.selectedItem else { return }
-            let duplicates = viewModel.duplicatesOfSelected()
-            guard !duplicates.isEmpty else { viewModel.note("#\(item.id) has no duplicates (same email or phone)"); return }
+            guard let target = viewModel.target(forOne: "Merging"), let record = target.single else { return }
+            let duplicates = viewModel.duplicatesOfSelected(target: target)
+            guard !duplicates.isEmpty else { viewModel.note("\(record.label) has no duplicates (same email or phone)"); return }
             let list = duplicates.map { "#\($0.id ?? 0) \($0.name ?? $0.email ?? "")" }.joined(separator: ", ")
             prompt = .merge(ConfirmDialog(title: "Merge duplicates",
-                                          message: "Merge \(list) into #\(item.id) \(item.lead.name ?? "")? Their actions and history move to it; they are deleted.",
-                                          isDangerous: true), duplicates.compactMap(\.id))
+                                          message: "Merge \(list) into \(record.label)? Their actions and history move to it; they are deleted.",
+                                          isDangerous: true), duplicates.compactMap(\.id), target)
         case "leads.source":
             prompt = .sourceFilter(Picker(title: "Filter by source", items: ["every source"] + LeadSource.allCases.map(\.rawValue)))
         case "leads.product":
             let products = viewModel.products()
             prompt = .productFilter(Picker(title: "Filter by product", items: ["every product"] + products.map(\.name)), products)
-        case "leads.new": prompt = .leadForm(Self.form(LeadDraft()), editing: false)
+        case "leads.new": prompt = .leadForm(Self.form(LeadDraft()), editing: nil)
         case "leads.edit":
-            guard let item = viewModel.selectedItem else { return }
-            prompt = .leadForm(Self.form(LeadDraft(item.lead)), editing: true)
+            guard let target = viewModel.target(forOne: "Editing"), let item = viewModel.targetLead(target) else { return }
+            prompt = .leadForm(Self.form(LeadDraft(item.lead)), editing: target)
         case "leads.undo": viewModel.undo()
         default: break
         }
+    }
+
+    /// What a change acts on now, or nil (saying so) when the list is empty.
+    func target() -> ActionTarget? {
+        guard let target = viewModel.actionTarget else { viewModel.note("No lead here to act on"); return nil }
+        return target
+    }
+
+    // MARK: - Layout
+
+    /// Rows of the table a pane of this size shows at once (below the tabs and the filter line).
+    static func visibleRows(in rect: Rect) -> Int {
+        max(1, TableView.bodyHeight(in: Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: max(0, rect.height - 2))))
+    }
+
+    /// Tells the view-model how many rows the screen shows (before it draws them).
+    func resize(to rect: Rect) {
+        viewModel.resize(visibleRows: Self.visibleRows(in: rect))
     }
 
     // MARK: - Drawing
@@ -248,8 +278,7 @@ final class LeadsPane {
             Tab(LeadTriageViewModel.tabs[index]?.rawValue ?? "all", count: viewModel.count(forTab: index))
         }, activeIndex: viewModel.tabIndex, showsNumbers: false).render(into: &buffer, in: tabsRow)
         renderFilters(into: &buffer, in: filterRow)
-        viewModel.pageSize = max(1, TableView.bodyHeight(in: body))
-        viewport.pageSize = viewModel.pageSize
+        viewport.pageSize = Self.visibleRows(in: rect)
         viewport.selectedIndex = viewModel.selected
         viewport.clamp(count: viewModel.total)
         let source = LeadRowSource.visible(viewModel: viewModel, range: viewport.visibleRange(count: viewModel.total), now: clock())
@@ -316,17 +345,19 @@ final class LeadsPane {
         switch prompt {
         case nil: return
         case .search(let field): PromptBox.field(field, title: "Search", into: &buffer, in: rect)
-        case .reason(let field, let status): PromptBox.field(field, title: "Reason (\(status.rawValue))", into: &buffer, in: rect)
-        case .user(let picker, _): picker.render(into: &buffer, in: rect)
-        case .status(let picker): picker.render(into: &buffer, in: rect)
-        case .logKind(let picker): picker.render(into: &buffer, in: rect)
-        case .note(let field, let kind): PromptBox.field(field, title: "Note for the \(kind.rawValue)", into: &buffer, in: rect)
-        case .convert(let form, _):
-            PromptBox.form(form, title: "Convert into a contact and a deal", width: 70, top: 2, into: &buffer, in: rect)
-        case .merge(let dialog, _): dialog.render(into: &buffer, in: rect)
+        case .reason(let field, let status, let target):
+            PromptBox.field(field, title: "\(target.label) \(status.rawValue): why?", into: &buffer, in: rect)
+        case .user(let picker, _, _): picker.render(into: &buffer, in: rect)
+        case .status(let picker, _): picker.render(into: &buffer, in: rect)
+        case .logKind(let picker, _): picker.render(into: &buffer, in: rect)
+        case .note(let field, let kind, let target):
+            PromptBox.field(field, title: "Note for the \(kind.rawValue) on \(target.label)", into: &buffer, in: rect)
+        case .convert(let form, _, let target):
+            PromptBox.form(form, title: "Convert \(target.label) into a contact and a deal", width: 70, top: 2, into: &buffer, in: rect)
+        case .merge(let dialog, _, _): dialog.render(into: &buffer, in: rect)
         case .sourceFilter(let picker), .productFilter(let picker, _): picker.render(into: &buffer, in: rect)
         case .leadForm(let form, let editing):
-            PromptBox.form(form, title: editing ? "Edit lead" : "New lead", into: &buffer, in: rect)
+            PromptBox.form(form, title: editing.map { "Edit \($0.label)" } ?? "New lead", into: &buffer, in: rect)
         }
     }
 

@@ -26,12 +26,12 @@ enum PipelineKeymap {
         KeyAction("pipeline.owner", ["o"], "Owner filter: everyone's, mine, unassigned", scope: scope),
         KeyAction("pipeline.product", ["p"], "Filter by product…", scope: scope),
         KeyAction("pipeline.month", ["m"], "Filter by close month…", scope: scope),
-        KeyAction("pipeline.forward", [">", "L"], "Move the deal to the next stage", scope: scope, dangerous: true),
-        KeyAction("pipeline.backward", ["<", "H"], "Move the deal to the previous stage (reopens a closed deal)", scope: scope, dangerous: true),
-        KeyAction("pipeline.win", ["W"], "Win the deal", scope: scope, dangerous: true),
-        KeyAction("pipeline.lose", ["X"], "Lose the deal, with a reason…", scope: scope, dangerous: true),
-        KeyAction("pipeline.edit", ["e"], "Edit value, probability, close date, owner…", scope: scope, dangerous: true),
-        KeyAction("pipeline.new", ["n"], "New deal for a contact…", scope: scope, dangerous: true),
+        KeyAction("pipeline.forward", [">", "L"], "Move the deal to the next stage", scope: scope, needs: "deals.edit"),
+        KeyAction("pipeline.backward", ["<", "H"], "Move the deal to the previous stage (reopens a closed deal)", scope: scope, needs: "deals.edit"),
+        KeyAction("pipeline.win", ["W"], "Win the deal", scope: scope, needs: "deals.edit"),
+        KeyAction("pipeline.lose", ["X"], "Lose the deal, with a reason…", scope: scope, needs: "deals.edit"),
+        KeyAction("pipeline.edit", ["e"], "Edit value, probability, close date, owner…", scope: scope, needs: "deals.edit"),
+        KeyAction("pipeline.new", ["n"], "New deal for a contact…", scope: scope, needs: "deals.edit"),
         KeyAction("pipeline.undo", ["u"], "Undo the last change", scope: scope, dangerous: true),
     ]
 }

@@ -9,12 +9,13 @@ import FunnelViewModels
 final class PipelinePane {
     let viewModel: PipelineViewModel
 
-    /// What the pane is asking for, if anything.
+    /// What the pane is asking for, if anything. A prompt for a change carries its target, taken
+    /// when its key was pressed: the answer applies to the deal the screen showed then.
     enum Prompt {
         case search(TextField)
-        case loseReason(Picker)
-        case loseNote(TextField, LostReason)
-        case edit(Form)
+        case loseReason(Picker, ActionTarget)
+        case loseNote(TextField, LostReason, ActionTarget)
+        case edit(Form, ActionTarget)
         case new(Form)
         case product(Picker, [Product])
         case month(Picker, [String])
@@ -50,30 +51,31 @@ final class PipelinePane {
             case .escape: prompt = nil
             default: _ = field.handle(key); prompt = .search(field)
             }
-        case .loseReason(var picker):
+        case .loseReason(var picker, let target):
             switch picker.handle(key) {
-            case .pending: prompt = .loseReason(picker)
+            case .pending: prompt = .loseReason(picker, target)
             case .cancelled: prompt = nil
-            case .chose(let index): prompt = .loseNote(TextField(placeholder: "a note (optional)"), LostReason.allCases[index])
+            case .chose(let index): prompt = .loseNote(TextField(placeholder: "a note (optional)"), LostReason.allCases[index], target)
             }
-        case .loseNote(var field, let reason):
+        case .loseNote(var field, let reason, let target):
             switch key {
-            case .enter: prompt = nil; viewModel.loseSelected(reason: reason, note: field.text)
+            case .enter: prompt = nil; viewModel.loseSelected(reason: reason, note: field.text, target: target)
             case .escape: prompt = nil
-            default: _ = field.handle(key); prompt = .loseNote(field, reason)
+            default: _ = field.handle(key); prompt = .loseNote(field, reason, target)
             }
-        case .edit(var form):
+        case .edit(var form, let target):
             switch key {
             case .escape: prompt = nil
             case .enter:
                 let texts = form.fields.map(\.input.text)
-                let problems = viewModel.saveEdit(DealForm(title: texts[0], value: texts[1], probability: texts[2], closeDate: texts[3], owner: texts[4]))
+                let problems = viewModel.saveEdit(DealForm(title: texts[0], value: texts[1], probability: texts[2], closeDate: texts[3], owner: texts[4]),
+                                                  target: target)
                 if problems.isEmpty { prompt = nil } else {
                     for (index, key) in Self.editKeys.enumerated() { form.fields[index].validationMessage = problems[key] }
                     if let other = problems["deal"] { viewModel.note(other) }
-                    prompt = .edit(form)
+                    prompt = .edit(form, target)
                 }
-            default: _ = form.handle(key); prompt = .edit(form)
+            default: _ = form.handle(key); prompt = .edit(form, target)
             }
         case .new(var form):
             switch key {
@@ -108,8 +110,8 @@ final class PipelinePane {
     func paste(_ text: String) -> Bool {
         switch prompt {
         case .search(var field): field.insert(text); prompt = .search(field); return true
-        case .loseNote(var field, let reason): field.insert(text); prompt = .loseNote(field, reason); return true
-        case .edit(var form): form.paste(text); prompt = .edit(form); return true
+        case .loseNote(var field, let reason, let target): field.insert(text); prompt = .loseNote(field, reason, target); return true
+        case .edit(var form, let target): form.paste(text); prompt = .edit(form, target); return true
         case .new(var form): form.paste(text); prompt = .new(form); return true
         default: return false
         }
@@ -136,7 +138,9 @@ final class PipelinePane {
             if viewModel.mode == .forecast { viewModel.shiftForecast(by: id == "pipeline.earlier" ? -3 : 3) } else { viewModel.note("[ and ] move the forecast (F)") }
         case "pipeline.sort": if viewModel.mode == .table { viewModel.cycleSort() } else { viewModel.note("Sorting is for the table view (v)") }
         case "pipeline.reverse": if viewModel.mode == .table { viewModel.reverseSort() } else { viewModel.note("Sorting is for the table view (v)") }
-        case "pipeline.search": prompt = .search(TextField(viewModel.search ?? "", placeholder: "deal title, contact or company"))
+        case "pipeline.search":
+            // The current search, all selected: typing replaces it, an arrow keeps it to edit.
+            prompt = .search(TextField(viewModel.search ?? "", placeholder: "deal title, contact or company", selected: true))
         case "pipeline.owner": viewModel.cycleOwner()
         case "pipeline.product":
             let products = viewModel.products()
@@ -148,13 +152,13 @@ final class PipelinePane {
         case "pipeline.backward": viewModel.advanceSelected(by: -1)
         case "pipeline.win": viewModel.winSelected()
         case "pipeline.lose":
-            guard viewModel.selectedItem != nil else { return }
-            prompt = .loseReason(Picker(title: "Why was it lost?", items: LostReason.allCases.map(\.label)))
+            guard let target = viewModel.target(forOne: "Losing") else { return }
+            prompt = .loseReason(Picker(title: "Why was \(target.label) lost?", items: LostReason.allCases.map(\.label)), target)
         case "pipeline.edit":
-            guard let form = viewModel.editForm() else { return }
+            guard let target = viewModel.target(forOne: "Editing"), let form = viewModel.editForm(target: target) else { return }
             prompt = .edit(Form(fields: zip(Self.editLabels, [form.title, form.value, form.probability, form.closeDate, form.owner]).map { label, text in
                 FormField(label, text: text, placeholder: label.hasPrefix("Probability") ? "empty: the stage's default" : (label == "Owner" ? "email or name; empty: nobody" : ""))
-            }))
+            }), target)
         case "pipeline.new":
             let form = viewModel.newForm()
             prompt = .new(Form(fields: zip(Self.newLabels, [form.title, form.contact, form.value, form.product, form.closeDate, form.owner]).map { label, text in
@@ -205,13 +209,23 @@ final class PipelinePane {
         max(1, (height - headerLines - 1 - 2 + 1) / (cardLines + 1))
     }
 
+    /// Cards a board column shows in this board area ("‹ n more" takes a row when it scrolls sideways).
+    static func boardCards(in rect: Rect) -> Int {
+        let stages = PipelineViewModel.stages.count
+        let scrolls = stages * 18 + stages - 1 > rect.width
+        return cardsThatFit(height: rect.height - (scrolls ? 1 : 0))
+    }
+
+    /// Tells the view-model how many cards and table rows a pane of this size shows (before it draws them).
+    func resize(to rect: Rect) {
+        let (_, body) = rect.splitTop(1)
+        viewModel.resize(visibleCards: Self.boardCards(in: body), tableRows: max(1, TableView.bodyHeight(in: body)))
+    }
+
     func renderBoard(into buffer: inout CellBuffer, in rect: Rect, now: Date) {
         let stages = PipelineViewModel.stages
         var board = KanbanBoard(columns: [], selectedColumn: viewModel.selectedColumn, firstColumn: firstColumn, minColumnWidth: 18)
-        // The "‹ n more" line takes a row when the board scrolls sideways.
-        let scrolls = stages.count * 18 + stages.count - 1 > rect.width
-        let fit = Self.cardsThatFit(height: rect.height - (scrolls ? 1 : 0))
-        viewModel.pageSize = fit
+        let fit = Self.boardCards(in: rect)
         var columns: [KanbanColumn] = []
         for (index, stage) in stages.enumerated() {
             let window = viewModel.columns[index]
@@ -287,8 +301,7 @@ final class PipelinePane {
 
     func renderTable(into buffer: inout CellBuffer, in rect: Rect, now: Date) {
         let window = viewModel.table
-        viewModel.pageSize = max(1, TableView.bodyHeight(in: rect))
-        tableViewport.pageSize = viewModel.pageSize
+        tableViewport.pageSize = max(1, TableView.bodyHeight(in: rect))
         tableViewport.selectedIndex = window.selected
         tableViewport.clamp(count: window.total)
         var cells: [Int: [String]] = [:]
@@ -439,9 +452,10 @@ final class PipelinePane {
         switch prompt {
         case nil: return
         case .search(let field): PromptBox.field(field, title: "Search deals", into: &buffer, in: rect)
-        case .loseReason(let picker), .product(let picker, _), .month(let picker, _): picker.render(into: &buffer, in: rect)
-        case .loseNote(let field, let reason): PromptBox.field(field, title: "Lost (\(reason.label)): a note", into: &buffer, in: rect)
-        case .edit(let form): PromptBox.form(form, title: "Edit deal", into: &buffer, in: rect)
+        case .loseReason(let picker, _), .product(let picker, _), .month(let picker, _): picker.render(into: &buffer, in: rect)
+        case .loseNote(let field, let reason, let target):
+            PromptBox.field(field, title: "\(target.label) lost (\(reason.label)): a note", into: &buffer, in: rect)
+        case .edit(let form, let target): PromptBox.form(form, title: "Edit \(target.label)", into: &buffer, in: rect)
         case .new(let form): PromptBox.form(form, title: "New deal", into: &buffer, in: rect)
         }
     }

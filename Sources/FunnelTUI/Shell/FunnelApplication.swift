@@ -28,17 +28,19 @@ public final class FunnelApplication: TerminalApplication {
     var lastPoll = Date.distantPast
     /// The Leads pane, made when first opened (only for roles that may see leads).
     lazy var leadsPane: LeadsPane? = shell.session.can(.leadsView)
-        ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session), clock: clock) : nil
+        ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session, visibleRows: LeadsPane.visibleRows(in: bodyRect)),
+                    clock: clock) : nil
     /// The Pipeline pane, made when first opened (only for roles that may see deals).
     lazy var pipelinePane: PipelinePane? = shell.session.can(.dealsView)
-        ? PipelinePane(viewModel: PipelineViewModel(database: database, session: shell.session, clock: clock, calendar: calendar)) : nil
+        ? laidOut(PipelinePane(viewModel: PipelineViewModel(database: database, session: shell.session, clock: clock, calendar: calendar))) : nil
     /// The Calendar pane, made when first opened (only for roles that may see content).
     lazy var calendarPane: CalendarPane? = shell.session.can(.contentView)
-        ? CalendarPane(viewModel: CalendarViewModel(database: database, session: shell.session, clock: clock, calendar: calendar,
-                                                    firstWeekday: firstWeekday.rawValue), firstWeekday: firstWeekday) : nil
+        ? laidOut(CalendarPane(viewModel: CalendarViewModel(database: database, session: shell.session, clock: clock, calendar: calendar,
+                                                            firstWeekday: firstWeekday.rawValue), firstWeekday: firstWeekday)) : nil
     /// The Approvals pane, made when first opened (only for roles that may see content).
     lazy var approvalsPane: ApprovalsPane? = shell.session.can(.contentView)
-        ? ApprovalsPane(viewModel: ApprovalsViewModel(database: database, session: shell.session, clock: clock, calendar: calendar)) : nil
+        ? ApprovalsPane(viewModel: ApprovalsViewModel(database: database, session: shell.session, clock: clock, calendar: calendar,
+                                                      visibleRows: ApprovalsPane.visibleRows(in: bodyRect))) : nil
     let database: AppDatabase
     /// The first day of the week in calendars (the user's `week_starts_on`).
     let firstWeekday: Weekday
@@ -63,6 +65,9 @@ public final class FunnelApplication: TerminalApplication {
         self.themeName = themeName
         self.terminal = terminal
         registry = FunnelKeymap.registry(themeNames: catalog.names, isReadOnly: shell.isReadOnly)
+        // A write the user's role does not allow is refused at its key, saying which permission it needs.
+        let session = shell.session
+        registry.permissionRefusal = { action in action.permission.flatMap { session.refusal(action.summary, needing: $0) } }
         for warning in registry.applyRebindings(keyBindings) {
             notify("config: \(warning)", .warning)
         }
@@ -77,6 +82,7 @@ public final class FunnelApplication: TerminalApplication {
         switch event {
         case .resize(let size):
             screenSize = size
+            resizePanes()
             return .redraw
         case .paste(let text):
             if let screen = importScreen { screen.paste(text); return .redraw }
@@ -166,6 +172,11 @@ public final class FunnelApplication: TerminalApplication {
     public func perform(_ id: String) -> AppCommand {
         logger.debug("action", metadata: ["id": "\(id)"])
         switch id {
+        // The palette runs actions by id: the same refusals as their keys.
+        if let action = registry.action(id: id), let reason = registry.refusal(of: action) {
+            refuse(reason)
+            return .redraw
+        }
         case "app.quit": return .quit
         case "app.help": help = HelpOverlay(registry: registry, scope: scope)
         case "app.palette": palette = CommandPalette(registry: registry, scope: scope)
@@ -229,6 +240,19 @@ public final class FunnelApplication: TerminalApplication {
     }
 
     func notify(_ message: String, _ level: Toast.Level) {
+    /// Says at once why a key was refused: in the open pane's message line (where its other
+    /// refusals show), or as a notice where no pane is open.
+    func refuse(_ reason: String) {
+        logger.info("refused: \(reason)")
+        switch shell.activePane {
+        case .leads where leadsPane != nil: leadsPane?.viewModel.note(reason)
+        case .pipeline where pipelinePane != nil: pipelinePane?.viewModel.note(reason)
+        case .calendar where calendarPane != nil: calendarPane?.viewModel.note(reason)
+        case .approvals where approvalsPane != nil: approvalsPane?.viewModel.note(reason)
+        default: notify(reason, .warning)
+        }
+    }
+
         toast = Toast(message, level: level, expiresAt: Date().addingTimeInterval(level == .error ? 8 : 3))
         switch level {
         case .error: logger.error("\(message)")
@@ -292,12 +316,39 @@ public final class FunnelApplication: TerminalApplication {
         TabBar(
             tabs: PaneID.allCases.map { Tab($0.title, count: shell.count(for: $0)) },
             activeIndex: PaneID.allCases.firstIndex(of: shell.activePane) ?? 0)
+    // MARK: - Layout
+
+    /// A pane made after the screen's size is known is told it at once.
+    func laidOut<Pane: ResizablePane>(_ pane: Pane) -> Pane {
+        pane.resize(to: bodyRect)
+        return pane
+    }
+
+    /// The screen's size reaches every pane made so far as an intent, before the next frame is drawn:
+    /// each view-model loads what the new size shows (drawing never changes a view-model).
+    func resizePanes() {
+        var panes: [any ResizablePane] = []
+        for pane in openedPanes.union([shell.activePane]) {
+            switch pane {
+            case .leads: if let pane = leadsPane { panes.append(pane) }
+            case .pipeline: if let pane = pipelinePane { panes.append(pane) }
+            case .calendar: if let pane = calendarPane { panes.append(pane) }
+            case .approvals: if let pane = approvalsPane { panes.append(pane) }
+            }
+        }
+        for pane in panes { pane.resize(to: bodyRect) }
+    }
+
     }
 
     var bodyRect: Rect { Rect(x: 0, y: 1, width: screenSize.width, height: max(0, screenSize.height - 2)) }
 
     public func render(into buffer: inout CellBuffer) {
-        screenSize = Size(width: buffer.width, height: buffer.height)
+        if screenSize != Size(width: buffer.width, height: buffer.height) {
+            // The first frame (no resize came before it): the panes learn the size before drawing.
+            screenSize = Size(width: buffer.width, height: buffer.height)
+            resizePanes()
+        }
         let (top, rest) = buffer.bounds.splitTop(1)
         let (body, bottom) = rest.splitBottom(1)
         tabBar.render(into: &buffer, in: top)
@@ -347,3 +398,14 @@ public final class FunnelApplication: TerminalApplication {
         return StatusBar(left: left, right: right)
     }
 }
+
+/// A pane that lays itself out for the body's size, telling its view-model what will be visible.
+@MainActor
+protocol ResizablePane: AnyObject {
+    func resize(to rect: Rect)
+}
+
+extension LeadsPane: ResizablePane {}
+extension PipelinePane: ResizablePane {}
+extension CalendarPane: ResizablePane {}
+extension ApprovalsPane: ResizablePane {}

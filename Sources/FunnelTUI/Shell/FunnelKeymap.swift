@@ -27,7 +27,7 @@ public enum FunnelKeymap {
         KeyAction("app.redraw", ["ctrl-l"], "Redraw the screen"),
         KeyAction("app.suspend", ["ctrl-z"], "Suspend Funnel (resume with fg)"),
         KeyAction("theme.next", ["T"], "Theme: next theme"),
-        KeyAction("app.import", ["ctrl-o"], "Import a CSV file of leads, contacts or deals (a preview first)…", dangerous: true),
+        KeyAction("app.import", ["ctrl-o"], "Import a CSV file of leads, contacts or deals (a preview first)…", needs: "data.import"),
         KeyAction(id: "app.mouse", keys: [], summary: "Mouse: turn on or off (off keeps the terminal's copy and paste)"),
     ]
 

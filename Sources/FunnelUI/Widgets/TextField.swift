@@ -5,22 +5,28 @@ public struct TextField: Hashable, Sendable {
     public private(set) var cursor: Int
     /// Shown dimmed when the field is empty.
     public var placeholder: String
+    /// Whether the whole text is selected (shown reversed): the first character typed or pasted
+    /// replaces it, a deleting key clears it, a moving key keeps it to edit.
+    public private(set) var isSelected: Bool
 
-    /// Creates a field with the cursor at the end.
-    public init(_ text: String = "", placeholder: String = "") {
+    /// Creates a field with the cursor at the end; `selected`: with its text all selected (a
+    /// search offered again, replaced by typing).
+    public init(_ text: String = "", placeholder: String = "", selected: Bool = false) {
         characters = Array(TextLayout.sanitized(text))
         cursor = characters.count
         self.placeholder = placeholder
+        isSelected = selected && !characters.isEmpty
     }
 
     /// The current text.
     public var text: String {
         get { String(characters) }
-        set { characters = Array(TextLayout.sanitized(newValue)); cursor = characters.count }
+        set { characters = Array(TextLayout.sanitized(newValue)); cursor = characters.count; isSelected = false }
     }
 
     /// Inserts text (typed or pasted) at the cursor; newlines become spaces.
     public mutating func insert(_ string: String) {
+        replaceSelection()
         let clean = Array(TextLayout.sanitized(string.replacingNewlines()))
         characters.insert(contentsOf: clean, at: cursor)
         cursor += clean.count
@@ -29,6 +35,21 @@ public struct TextField: Hashable, Sendable {
     /// Applies an editing key; returns false when the key is not an editing key (so the caller may use it).
     @discardableResult
     public mutating func handle(_ key: Key) -> Bool {
+        if isSelected {
+            switch key {
+            case .backspace, .ctrl("h"), .delete, .ctrl("d"), .ctrl("u"), .ctrl("k"), .ctrl("w"):
+                replaceSelection()
+                return true
+            case .left, .ctrl("b"), .home, .ctrl("a"), .alt("b"):
+                isSelected = false
+                cursor = 0
+                return true
+            case .right, .ctrl("f"), .end, .ctrl("e"), .alt("f"):
+                isSelected = false
+                return true
+            default: break
+            }
+        }
         switch key {
         case .character(let c): insert(String(c))
         case .backspace, .ctrl("h"):
@@ -59,6 +80,14 @@ public struct TextField: Hashable, Sendable {
         return true
     }
 
+    /// Forgets a selected text (it is being replaced).
+    mutating func replaceSelection() {
+        guard isSelected else { return }
+        isSelected = false
+        characters = []
+        cursor = 0
+    }
+
     /// The index of the first character shown so the cursor stays visible in `width` cells.
     public func firstVisibleIndex(width: Int) -> Int {
         guard width > 1 else { return cursor }
@@ -85,7 +114,7 @@ public struct TextField: Hashable, Sendable {
         while index < characters.count {
             let w = DisplayWidth.width(of: characters[index])
             if x + w > area.maxX { break }
-            let cellStyle = isFocused && index == cursor ? style.adding(.reverse) : style
+            let cellStyle = isFocused && (isSelected || index == cursor) ? style.adding(.reverse) : style
             buffer.set(Cell(characters[index], width: w, style: cellStyle), at: Point(x: x, y: area.y))
             x += w; index += 1
         }

@@ -14,6 +14,8 @@ public final class ApprovalsViewModel: PaneMessage {
     public private(set) var queue = KeysetWindow<ContentListItem>()
     /// Items marked for a decision together, by id, in the order they were marked.
     public private(set) var marked: [Int64] = []
+    /// The marked items as they were when marked (to name them and say why one may not be decided).
+    var markedItems: [Int64: ContentListItem] = [:]
     /// The selected item in full (body, campaign, posts, history).
     public private(set) var preview: ContentDetail?
     /// The first body line the preview shows.
@@ -21,21 +23,29 @@ public final class ApprovalsViewModel: PaneMessage {
     /// Whether the selected item fills the screen.
     public private(set) var isFullScreen = false
     public var message: String?
-    /// Rows visible at once; the screen sets it (a taller screen reads more rows).
-    public var pageSize = 10 {
-        didSet {
-            // A taller screen loads more rows around the selection (no count, no preview again).
-            guard pageSize > oldValue else { return }
-            let (after, before) = loaders()
-            perform { try queue.select(queue.selected, page: pageSize, after: after, before: before) }
-        }
-    }
+    /// Rows of the queue visible at once: the screen says so (`resize(visibleRows:)`), and the
+    /// window always holds the rows that can be on screen around the selection.
+    public private(set) var pageSize: Int
 
-    public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
+    public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
+                visibleRows: Int = 10) {
         self.session = session
         self.clock = clock
         service = ContentService(database: database, clock: clock, calendar: calendar)
+        pageSize = max(1, visibleRows)
+        queue.visible = pageSize
         reload()
+    }
+
+    /// The screen's size changed: the queue shows `count` rows. A taller screen loads more rows
+    /// around the selection (no count, no preview again).
+    public func resize(visibleRows count: Int) {
+        let count = max(1, count)
+        guard count != pageSize else { return }
+        pageSize = count
+        queue.visible = count
+        let (after, before) = loaders()
+        perform { try queue.select(queue.selected, page: pageSize, after: after, before: before) }
     }
 
     // MARK: - Reading
@@ -47,6 +57,25 @@ public final class ApprovalsViewModel: PaneMessage {
 
     /// Why the selected item cannot be decided by this user, if it cannot.
     public var refusal: String? { selectedItem.flatMap { service.refusal(toDecide: $0, in: session) } }
+
+    /// Why the target items (the full-screen one, else the marked, else the selected one) cannot
+    /// be decided by this user, said before anything is asked; nil when they can.
+    public func refusal(for target: ActionTarget?) -> String? {
+        guard let target else { return "The queue is empty" }
+        for record in target.records {
+            guard let item = item(for: record) else { continue }
+            if let refusal = service.refusal(toDecide: item, in: session) {
+                return target.records.count == 1 ? refusal : "\(refusal): none of \(target.label) is decided"
+            }
+        }
+        return nil
+    }
+
+    /// The item the screen shows for a record of a target.
+    func item(for record: ShownRecord) -> ContentListItem? {
+        if let preview, preview.item.id == record.id { return preview.item }
+        return markedItems[record.id] ?? queue.items.first { $0.id == record.id }
+    }
 
     /// How long an item has waited since it was submitted: "45m", "5h 10m", "3d 4h".
     public func waited(_ item: ContentListItem) -> String {
@@ -65,6 +94,7 @@ public final class ApprovalsViewModel: PaneMessage {
             let (after, before) = loaders()
             try queue.reload(page: pageSize, after: after, before: before)
             marked.removeAll { id in queue.items.allSatisfy { $0.id != id } && !stillPending(id) }
+            markedItems = markedItems.filter { marked.contains($0.key) }
             try loadPreview()
         }
     }
@@ -123,41 +153,68 @@ public final class ApprovalsViewModel: PaneMessage {
     /// Marks or unmarks the selected item, then moves down.
     public func toggleMark() {
         guard let item = selectedItem else { return }
-        if let index = marked.firstIndex(of: item.id) { marked.remove(at: index) } else { marked.append(item.id) }
+        if let index = marked.firstIndex(of: item.id) {
+            marked.remove(at: index)
+            markedItems[item.id] = nil
+        } else {
+            marked.append(item.id)
+            markedItems[item.id] = item
+        }
         move(.down)
     }
 
     public func isMarked(_ item: ContentListItem) -> Bool { marked.contains(item.id) }
 
-    public func clearMarks() { marked.removeAll() }
-
-    /// What a decision applies to: the marked items, or else the selected one.
-    public var decisionTargets: [Int64] {
-        if !marked.isEmpty { return marked }
-        return selectedItem.map { [$0.id] } ?? []
+    public func clearMarks() {
+        marked.removeAll()
+        markedItems = [:]
     }
+
+    /// What a decision applies to: the full-screen item, else the marked items, else the selected one.
+    public var decisionTargets: [Int64] { actionTarget?.ids ?? [] }
 
     // MARK: - Decisions
 
-    /// Approves the marked items (in one transaction) or the selected one.
-    public func approve(comment: String? = nil) {
-        decide { try service.approve(decisionTargets, comment: comment, in: session) }
+    /// Approves the target items (in one transaction): the full-screen one, else the marked, else the selected one.
+    public func approve(comment: String? = nil, target: ActionTarget? = nil) {
+        guard let target = target ?? actionTarget else { message = "The queue is empty"; return }
+        decide(target) { try service.approve(target.ids, comment: comment, in: session) }
     }
 
-    /// Sends the marked items or the selected one back to draft with a comment.
-    public func reject(comment: String) {
-        decide { try service.reject(decisionTargets, comment: comment, in: session) }
+    /// Sends the target items back to draft with a comment.
+    public func reject(comment: String, target: ActionTarget? = nil) {
+        guard let target = target ?? actionTarget else { message = "The queue is empty"; return }
+        decide(target) { try service.reject(target.ids, comment: comment, in: session) }
     }
 
-    func decide(_ body: () throws -> ContentChange) {
-        guard !decisionTargets.isEmpty else { message = "The queue is empty"; return }
+    /// Runs a decision; marks acted on are cleared. A full-screen item decided has left the
+    /// queue: the full screen closes (the message names it) rather than show the next one.
+    func decide(_ target: ActionTarget, _ body: () throws -> ContentChange) {
         do {
             let change = try body()
-            marked.removeAll()
+            if target.source == .marks { clearMarks() }
+            if target.source == .open { isFullScreen = false }
             reload()
-            message = change.summary
+            message = target.naming(change.summary)
         } catch {
             message = "\(error)"
         }
     }
+}
+
+extension ApprovalsViewModel: ActsOnShownRecords {
+    public static let recordNoun = RecordNoun("item", "items")
+
+    static func record(_ item: ContentListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.title) }
+
+    /// The item open full screen.
+    public var openRecord: ShownRecord? { isFullScreen ? preview.map { Self.record($0.item) } : nil }
+
+    /// The marked items, in the order they were marked.
+    public var markedRecords: [ShownRecord] {
+        marked.map { id in markedItems[id].map(Self.record) ?? ShownRecord(id: id, name: nil) }
+    }
+
+    /// The selected item of the queue (the preview's).
+    public var selectedRecord: ShownRecord? { selectedItem.map(Self.record) }
 }

@@ -35,17 +35,21 @@ public final class CalendarViewModel: PaneMessage {
     public private(set) var detail: ContentDetail?
     public var message: String?
     public private(set) var undoStack: [ContentChange] = []
-    /// Items a day's cell can list; the screen sets it from its size. More lines read the shown
-    /// days again (only them); fewer need nothing, since a cell cuts to what fits.
-    public var linesPerDay = 3 {
-        didSet { if linesPerDay > oldValue { perform { try loadDays() } } }
-    }
-    /// How many of a day's items the agenda reads at a time.
+    /// Items a day's cell can list in the month and in the week: the screen says so
+    /// (`resize(monthLines:weekLines:agendaRows:)`). More lines read the shown days again (only
+    /// them); fewer need nothing, since a cell cuts to what fits.
+    public private(set) var monthLines: Int
+    public private(set) var weekLines: Int
+    /// Rows the agenda shows at once: its loaded items always reach past the selection by as many.
+    public private(set) var agendaRows = 10
+    /// Items a day's cell lists in the current mode.
+    public var linesPerDay: Int { mode == .week ? max(weekLines, 1) : monthLines }
+    /// How many of a day's items the agenda reads at a time (at least).
     public static let agendaPage = 100
     var products: [Product]?
 
     public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init,
-                calendar: Calendar = .current, firstWeekday: Int? = nil, linesPerDay: Int = 3) {
+                calendar: Calendar = .current, firstWeekday: Int? = nil, linesPerDay: Int = 3, weekLines: Int? = nil, agendaRows: Int = 10) {
         var calendar = calendar
         if let firstWeekday { calendar.firstWeekday = firstWeekday }
         self.session = session
@@ -53,8 +57,29 @@ public final class CalendarViewModel: PaneMessage {
         self.clock = clock
         service = ContentService(database: database, clock: clock, calendar: calendar)
         selectedDay = calendar.startOfDay(for: clock())
-        self.linesPerDay = linesPerDay
+        monthLines = max(0, linesPerDay)
+        self.weekLines = max(1, weekLines ?? linesPerDay)
+        self.agendaRows = max(1, agendaRows)
         reload()
+    }
+
+    /// The screen's size changed: a day's cell lists `monthLines` items in the month and
+    /// `weekLines` in the week; the agenda shows `agendaRows` rows. Reads only what more lines show.
+    public func resize(monthLines: Int, weekLines: Int, agendaRows: Int) {
+        let before = linesPerDay
+        self.monthLines = max(0, monthLines)
+        self.weekLines = max(1, weekLines)
+        let rowsBefore = self.agendaRows
+        self.agendaRows = max(1, agendaRows)
+        perform {
+            if linesPerDay > before { try loadDays() }
+            if self.agendaRows > rowsBefore { try loadAgendaAhead() }
+        }
+    }
+
+    /// Reads on until the agenda holds the rows that can be on screen past the selection.
+    func loadAgendaAhead() throws {
+        while agendaIndex + agendaRows >= agenda.count, agenda.count < agendaTotal, try loadMoreAgenda() {}
     }
 
     // MARK: - Reading
@@ -149,11 +174,12 @@ public final class CalendarViewModel: PaneMessage {
         } else {
             agendaIndex = max(0, min(agendaIndex, agenda.count - 1))
         }
+        try loadAgendaAhead()
     }
 
     func agendaPage(after item: ContentListItem?) throws -> [ContentListItem] {
         let next = calendar.date(byAdding: .day, value: 1, to: selectedDay) ?? selectedDay
-        return try service.scheduled(filter, from: selectedDay, to: next, after: item, limit: Self.agendaPage, in: session)
+        return try service.scheduled(filter, from: selectedDay, to: next, after: item, limit: max(Self.agendaPage, agendaRows * 2), in: session)
     }
 
     /// Reads the agenda's next page; false when there was none.
@@ -206,6 +232,7 @@ public final class CalendarViewModel: PaneMessage {
             while agendaIndex + step >= agenda.count - 1, agenda.count < agendaTotal, try loadMoreAgenda() {}
         }
         agendaIndex = max(0, min(agenda.count - 1, agendaIndex + step))
+        perform { try loadAgendaAhead() }
     }
 
     /// Selects the first (false) or last (true) agenda item.
@@ -259,6 +286,13 @@ public final class CalendarViewModel: PaneMessage {
 
     // MARK: - Detail
 
+    /// The item the screen shows for a target (the open detail's, or the agenda's selected one).
+    public func item(for target: ActionTarget) -> ContentListItem? {
+        guard let record = target.single else { return nil }
+        if let detail, detail.item.id == record.id { return detail.item }
+        return agenda.first { $0.id == record.id }
+    }
+
     /// Shows the selected item with its body, campaign or posts, and history.
     public func openDetail() {
         guard let item = selectedItem else { message = "No content on this day"; return }
@@ -267,13 +301,14 @@ public final class CalendarViewModel: PaneMessage {
 
     public func closeDetail() { detail = nil }
 
-    /// The selected item's body, for the editor (read fresh: lists carry no body).
-    public func bodyForEditing() -> (id: Int64, title: String, body: String)? {
-        guard let item = selectedItem else { message = "No content on this day"; return nil }
+    /// The target item's body (the open one, else the selected one), for the editor (read
+    /// fresh: lists carry no body).
+    public func bodyForEditing(target: ActionTarget? = nil) -> (id: Int64, title: String, body: String)? {
+        guard case let (_, record)? = singleTarget(target, "Editing") else { return nil }
         do {
             try session.require(.contentEdit)
-            let detail = try service.detail(item.id, in: session)
-            return (item.id, item.title, detail.body)
+            let detail = try service.detail(record.id, in: session)
+            return (record.id, detail.item.title, detail.body)
         } catch {
             message = "\(error)"
             return nil
@@ -282,12 +317,12 @@ public final class CalendarViewModel: PaneMessage {
 
     // MARK: - Changes
 
-    /// Moves the selected item to the moment `text` names; the selection follows it.
-    /// False (with the reason in `message`) when nothing moved.
+    /// Moves the target item (the open one, else the selected one) to the moment `text` names;
+    /// the selection follows it. False (with the reason in `message`) when nothing moved.
     @discardableResult
-    public func reschedule(to text: String) -> Bool {
-        guard let item = selectedItem else { message = "No content on this day to move"; return false }
-        return apply { try service.reschedule(item.id, to: text, in: session) }
+    public func reschedule(to text: String, target: ActionTarget? = nil) -> Bool {
+        guard case let (target, record)? = singleTarget(target, "Moving") else { return false }
+        return apply(target) { try service.reschedule(record.id, to: text, in: session) }
     }
 
     /// A new draft on the selected day at 09:00 (or at `time`, e.g. "14:30").
@@ -299,19 +334,19 @@ public final class CalendarViewModel: PaneMessage {
             message = "time: \(error.problem)"
             return false
         case .success(let date):
-            return apply { try service.createDraft(title: title, type: type, at: date, productId: product?.id, in: session) }
+            return apply(nil) { try service.createDraft(title: title, type: type, at: date, productId: product?.id, in: session) }
         }
     }
 
     /// Saves a body edited outside (in $EDITOR).
     public func saveBody(_ body: String, of id: Int64) {
-        apply { try service.edit(id, body: body, in: session) }
+        apply(nil) { try service.edit(id, body: body, in: session) }
     }
 
-    /// Submits the selected draft for approval.
-    public func submitSelected() {
-        guard let item = selectedItem else { message = "No content on this day to submit"; return }
-        apply { try service.submit(item.id, in: session) }
+    /// Submits the target draft (the open one, else the selected one) for approval.
+    public func submitSelected(target: ActionTarget? = nil) {
+        guard case let (target, record)? = singleTarget(target, "Submitting") else { return }
+        apply(target) { try service.submit(record.id, in: session) }
     }
 
     /// Undoes the last change made here.
@@ -324,15 +359,17 @@ public final class CalendarViewModel: PaneMessage {
         }
     }
 
+    /// Runs a change, remembers it for undo, says what it did naming the item, and follows the
+    /// item to its day (an open detail stays open on it, reread).
     @discardableResult
-    func apply(_ body: () throws -> ContentChange) -> Bool {
+    func apply(_ target: ActionTarget?, _ body: () throws -> ContentChange) -> Bool {
         var succeeded = false
         perform {
             let change = try body()
             succeeded = true
             undoStack.append(change)
             if undoStack.count > 50 { undoStack.removeFirst() }
-            message = change.summary + " (u undoes)"
+            message = (target?.naming(change.summary) ?? change.summary) + " (u undoes)"
             try refreshAfterChange(focusing: change.contentIds.first)
         }
         return succeeded
@@ -351,4 +388,19 @@ public final class CalendarViewModel: PaneMessage {
         }
         if let id = detail?.item.id { detail = try? service.detail(id, in: session) }
     }
+}
+
+extension CalendarViewModel: ActsOnShownRecords {
+    public static let recordNoun = RecordNoun("item", "items")
+
+    static func record(_ item: ContentListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.title) }
+
+    /// The item whose detail is open.
+    public var openRecord: ShownRecord? { detail.map { Self.record($0.item) } }
+
+    /// Calendar items are not marked.
+    public var markedRecords: [ShownRecord] { [] }
+
+    /// The selected item of the day's agenda.
+    public var selectedRecord: ShownRecord? { selectedItem.map(Self.record) }
 }

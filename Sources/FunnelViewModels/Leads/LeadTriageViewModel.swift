@@ -33,22 +33,40 @@ public final class LeadTriageViewModel: PaneMessage {
     public var total: Int { rows.total }
     public private(set) var counts: [LeadStatus: Int] = [:]
     public private(set) var marked: Set<Int64> = []
+    /// The marked leads as they were when marked (to name them, and to act on one marked lead).
+    var markedItems: [Int64: LeadListItem] = [:]
     public private(set) var detail: LeadDetail?
     public var message: String?
     public private(set) var undoStack: [LeadChange] = []
-    /// Rows visible at once; the screen sets it.
-    public var pageSize = 20
+    /// What each change of the undo stack said, naming its leads ("#1874 Liam Suzuki set to contacted").
+    var undoTexts: [String] = []
+    /// Rows visible at once: the screen says so (`resize(visibleRows:)`), and the window always
+    /// holds at least the rows that can be on screen around the selection.
+    public private(set) var pageSize: Int
     public let model: LeadScoringModel
 
     static let countCap = 10_000
     static let searchCountCap = 300
 
-    public init(database: AppDatabase, session: Session) {
+    public init(database: AppDatabase, session: Session, visibleRows: Int = 20) {
         self.session = session
         service = LeadService(database: database)
         scoring = ScoringService(database: database)
         model = scoring.model(for: session)
+        pageSize = max(1, visibleRows)
+        rows.visible = pageSize
         reload()
+    }
+
+    /// The screen's size changed: `count` rows of the table are visible at once. Loads what a
+    /// taller screen shows around the selection (nothing when they are loaded already).
+    public func resize(visibleRows count: Int) {
+        let count = max(1, count)
+        guard count != pageSize else { return }
+        pageSize = count
+        rows.visible = count
+        let (after, before) = loaders()
+        perform { try rows.select(rows.selected, page: page, after: after, before: before) }
     }
 
     // MARK: - Reading
@@ -175,7 +193,7 @@ public final class LeadTriageViewModel: PaneMessage {
     func resetList() {
         rows.clear()
         rows.selected = 0
-        marked = []
+        clearMarks()
         reload()
     }
 
@@ -183,9 +201,20 @@ public final class LeadTriageViewModel: PaneMessage {
 
     /// Marks or unmarks the selected lead.
     public func toggleMark() {
-        guard let id = selectedItem?.id else { return }
-        if marked.contains(id) { marked.remove(id) } else { marked.insert(id) }
+        guard let item = selectedItem else { return }
+        if marked.contains(item.id) {
+            marked.remove(item.id)
+            markedItems[item.id] = nil
+        } else {
+            marked.insert(item.id)
+            markedItems[item.id] = item
+        }
         move(.down)
+    }
+
+    func clearMarks() {
+        marked = []
+        markedItems = [:]
     }
 
     /// Opens the selected lead's detail.
@@ -199,61 +228,77 @@ public final class LeadTriageViewModel: PaneMessage {
 
     // MARK: - Actions
 
-    /// The leads an action applies to: the marked ones, else the selected one.
-    var targets: [Int64] {
-        marked.isEmpty ? selectedItem.map { [$0.id] } ?? [] : Array(marked).sorted()
+    /// The lead the screen shows for a record of a target (the detail's, a marked or a listed one).
+    func item(for record: ShownRecord) -> LeadListItem? {
+        if let detail, detail.item.id == record.id { return detail.item }
+        return markedItems[record.id] ?? window.first { $0.id == record.id }
     }
 
-    /// Assigns the targets to the signed-in user.
-    public func assignToMe() { assign(to: session.userId) }
+    /// The lead a one-lead action (edit, convert, merge) works on, for the pane's forms.
+    public func targetLead(_ target: ActionTarget? = nil) -> LeadListItem? {
+        guard let target = target ?? actionTarget, let record = target.single else { return nil }
+        return item(for: record)
+    }
+
+    /// Assigns the target leads to the signed-in user.
+    public func assignToMe(target: ActionTarget? = nil) { assign(to: session.userId, target: target) }
 
     /// The users a lead can be assigned to.
     public func assignableUsers() -> [User] {
         (try? service.assignableUsers(in: session)) ?? []
     }
 
-    /// Assigns the targets to a user (nil: nobody).
-    public func assign(to userId: Int64?) {
-        let ids = targets
+    /// Assigns the target leads (the open lead, else the marked, else the selected one) to a user (nil: nobody).
+    public func assign(to userId: Int64?, target: ActionTarget? = nil) {
+        guard let target = target ?? actionTarget else { message = "No lead here to assign"; return }
         perform {
-            let change = try service.assign(ids, to: userId, in: session)
-            finish(change)
+            let change = try service.assign(target.ids, to: userId, in: session)
+            let name: String
+            if let userId {
+                name = userId == session.userId ? session.user.name : assignableUsers().first { $0.id == userId }?.name ?? "user #\(userId)"
+            } else {
+                name = "nobody"
+            }
+            finish(change, target: target, saying: "Assigned \(target.label) to \(name)", advance: true)
         }
     }
 
-    /// Sets the targets' status (unqualified and lost need a reason).
-    public func setStatus(_ status: LeadStatus, reason: String? = nil) {
-        let ids = targets
+    /// Sets the target leads' status (unqualified and lost need a reason).
+    public func setStatus(_ status: LeadStatus, reason: String? = nil, target: ActionTarget? = nil) {
+        guard let target = target ?? actionTarget else { message = "No lead here to set"; return }
         perform {
-            let change = try service.setStatus(ids, to: status, reason: reason, in: session)
-            finish(change)
+            let change = try service.setStatus(target.ids, to: status, reason: reason, in: session)
+            let text = target.single.map { "\($0.label) set to \(status.rawValue)" }
+                ?? "Set \(target.records.count) leads to \(status.rawValue) (\(target.idList))"
+            finish(change, target: target, saying: text, advance: true)
         }
     }
 
-    /// Logs a call, email, meeting or note on the selected lead (it is rescored at once).
-    public func logAction(_ kind: LoggedActionKind, note: String?) {
-        guard let id = selectedItem?.id else { return }
+    /// Logs a call, email, meeting or note on the target lead (it is rescored at once).
+    public func logAction(_ kind: LoggedActionKind, note: String?, target: ActionTarget? = nil) {
+        guard case let (target, record)? = singleTarget(target, "Logging") else { return }
         perform {
-            let change = try service.logAction(kind, note: note, on: id, in: session)
-            undoStack.append(change)
-            message = change.summary + " (u undoes)"
-            reload()
-            if let detail, detail.item.id == id { self.detail = try service.detail(leadId: id, in: session) }
+            let change = try service.logAction(kind, note: note, on: record.id, in: session)
+            // "Logged a call; score 59 → 65" -> "Logged a call on #1874 Liam Suzuki; score 59 → 65".
+            let done = "Logged a \(kind.rawValue)"
+            let text = change.summary.hasPrefix(done) && !change.summary.contains("#\(record.id)")
+                ? done + " on \(record.label)" + change.summary.dropFirst(done.count) : target.naming(change.summary)
+            finish(change, target: target, saying: text, advance: false)
         }
     }
 
-    /// The selected lead's duplicates (same normalized email or phone).
-    public func duplicatesOfSelected() -> [Lead] {
-        guard let id = selectedItem?.id else { return [] }
-        return (try? service.duplicates(of: id, in: session)) ?? []
+    /// The target lead's duplicates (same normalized email or phone).
+    public func duplicatesOfSelected(target: ActionTarget? = nil) -> [Lead] {
+        guard let record = (target ?? actionTarget)?.single else { return [] }
+        return (try? service.duplicates(of: record.id, in: session)) ?? []
     }
 
-    /// Merges leads into the selected one (the survivor).
-    public func mergeIntoSelected(_ others: [Int64]) {
-        guard let id = selectedItem?.id else { return }
+    /// Merges leads into the target lead (the survivor).
+    public func mergeIntoSelected(_ others: [Int64], target: ActionTarget? = nil) {
+        guard case let (target, record)? = singleTarget(target, "Merging") else { return }
         perform {
-            let result = try service.merge(others, into: id, in: session)
-            message = result.summary
+            let result = try service.merge(others, into: record.id, in: session)
+            message = target.naming(result.summary)
             reload()
         }
     }
@@ -261,12 +306,12 @@ public final class LeadTriageViewModel: PaneMessage {
     /// The organization's products (for conversion).
     public func products() -> [Product] { (try? service.products(in: session)) ?? [] }
 
-    /// Converts the selected lead into a contact and a deal of `valueCents` for a product.
-    public func convertSelected(productId: Int64?, valueCents: Int64) {
-        guard let id = selectedItem?.id else { return }
+    /// Converts the target lead into a contact and a deal of `valueCents` for a product.
+    public func convertSelected(productId: Int64?, valueCents: Int64, target: ActionTarget? = nil) {
+        guard case let (target, record)? = singleTarget(target, "Converting") else { return }
         perform {
-            let change = try service.convert(id, productId: productId, valueCents: valueCents, in: session)
-            finish(change)
+            let change = try service.convert(record.id, productId: productId, valueCents: valueCents, in: session)
+            finish(change, target: target, saying: target.naming(change.summary), advance: true)
         }
     }
 
@@ -283,16 +328,15 @@ public final class LeadTriageViewModel: PaneMessage {
         return [:]
     }
 
-    /// Saves an edited lead; returns the problems by field when the draft is not acceptable.
+    /// Saves the target lead edited; returns the problems by field when the draft is not acceptable.
     @discardableResult
-    public func editSelected(_ draft: LeadDraft) -> [String: String] {
+    public func editSelected(_ draft: LeadDraft, target: ActionTarget? = nil) -> [String: String] {
         let problems = draft.problems
-        guard problems.isEmpty, let id = selectedItem?.id else { return problems }
+        guard problems.isEmpty else { return problems }
+        guard case let (target, record)? = singleTarget(target, "Editing") else { return [:] }
         perform {
-            let change = try service.edit(id, with: draft, in: session)
-            undoStack.append(change)
-            message = change.summary + " (u undoes)"
-            reload()
+            let change = try service.edit(record.id, with: draft, in: session)
+            finish(change, target: target, saying: target.naming(change.summary), advance: false)
         }
         return [:]
     }
@@ -303,9 +347,10 @@ public final class LeadTriageViewModel: PaneMessage {
             message = "Nothing to undo"
             return
         }
+        let text = undoTexts.popLast() ?? change.summary
         perform {
             try service.undo(change, in: session)
-            message = "Undone: \(change.summary)"
+            message = "Undone: \(text)"
             reload()
             // Back to the lead that was changed, when it is in the loaded rows again.
             if let id = change.before.first?.id, let offset = window.firstIndex(where: { $0.id == id }) {
@@ -314,19 +359,43 @@ public final class LeadTriageViewModel: PaneMessage {
         }
     }
 
-    /// After a change: remember it for undo, clear marks, reload; the cursor stays on the same
-    /// row number, which is now the next lead that needs triage when the changed one left the tab.
-    func finish(_ change: LeadChange) {
+    /// After a change: remember it for undo, say what it did naming its leads, reload. Marks
+    /// acted on are cleared; an open detail stays open on its lead (reread). Acting on the
+    /// selected row, the cursor stays on the same row number, which is the next lead that needs
+    /// triage when the changed one left the tab (`advance`: else it moves down to it).
+    func finish(_ change: LeadChange, target: ActionTarget, saying text: String, advance: Bool) {
         undoStack.append(change)
-        if undoStack.count > 50 { undoStack.removeFirst() }
-        let wasSingle = marked.isEmpty
-        marked = []
-        message = change.summary + " (u undoes)"
+        undoTexts.append(text)
+        if undoStack.count > 50 {
+            undoStack.removeFirst()
+            undoTexts.removeFirst()
+        }
+        if target.source == .marks { clearMarks() }
+        message = text + " (u undoes)"
         let position = selected
         reload()
-        if wasSingle, let item = self.row(at: position), change.before.first?.id == item.id {
+        if advance, target.source == .selection, let item = self.row(at: position), item.id == target.ids.first {
             // The lead stayed in this tab: go on to the next one.
             move(.down)
         }
     }
+}
+
+extension LeadTriageViewModel: ActsOnShownRecords {
+    public static let recordNoun = RecordNoun("lead", "leads")
+
+    static func record(_ item: LeadListItem) -> ShownRecord {
+        ShownRecord(id: item.id, name: item.lead.name ?? item.lead.email ?? item.lead.phone)
+    }
+
+    /// The lead whose detail is open.
+    public var openRecord: ShownRecord? { detail.map { Self.record($0.item) } }
+
+    /// The marked leads, by id.
+    public var markedRecords: [ShownRecord] {
+        marked.sorted().map { id in markedItems[id].map(Self.record) ?? ShownRecord(id: id, name: nil) }
+    }
+
+    /// The lead on the selected row.
+    public var selectedRecord: ShownRecord? { selectedItem.map(Self.record) }
 }

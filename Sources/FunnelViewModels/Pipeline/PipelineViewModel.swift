@@ -35,24 +35,57 @@ public final class PipelineViewModel: PaneMessage {
     public private(set) var table = KeysetWindow<DealListItem>()
     public private(set) var sort: DealSort = .closeDate
     public private(set) var descending = false
+    /// The forecast's rows (`PipelineService.forecastReport`): the overdue open deals, then the months.
     public private(set) var forecast: [ForecastMonth] = []
     /// The first month of the forecast (`YYYY-MM`).
     public private(set) var forecastStart = ""
     public private(set) var detail: DealDetail?
     public var message: String?
     public private(set) var undoStack: [DealChange] = []
-    /// Cards (board) or rows (table) visible at once; the screen sets it.
-    public var pageSize = 8
+    /// Cards a board column shows at once, and rows the table shows: the screen says so
+    /// (`resize(visibleCards:tableRows:)`); each window holds at least what can be on screen.
+    public private(set) var visibleCards: Int
+    public private(set) var tableRows: Int
+    /// Cards (board) or rows (table) visible at once.
+    public var pageSize: Int { mode == .table ? tableRows : visibleCards }
     /// How many months the forecast shows.
     public static let forecastMonths = 8
 
-    public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
+    public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
+                visibleCards: Int = 8, tableRows: Int = 20) {
         self.session = session
         service = PipelineService(database: database, clock: clock, calendar: calendar)
         settings = service.settings(in: session)
         self.clock = clock
+        self.visibleCards = max(1, visibleCards)
+        self.tableRows = max(1, tableRows)
         columns = Self.stages.map { _ in KeysetWindow<DealListItem>() }
+        setVisible()
         reload()
+    }
+
+    /// The screen's size changed: a column shows `cards` cards and the table `tableRows` rows.
+    /// Loads what a bigger screen shows around each selection (nothing when it is loaded already).
+    public func resize(visibleCards cards: Int, tableRows rows: Int) {
+        let (cards, rows) = (max(1, cards), max(1, rows))
+        guard cards != visibleCards || rows != tableRows else { return }
+        (visibleCards, tableRows) = (cards, rows)
+        setVisible()
+        perform {
+            for (index, stage) in Self.stages.enumerated() {
+                let (after, before) = loaders(filter.with(stage: stage), sort: .closeDate, descending: stage.isClosed)
+                try columns[index].select(columns[index].selected, page: visibleCards, after: after, before: before)
+            }
+            if mode == .table {
+                let (after, before) = loaders(filter, sort: sort, descending: descending)
+                try table.select(table.selected, page: tableRows, after: after, before: before)
+            }
+        }
+    }
+
+    func setVisible() {
+        for index in columns.indices { columns[index].visible = visibleCards }
+        table.visible = tableRows
     }
 
     // MARK: - Reading
@@ -106,13 +139,13 @@ public final class PipelineViewModel: PaneMessage {
         let stage = Self.stages[index]
         columns[index].total = totals[stage]?.deals ?? 0
         let (after, before) = loaders(filter.with(stage: stage), sort: .closeDate, descending: stage.isClosed)
-        try columns[index].reload(page: pageSize, after: after, before: before)
+        try columns[index].reload(page: visibleCards, after: after, before: before)
     }
 
     func reloadTable() throws {
         table.total = filteredTotal
         let (after, before) = loaders(filter, sort: sort, descending: descending)
-        try table.reload(page: pageSize, after: after, before: before)
+        try table.reload(page: tableRows, after: after, before: before)
     }
 
     /// Months the forecast is shifted from its default (two months ago onwards).
@@ -129,7 +162,7 @@ public final class PipelineViewModel: PaneMessage {
         let parts = today.split(separator: "-").compactMap { Int($0) }
         let first = parts[0] * 12 + (parts[1] - 1) - 2 + forecastShift
         forecastStart = String(format: "%04d-%02d", first / 12, first % 12 + 1)
-        forecast = try service.forecast(filter, firstMonth: forecastStart, months: Self.forecastMonths, in: session)
+        forecast = try service.forecastReport(filter, firstMonth: forecastStart, months: Self.forecastMonths, in: session).rows
     }
 
     /// Page loaders for a list, by key.
@@ -154,10 +187,10 @@ public final class PipelineViewModel: PaneMessage {
             case .board:
                 let stage = selectedStage
                 let (after, before) = loaders(filter.with(stage: stage), sort: .closeDate, descending: stage.isClosed)
-                try columns[selectedColumn].select(target(movement, in: columns[selectedColumn]), page: pageSize, after: after, before: before)
+                try columns[selectedColumn].select(target(movement, in: columns[selectedColumn]), page: visibleCards, after: after, before: before)
             case .table:
                 let (after, before) = loaders(filter, sort: sort, descending: descending)
-                try table.select(target(movement, in: table), page: pageSize, after: after, before: before)
+                try table.select(target(movement, in: table), page: tableRows, after: after, before: before)
             case .forecast:
                 break
             }
@@ -293,27 +326,35 @@ public final class PipelineViewModel: PaneMessage {
 
     // MARK: - Changes
 
-    /// Moves the selected deal one stage right (+1) or left (-1); the selection follows it.
-    public func advanceSelected(by step: Int) {
-        guard let id = selectedItem?.id else { return }
-        apply { try service.advance(id, by: step, in: session) }
+    /// Moves the target deal (the open one, else the selected one) one stage right (+1) or
+    /// left (-1); the selection follows it.
+    public func advanceSelected(by step: Int, target: ActionTarget? = nil) {
+        guard case let (target, record)? = singleTarget(target, "Moving") else { return }
+        apply(target) { try service.advance(record.id, by: step, in: session) }
     }
 
-    /// Closes the selected deal as won.
-    public func winSelected() {
-        guard let id = selectedItem?.id else { return }
-        apply { try service.win(id, in: session) }
+    /// Closes the target deal as won.
+    public func winSelected(target: ActionTarget? = nil) {
+        guard case let (target, record)? = singleTarget(target, "Winning") else { return }
+        apply(target) { try service.win(record.id, in: session) }
     }
 
-    /// Closes the selected deal as lost, with a reason.
-    public func loseSelected(reason: LostReason, note: String?) {
-        guard let id = selectedItem?.id else { return }
-        apply { try service.lose(id, reason: reason, note: note, in: session) }
+    /// Closes the target deal as lost, with a reason.
+    public func loseSelected(reason: LostReason, note: String?, target: ActionTarget? = nil) {
+        guard case let (target, record)? = singleTarget(target, "Losing") else { return }
+        apply(target) { try service.lose(record.id, reason: reason, note: note, in: session) }
     }
 
-    /// The edit form's fields for the selected deal.
-    public func editForm() -> DealForm? {
-        guard let item = selectedItem else { return nil }
+    /// The deal the screen shows for a target (the open detail's, or the selected one).
+    func targetItem(_ target: ActionTarget?) -> DealListItem? {
+        guard let record = (target ?? actionTarget)?.single else { return nil }
+        if let detail, detail.item.id == record.id { return detail.item }
+        return selectedItem?.id == record.id ? selectedItem : nil
+    }
+
+    /// The edit form's fields for the target deal.
+    public func editForm(target: ActionTarget? = nil) -> DealForm? {
+        guard let item = targetItem(target) else { return nil }
         let deal = item.deal
         let owner = item.ownerName ?? ""
         return DealForm(title: deal.title, value: String(format: "%.2f", Double(deal.value) / 100).replacingOccurrences(of: ".00", with: ""),
@@ -321,13 +362,13 @@ public final class PipelineViewModel: PaneMessage {
                         product: item.productName ?? "", closeDate: deal.closeDate ?? "", owner: owner)
     }
 
-    /// Saves the edit form; returns the problems by field when it cannot be saved.
+    /// Saves the edit form on the target deal; returns the problems by field when it cannot be saved.
     @discardableResult
-    public func saveEdit(_ form: DealForm) -> [String: String] {
-        guard let item = selectedItem else { return [:] }
+    public func saveEdit(_ form: DealForm, target: ActionTarget? = nil) -> [String: String] {
+        guard let target = target ?? actionTarget, let item = targetItem(target) else { return [:] }
         let problems = service.problems(form, editing: item.deal, in: session)
         guard problems.isEmpty else { return problems }
-        apply { try service.edit(item.id, with: form, in: session) }
+        apply(target) { try service.edit(item.id, with: form, in: session) }
         return [:]
     }
 
@@ -343,7 +384,7 @@ public final class PipelineViewModel: PaneMessage {
         let problems = service.problems(form, editing: nil, in: session)
         guard problems.isEmpty else { return problems }
         detail = nil
-        apply { try service.create(form, in: session) }
+        apply(nil) { try service.create(form, in: session) }
         return [:]
     }
 
@@ -361,13 +402,14 @@ public final class PipelineViewModel: PaneMessage {
         }
     }
 
-    /// Runs a change, remembers it for undo, reloads, and keeps the changed deal selected.
-    func apply(_ body: () throws -> DealChange) {
+    /// Runs a change, remembers it for undo, says what it did naming the deal, reloads, and keeps
+    /// the changed deal selected (an open detail stays open on it, reread).
+    func apply(_ target: ActionTarget?, _ body: () throws -> DealChange) {
         perform {
             let change = try body()
             undoStack.append(change)
             if undoStack.count > 50 { undoStack.removeFirst() }
-            message = change.summary + " (u undoes)"
+            message = (target?.naming(change.summary) ?? change.summary) + " (u undoes)"
             try focus(on: try reloadAfter(change))
             if let id = detail?.item.id { detail = try? service.detail(dealId: id, in: session) }
         }
@@ -414,14 +456,14 @@ public final class PipelineViewModel: PaneMessage {
         let closed = item.deal.stage.isClosed
         let position = try service.position(of: item, in: stageFilter, descending: closed, in: session)
         let (after, before) = loaders(stageFilter, sort: .closeDate, descending: closed)
-        try columns[index].focus(on: item, at: position, page: max(pageSize * 2, 8), after: after, before: before)
+        try columns[index].focus(on: item, at: position, page: max(visibleCards * 2, 8), after: after, before: before)
     }
 
     func focusTable(on item: DealListItem) throws {
         guard matches(item, filter) else { return }
         let position = try service.position(of: item, in: filter, sort: sort, descending: descending, in: session)
         let (after, before) = loaders(filter, sort: sort, descending: descending)
-        try table.focus(on: item, at: position, page: max(pageSize * 2, 8), after: after, before: before)
+        try table.focus(on: item, at: position, page: max(tableRows * 2, 8), after: after, before: before)
     }
 
     /// Whether the deal passes the filter's owner, product and month (search is not re-checked).
@@ -436,4 +478,19 @@ public final class PipelineViewModel: PaneMessage {
         if let month = filter.closeMonth, !(deal.closeDate ?? "").hasPrefix(month) { return false }
         return true
     }
+}
+
+extension PipelineViewModel: ActsOnShownRecords {
+    public static let recordNoun = RecordNoun("deal", "deals")
+
+    static func record(_ item: DealListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.deal.title) }
+
+    /// The deal whose detail is open.
+    public var openRecord: ShownRecord? { detail.map { Self.record($0.item) } }
+
+    /// Deals are not marked.
+    public var markedRecords: [ShownRecord] { [] }
+
+    /// The selected card (board) or row (table); none in the forecast.
+    public var selectedRecord: ShownRecord? { selectedItem.map(Self.record) }
 }

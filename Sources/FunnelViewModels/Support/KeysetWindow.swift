@@ -17,6 +17,9 @@ public struct KeysetWindow<Item: Identifiable & Sendable>: Sendable {
     public var selected = 0
     /// Rows in the list.
     public var total = 0
+    /// Rows the screen shows at once. Whatever the screen's first row, the rows it can show around
+    /// the selection (`visible - 1` either side) are always loaded: a row on screen is never "…".
+    public var visible = 1
     let limit: Int
 
     public init(limit: Int = 600) { self.limit = limit }
@@ -83,8 +86,28 @@ public struct KeysetWindow<Item: Identifiable & Sendable>: Sendable {
                 items += more
             }
         }
+        try fill(around: target, after: after, before: before)
         trim(keeping: target)
         selected = items.isEmpty ? 0 : max(start, min(target, start + items.count - 1))
+    }
+
+    /// Loads what is missing of the rows that can be on screen with `index` selected.
+    mutating func fill(around index: Int, after: After, before: Before) throws {
+        guard visible > 1, !items.isEmpty else { return }
+        let reach = visible - 1
+        let last = min(total - 1, index + reach)
+        while start + items.count - 1 < last, let tail = items.last {
+            let more = try after(tail, max(reach, 25))
+            if more.isEmpty { break }
+            items += more
+        }
+        let first = max(0, index - reach)
+        while start > first, let head = items.first {
+            let more = try before(head, max(start - first, 25))
+            if more.isEmpty { break }
+            items = more + items
+            start -= more.count
+        }
     }
 
     /// Reloads the loaded rows in place (after a change), keeping the selection's row number.
@@ -106,9 +129,13 @@ public struct KeysetWindow<Item: Identifiable & Sendable>: Sendable {
         items = earlier + [item] + later
         start = max(0, position - earlier.count)
         selected = position
+        try fill(around: position, after: after, before: before)
+        trim(keeping: position)
     }
 
     mutating func trim(keeping index: Int) {
+        // Never fewer than the rows on screen either side of the selection.
+        let limit = max(self.limit, visible * 4)
         guard items.count > limit else { return }
         let excess = items.count - limit
         if index - start > items.count / 2 {
