@@ -155,7 +155,7 @@ import Testing
         }
         try queue.close()
         let database = try AppDatabase.open(path: path)
-        #expect(try database.schemaVersion() == 5)
+        #expect(try database.schemaVersion() == 6)
         // The index was made again with digits as separators, and rebuilt from the leads.
         let reader = try DatabaseQueue(path: path)
         try reader.inDatabase { db in
@@ -169,5 +169,49 @@ import Testing
             #expect(try database.snapshot { try $0.searchLeadIDs(search, orgId: 1) }.count == (search == "87" ? 0 : 1), "\(search)")
         }
         #expect(try database.snapshot { try $0.searchLeadIDs("garcia88", orgId: 1) }.isEmpty)
+    }
+}
+
+/// Schema v6: leads, deals and content carry a version the database raises on each change a person makes.
+@Suite struct RecordVersionTests {
+    @Test func aVersion5FileKeepsEveryRowAndStartsAtVersion1() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("v5.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try AppDatabase.migrator.migrate(queue, upTo: "v5 leads search words")
+        try queue.write { db in
+            let now = "2026-01-01 00:00:00.000"
+            try db.execute(sql: "INSERT INTO organizations(id, name, slug, settings, created_at, updated_at) VALUES (1, 'Acme', 'acme', '{}', ?, ?)", arguments: [now, now])
+            for index in 1...50 {
+                try db.execute(sql: """
+                    INSERT INTO leads(org_id, name, email, source, status, score, created_at, updated_at)
+                    VALUES (1, ?, ?, 'website', 'new', ?, ?, ?)
+                    """, arguments: ["Lead \(index)", "lead\(index)@acme.example", index, now, now])
+            }
+        }
+        let before = try queue.read { db in try Row.fetchAll(db, sql: "SELECT id, name, email, score FROM leads ORDER BY id") }
+        try queue.close()
+        let database = try AppDatabase.open(path: path)
+        #expect(try database.schemaVersion() == 6)
+        let reader = try DatabaseQueue(path: path)
+        let (after, atVersion1) = try reader.read { db in
+            (try Row.fetchAll(db, sql: "SELECT id, name, email, score FROM leads ORDER BY id"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM leads WHERE version = 1"))
+        }
+        #expect(after == before)
+        #expect(atVersion1 == 50)
+        try reader.close()
+        // A change a person makes raises it; a score, or writing the same value again, does not.
+        try database.transaction { tx in
+            var lead = try tx.require(Lead.self, id: 1, orgId: 1)
+            lead.status = .contacted
+            try tx.update(lead)
+            lead = try tx.require(Lead.self, id: 1, orgId: 1)
+            #expect(lead.version == 2)
+            try tx.update(lead)
+            #expect(try tx.require(Lead.self, id: 1, orgId: 1).version == 2)
+        }
+        _ = try database.writeScore(99, leadId: 1, orgId: 1)
+        #expect(try database.snapshot { try $0.require(Lead.self, id: 1, orgId: 1) }.version == 2)
     }
 }

@@ -7,7 +7,7 @@ import FunnelStore
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Build a realistic demo workspace (replacing an earlier demo) and open it.",
+        abstract: "Build a realistic demo workspace (replacing an earlier demo, never another file without --force) and open it.",
         discussion: """
             Three organizations, users in every role, leads with months of actions, deals in every
             stage, content across the calendar, campaigns, agents and workflow runs. The same --seed
@@ -36,6 +36,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Print the report as a table or JSON.")
     var format: OutputFormat = .table
 
+    @Flag(name: .long, help: "Replace the file at --db even when it is not a demo workspace.")
+    var force = false
+
     func validate() throws {
         guard leads >= 0 else { throw ValidationError("--leads needs 0 or more") }
         if let deals, deals < 0 { throw ValidationError("--deals needs 0 or more") }
@@ -51,6 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = self.path
+        try refuseToReplace(path)
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
         let bar = ProgressBar(enabled: Prompt.canDrawProgress, unit: "leads")
@@ -62,6 +66,26 @@ struct DemoCommand: AsyncParsableCommand {
         if !noOpen {
             try await OpenCommand.openTUI(DatabaseChoice(db: path, user: report.managerEmail), theme: nil, mouse: nil)
         }
+    }
+
+    /// A demo may be replaced; any other file (a database made by `funnel init`, another
+    /// program's, any file at all) only with --force.
+    func refuseToReplace(_ path: String) throws {
+        let what: String
+        switch try AppDatabase.existingFile(at: path) {
+        case .none:
+            return
+        case .funnel(let slugs) where DemoWorkspaceBuilder.isDemo(organizationSlugs: slugs):
+            return
+        case .funnel(let slugs):
+            what = "a Funnel database that is not a demo (organizations: \(slugs.isEmpty ? "none" : slugs.joined(separator: ", ")))"
+        case .empty:
+            what = "an empty file"
+        case .other(let reason):
+            what = "a file that is not a demo: \(reason)"
+        }
+        guard !force else { return }
+        throw CLIError("\(path) is \(what); the demo would replace it. Nothing was changed: choose another --db, or give --force to replace it.")
     }
 
     func printReport(_ report: DemoReport) {

@@ -41,6 +41,9 @@ struct DoctorCommand: ParsableCommand {
                 print("  \(verdict) \(plan.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(plan.steps.joined(separator: " | "))")
             }
             print(diagnosis.isHealthy ? "Healthy." : "Problems found.")
+            if diagnosis.integrity != ["ok"] {
+                print("The file is damaged: Funnel refuses to write to it. Go back to a backup with `funnel restore BACKUP --db \(diagnosis.path)`.")
+            }
         }
         if !diagnosis.isHealthy { throw ExitCode(1) }
     }

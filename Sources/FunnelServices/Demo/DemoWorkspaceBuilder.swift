@@ -60,6 +60,12 @@ public struct DemoWorkspaceBuilder: Sendable {
     /// The demo manager, who `funnel demo` signs in as.
     public static let managerEmail = "manager@northwind.example"
 
+    /// Whether a database holding these organizations is a demo `funnel demo` built (its three
+    /// organizations, in order, and no other), which it may replace without asking.
+    public static func isDemo(organizationSlugs: [String]) -> Bool {
+        organizationSlugs == DemoGenerator.organizations.map(\.slug)
+    }
+
     public let options: DemoOptions
 
     public init(options: DemoOptions) {

@@ -15,48 +15,64 @@ public final class AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// The database file, or `:memory:`.
     public let path: String
-    /// Whether writes are refused (read-only mode or a read-only file).
+    /// Whether writes are refused (read-only mode, or a file or folder that cannot be written).
     public let isReadOnly: Bool
+    /// Why writes are refused, in words (nil when they are not).
+    public let readOnlyReason: String?
     /// What a write does when another process holds the lock longer than the busy timeout.
     public let lockWait: LockWaitPolicy
+    /// Damage found by checks and reads; once found, writes are refused.
+    let health = FileHealth()
 
-    init(writer: any DatabaseWriter, path: String, isReadOnly: Bool, lockWait: LockWaitPolicy = LockWaitPolicy()) {
+    init(writer: any DatabaseWriter, path: String, readOnlyReason: String?, lockWait: LockWaitPolicy = LockWaitPolicy()) {
         self.writer = writer
         self.path = path
-        self.isReadOnly = isReadOnly
+        self.isReadOnly = readOnlyReason != nil
+        self.readOnlyReason = readOnlyReason
         self.lockWait = lockWait
     }
 
-    /// Opens (and creates, migrating to the current schema) the database at `path`.
+    /// Why writes are refused when the user asked for read-only mode.
+    public static let readOnlyModeReason = "Funnel is in read-only mode (--read-only)"
+
+    /// Opens (and, when `create`, creates and migrates to the current schema) the database at `path`.
     ///
-    /// A new file is created readable and writable by its owner only. A file that is not a
+    /// A new file is created readable and writable by its owner only; an empty file is made a
+    /// database only when `create` (reading never creates one). A folder, a file that is not a
     /// Funnel database, is damaged, or was written by a newer Funnel is refused before anything
-    /// is written to it.
+    /// is written to it. A file that cannot be written (its permissions, or a read-only folder,
+    /// where SQLite cannot keep its -wal and -shm) is opened read-only, with `readOnlyReason`
+    /// saying why; in a read-only folder it is read as immutable (nothing else can write it there).
     public static func open(path: String, readOnly: Bool = false, create: Bool = true, lockWait: LockWaitPolicy = LockWaitPolicy()) throws -> AppDatabase {
-        let fileManager = FileManager.default
-        let exists = fileManager.fileExists(atPath: path)
-        if !exists {
+        let found = try Preflight.locate(path: path)
+        if found == .missing {
             guard create, !readOnly else { throw StoreError.cannotOpen(path: path, detail: "no such file") }
             try createPrivateFile(at: path)
-        } else {
-            try Preflight.check(path: path, knownMigrations: migrator.migrations)
-            if !readOnly && !fileManager.isWritableFile(atPath: path) {
-                throw StoreError.readOnly(path: path, detail: "the file is not writable by you; use --read-only to look at it")
-            }
+        }
+        let readOnlyReason = readOnly ? readOnlyModeReason : Preflight.readOnlyReason(path: path)
+        if case .file(let size) = found {
+            try Preflight.check(path: path, size: size, knownMigrations: migrator.migrations, allowEmpty: create && readOnlyReason == nil)
         }
         do {
-            if readOnly {
+            if let readOnlyReason {
                 var config = makeConfiguration()
                 config.readonly = true
-                let queue = try DatabaseQueue(path: path, configuration: config)
-                let database = AppDatabase(writer: queue, path: path, isReadOnly: true)
+                let target = Preflight.lookingConfiguration(path: path).path
+                let queue: DatabaseQueue
+                do {
+                    queue = try DatabaseQueue(path: target, configuration: config)
+                } catch let error as DatabaseError where Preflight.readOnlyReason(path: path) != nil && Preflight.hasPendingLog(path: path) {
+                    throw StoreError.cannotOpen(
+                        path: path, detail: "\(Preflight.readOnlyReason(path: path) ?? ""), and \(path)-wal holds changes SQLite can read only with a -shm file beside it (\(error.message ?? "\(error.resultCode)")); open it once where it can be written, or copy the three files to a writable folder")
+                }
+                let database = AppDatabase(writer: queue, path: path, readOnlyReason: readOnlyReason)
                 try database.requireCurrentSchema()
                 return database
             }
             // Opening a pool writes when the -wal file is missing or empty (GRDB makes one), so it
             // waits for another process's lock like every write.
             let pool = try retryingLocks(path: path, lockWait: lockWait) { _ in try DatabasePool(path: path, configuration: makeConfiguration()) }
-            let database = AppDatabase(writer: pool, path: path, isReadOnly: false, lockWait: lockWait)
+            let database = AppDatabase(writer: pool, path: path, readOnlyReason: nil, lockWait: lockWait)
             // Migrating takes the write lock: only when there is something to do (a busy database
             // stays readable), and waiting for another process's lock like every write.
             if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) {
@@ -72,7 +88,7 @@ public final class AppDatabase: Sendable {
     public static func inMemory() throws -> AppDatabase {
         let queue = try DatabaseQueue(configuration: makeConfiguration())
         try migrator.migrate(queue)
-        return AppDatabase(writer: queue, path: ":memory:", isReadOnly: false)
+        return AppDatabase(writer: queue, path: ":memory:", readOnlyReason: nil)
     }
 
     static func makeConfiguration() -> Configuration {
@@ -86,6 +102,9 @@ public final class AppDatabase: Sendable {
             // Statement journals (every insert that fires triggers keeps one) and temporary
             // b-trees in memory, not in files under /var/tmp: an import wrote ~20 times per row there.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Every page read is checked cell by cell (no measurable cost; docs/architecture.md):
+            // a write that meets a damaged page fails and rolls back instead of spreading it.
+            try db.execute(sql: "PRAGMA cell_size_check = ON")
         }
         return config
     }
@@ -113,7 +132,9 @@ public final class AppDatabase: Sendable {
     func requireCurrentSchema() throws {
         let complete = try writer.read { db in try Self.migrator.hasCompletedMigrations(db) }
         if !complete {
-            throw StoreError.readOnly(path: path, detail: "its schema is older than this Funnel's and read-only mode cannot migrate it; open it once without --read-only")
+            let remedy = readOnlyReason == Self.readOnlyModeReason
+                ? "open it once without --read-only" : "open it once where it can be written"
+            throw StoreError.readOnly(path: path, detail: "its schema is older than this Funnel's and it cannot be migrated here (\(readOnlyReason ?? "read-only")); \(remedy)")
         }
     }
 
@@ -134,7 +155,9 @@ public final class AppDatabase: Sendable {
         do {
             return try writer.read(body)
         } catch let error as DatabaseError {
-            throw StoreError(error, path: path)
+            let translated = StoreError(error, path: path)
+            noteDamage(translated)
+            throw translated
         }
     }
 
@@ -145,13 +168,22 @@ public final class AppDatabase: Sendable {
     /// `lockWait.retries` more times, before it fails with `StoreError.locked`. Only a transaction
     /// that could not begin is tried again (the lock is taken at BEGIN IMMEDIATE, before `body`
     /// runs), so nothing is done twice and nothing is lost.
+    ///
+    /// A file found damaged (by a check, a read, or the check before a process's first write) is
+    /// refused before anything is written.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        if isReadOnly { throw StoreError.readOnly(path: path, detail: "Funnel is in read-only mode") }
-        return try retryingLocks { started in
-            try writer.write { db in
-                started = true
-                return try body(db)
+        if let readOnlyReason { throw StoreError.readOnly(path: path, detail: readOnlyReason) }
+        try checkBeforeFirstWrite()
+        do {
+            return try retryingLocks { started in
+                try writer.write { db in
+                    started = true
+                    return try body(db)
+                }
             }
+        } catch let error as StoreError {
+            noteDamage(error)
+            throw error
         }
     }
 

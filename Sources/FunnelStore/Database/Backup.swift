@@ -52,11 +52,10 @@ extension AppDatabase {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.cannotOpen(path: path, detail: "no such file") }
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
         if size == 0 { throw StoreError.notAFunnelDatabase(path: path, reason: "the file is empty") }
-        try Preflight.check(path: path, knownMigrations: migrator.migrations)
-        var config = Configuration()
-        config.readonly = true
+        try Preflight.check(path: path, size: Int(size), knownMigrations: migrator.migrations, allowEmpty: false)
+        let (target, config) = Preflight.lookingConfiguration(path: path, glance: true)
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: target, configuration: config)
             defer { try? queue.close() }
             return try queue.read { db in
                 guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == applicationID else {
@@ -92,7 +91,7 @@ extension AppDatabase {
     /// it open see the restored data on their next read, and nothing is left half-copied. An older
     /// backup is then migrated to the current schema.
     public func restore(from path: String) throws {
-        if isReadOnly { throw StoreError.readOnly(path: self.path, detail: "Funnel is in read-only mode") }
+        if let readOnlyReason { throw StoreError.readOnly(path: self.path, detail: readOnlyReason) }
         _ = try Self.inspectBackup(path: path)
         var config = Configuration()
         config.readonly = true

@@ -35,6 +35,12 @@ extension AppDatabase {
             }
             try db.execute(sql: "PRAGMA user_version = 5")
         }
+        migrator.registerMigration("v6 record versions") { db in
+            for statement in SchemaV6.statements {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "PRAGMA user_version = 6")
+        }
         return migrator
     }()
 }

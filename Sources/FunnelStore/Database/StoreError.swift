@@ -26,7 +26,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .newerSchema(path, unknown):
             return "\(path) was written by a newer version of Funnel (it has schema changes this version does not know: \(unknown.joined(separator: ", "))). Upgrade Funnel; nothing was changed."
         case let .corrupt(path, detail):
-            return "\(path) is damaged (\(detail)). Restore it from a backup; nothing was written to it."
+            return "\(path) is damaged (\(detail)); nothing was written to it. Run `funnel doctor --db \(path)` for the details, then `funnel restore BACKUP --db \(path)` to go back to a backup."
         case let .readOnly(path, detail):
             return "\(path) cannot be written (\(detail)). Nothing was changed."
         case let .locked(path, seconds):

@@ -16,11 +16,14 @@ public struct Content: Codable, Sendable, Equatable, Identifiable {
     public var submittedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Raised by the database whenever a field a person can change is written with another value
+    /// (schema v6): a change made on an older version is stale.
+    public var version: Int64
 
     public init(
         id: Int64? = nil, orgId: Int64, createdBy: Int64, productId: Int64? = nil, title: String,
         body: String = "", type: ContentType, status: ContentStatus, scheduledAt: Date? = nil,
-        submittedAt: Date? = nil, createdAt: Date, updatedAt: Date
+        submittedAt: Date? = nil, createdAt: Date, updatedAt: Date, version: Int64 = 1
     ) {
         self.id = id
         self.orgId = orgId
@@ -34,6 +37,7 @@ public struct Content: Codable, Sendable, Equatable, Identifiable {
         self.submittedAt = submittedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.version = version
     }
 }
 

@@ -23,12 +23,15 @@ public struct Lead: Codable, Sendable, Equatable, Identifiable {
     public var lastActionAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Raised by the database whenever a field a person can change is written with another value
+    /// (schema v6): a change made on an older version is stale.
+    public var version: Int64
 
     public init(
         id: Int64? = nil, orgId: Int64, productId: Int64? = nil, name: String? = nil, company: String? = nil,
         email: String? = nil, phone: String? = nil, source: LeadSource, status: LeadStatus = .new,
         statusReason: String? = nil, score: Int = 0, assignedTo: Int64? = nil, lastActionAt: Date? = nil,
-        createdAt: Date, updatedAt: Date
+        createdAt: Date, updatedAt: Date, version: Int64 = 1
     ) {
         self.id = id
         self.orgId = orgId
@@ -46,6 +49,7 @@ public struct Lead: Codable, Sendable, Equatable, Identifiable {
         self.lastActionAt = lastActionAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.version = version
     }
 
     /// The email address as duplicate detection compares it (the schema keeps the same form).
@@ -82,7 +86,7 @@ extension Lead {
     /// A lead's columns, in the order `init(orderedRow:)` reads them.
     static let columnNames = [
         "id", "org_id", "product_id", "name", "company", "email", "phone", "phone_normalized", "source", "status",
-        "status_reason", "score", "assigned_to", "last_action_at", "created_at", "updated_at",
+        "status_reason", "score", "assigned_to", "last_action_at", "created_at", "updated_at", "version",
     ]
     /// The columns `init(orderedRow:)` reads, in its order: lists select these.
     static let orderedColumns = columnNames.map { "leads." + $0 }.joined(separator: ", ")
@@ -117,6 +121,7 @@ extension Lead {
         lastActionAt = row[position[13]]
         createdAt = row[position[14]]
         updatedAt = row[position[15]]
+        version = row[position[16]]
     }
 }
 

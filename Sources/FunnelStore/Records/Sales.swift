@@ -54,12 +54,15 @@ public struct Deal: Codable, Sendable, Equatable, Identifiable {
     public var updatedAt: Date
     /// The deal's id in the system it was imported from (unique in the organization).
     public var externalRef: String?
+    /// Raised by the database whenever a field a person can change is written with another value
+    /// (schema v6): a change made on an older version is stale.
+    public var version: Int64
 
     public init(
         id: Int64? = nil, orgId: Int64, contactId: Int64? = nil, productId: Int64? = nil, ownerId: Int64? = nil,
         title: String, value: Int64, stage: DealStage, probability: Int, probabilityIsManual: Bool = false,
         closeDate: String? = nil, lostReason: LostReason? = nil, stageChangedAt: Date, createdAt: Date, updatedAt: Date,
-        externalRef: String? = nil
+        externalRef: String? = nil, version: Int64 = 1
     ) {
         self.id = id
         self.orgId = orgId
@@ -77,6 +80,7 @@ public struct Deal: Codable, Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.externalRef = externalRef
+        self.version = version
     }
 }
 
@@ -110,6 +114,7 @@ extension Deal: FetchableRecord, MutablePersistableRecord, TableRecord {
         createdAt = row["created_at"]
         updatedAt = row["updated_at"]
         externalRef = row["external_ref"]
+        version = row["version"]
     }
 
     public static let databaseTableName = "deals"

@@ -34,10 +34,12 @@ public struct ContentListItem: Sendable, Equatable, Identifiable {
     public let authorName: String
     /// The social networks of its posts, in id order (empty unless it is a social post).
     public let platforms: [SocialPlatform]
+    /// The version read with it (schema v6): a decision made on an older one is stale.
+    public let version: Int64
 
     public init(id: Int64, title: String, type: ContentType, status: ContentStatus, scheduledAt: Date?, submittedAt: Date?,
                 createdAt: Date, updatedAt: Date, productId: Int64?, productName: String?, authorId: Int64, authorName: String,
-                platforms: [SocialPlatform]) {
+                platforms: [SocialPlatform], version: Int64 = 1) {
         self.id = id
         self.title = title
         self.type = type
@@ -51,6 +53,7 @@ public struct ContentListItem: Sendable, Equatable, Identifiable {
         self.authorId = authorId
         self.authorName = authorName
         self.platforms = platforms
+        self.version = version
     }
 
     /// Its place in the approvals queue.
@@ -75,7 +78,7 @@ extension StoreReader {
                products.name AS product_name, users.name AS author_name,
                CASE content.type WHEN 'social' THEN
                  (SELECT group_concat(platform) FROM (SELECT platform FROM social_posts WHERE content_id = content.id ORDER BY id))
-               END AS platforms
+               END AS platforms, content.version
         FROM content
         LEFT JOIN products ON products.id = content.product_id
         JOIN users ON users.id = content.created_by
@@ -91,7 +94,8 @@ extension StoreReader {
         let platforms = (row[12] as String?).map { $0.split(separator: ",").compactMap { SocialPlatform(rawValue: String($0)) } } ?? []
         return ContentListItem(
             id: row[0], title: row[1], type: type, status: status, scheduledAt: row[4], submittedAt: row[5], createdAt: row[6],
-            updatedAt: row[7], productId: row[8], productName: row[10], authorId: row[9], authorName: row[11], platforms: platforms)
+            updatedAt: row[7], productId: row[8], productName: row[10], authorId: row[9], authorName: row[11], platforms: platforms,
+            version: row[13])
     }
 
     /// The filter's conditions on scheduled content (every one answered by `idx_content_scheduled`).

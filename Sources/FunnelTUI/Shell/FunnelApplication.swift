@@ -161,7 +161,8 @@ public final class FunnelApplication: TerminalApplication {
         case .unbound:
             return .none
         case .refused(_, let reason):
-            notify(reason, .warning)
+            // In a session made read-only by damage or the file's permissions, say which.
+            notify(shell.readOnlyBanner.map { "\(reason): \($0)" } ?? reason, .warning)
             return .redraw
         case .action(let action):
             return perform(action.id)
@@ -271,6 +272,11 @@ public final class FunnelApplication: TerminalApplication {
             notify(notice, .warning)
             redraw = true
         }
+        if shell.noticeDamage() {
+            registry.isReadOnly = true
+            notify(shell.readOnlyBanner ?? "", .error)
+            redraw = true
+        }
         if let toast, toast.isExpired(at: now) {
             self.toast = nil
             redraw = true
@@ -341,7 +347,11 @@ public final class FunnelApplication: TerminalApplication {
 
     }
 
-    var bodyRect: Rect { Rect(x: 0, y: 1, width: screenSize.width, height: max(0, screenSize.height - 2)) }
+    /// The pane's area: between the tab bar (and the read-only banner, when shown) and the status bar.
+    var bodyRect: Rect {
+        let banner = shell.readOnlyBanner == nil || screenSize.height < 4 ? 0 : 1
+        return Rect(x: 0, y: 1 + banner, width: screenSize.width, height: max(0, screenSize.height - 2 - banner))
+    }
 
     public func render(into buffer: inout CellBuffer) {
         if screenSize != Size(width: buffer.width, height: buffer.height) {
@@ -350,8 +360,15 @@ public final class FunnelApplication: TerminalApplication {
             resizePanes()
         }
         let (top, rest) = buffer.bounds.splitTop(1)
-        let (body, bottom) = rest.splitBottom(1)
+        var (body, bottom) = rest.splitBottom(1)
         tabBar.render(into: &buffer, in: top)
+        if let banner = shell.readOnlyBanner, body.height > 1 {
+            // Why this session may not write (damage found, a read-only file): one line above the pane.
+            let line: Rect
+            (line, body) = body.splitTop(1)
+            buffer.fill(line, style: Style(.danger, .bold))
+            _ = buffer.put(banner, at: line.origin, maxWidth: line.width, style: Style(.danger, .bold))
+        }
         if stalePanes.contains(shell.activePane) { reload(shell.activePane) }
         openedPanes.insert(shell.activePane)
         if shell.activePane == .leads, let pane = leadsPane {

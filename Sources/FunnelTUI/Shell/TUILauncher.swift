@@ -41,6 +41,7 @@ public enum TUILauncher {
         try terminal.start(options: Terminal.Options(mouse: options.mouse, theme: theme))
         logger.info("started", metadata: ["db": "\(database.path)", "user": "\(session.user.email)", "colors": "\(terminal.colorDepth)"])
         let shell = ShellViewModel(database: database, session: session, isReadOnly: options.isReadOnly)
+        shell.checkFileInBackground()
         let app = FunnelApplication(database: database, shell: shell, catalog: catalog, themeName: theme.name, keyBindings: options.keyBindings, terminal: terminal,
                                     firstWeekday: options.weekStartsOn)
         for warning in options.warnings + [themeWarning].compactMap({ $0 }) {

@@ -16,7 +16,12 @@ public final class ShellViewModel {
 
     public let session: Session
     public let databasePath: String
-    public let isReadOnly: Bool
+    /// Whether writes are refused: asked for (--read-only), or the file cannot be written, or
+    /// damage was found (`noticeDamage`).
+    public private(set) var isReadOnly: Bool
+    /// Why the session is read-only when the user did not ask for it (a damaged file, a read-only
+    /// folder), for a banner line; nil otherwise.
+    public private(set) var readOnlyBanner: String?
     public private(set) var activePane: PaneID = .leads
     public private(set) var overview = WorkspaceOverview()
     public private(set) var message: Message?
@@ -25,11 +30,17 @@ public final class ShellViewModel {
 
     let overviewService: WorkspaceOverviewService
     let watcher: DatabaseChangeWatcher?
+    let database: AppDatabase
+    private var damageNoticed = false
 
     public init(database: AppDatabase, session: Session, isReadOnly: Bool) {
         self.session = session
         databasePath = database.path
-        self.isReadOnly = isReadOnly
+        self.database = database
+        self.isReadOnly = isReadOnly || database.isReadOnly
+        if !isReadOnly, let reason = database.readOnlyReason {
+            readOnlyBanner = "Read-only: \((database.path as NSString).lastPathComponent) cannot be written: \(reason)."
+        }
         overviewService = WorkspaceOverviewService(database: database)
         watcher = DatabaseChangeWatcher(database: database)
         reload()
@@ -79,6 +90,26 @@ public final class ShellViewModel {
     public func reloadIfChanged() -> Bool {
         guard watcher?.hasChanged() == true else { return false }
         reload()
+        return true
+    }
+
+    /// Checks the whole file (`PRAGMA quick_check`) off the main thread, instead of before the
+    /// first write; `noticeDamage` (polled on each tick) turns the session read-only if it finds any.
+    public func checkFileInBackground() {
+        guard database.path != ":memory:" else { return }
+        database.setChecksBeforeWrites(false)
+        let database = self.database
+        Task.detached(priority: .utility) { _ = try? database.checkIntegrity(.quick) }
+    }
+
+    /// Turns the session read-only when damage was found (by the background check or a read);
+    /// true the first time.
+    public func noticeDamage() -> Bool {
+        guard !damageNoticed, let damage = database.damage else { return false }
+        damageNoticed = true
+        isReadOnly = true
+        readOnlyBanner = "Damaged: \((database.path as NSString).lastPathComponent) is read-only; "
+            + "run funnel doctor; funnel restore BACKUP. \(damage)"
         return true
     }
 
