@@ -107,7 +107,11 @@ import Testing
             #expect(throws: StoreError.self) { try database.transaction { _ in } }
             return
         }
-        #expect(throws: StoreError.self) { try AppDatabase.open(path: path) }
+        // A file that cannot be written opens read-only, saying why; a write is refused with that reason.
+        let database = try AppDatabase.open(path: path)
+        #expect(database.isReadOnly)
+        #expect(database.readOnlyReason == "the file is not writable by you")
+        #expect(throws: StoreError.readOnly(path: path, detail: "the file is not writable by you")) { try database.transaction { _ in } }
     }
 
     @Test func readOnlyModeRefusesEveryWrite() throws {
