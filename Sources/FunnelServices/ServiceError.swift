@@ -20,6 +20,9 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case noUserChosen(candidates: Int)
     /// The database has no organization yet.
     case notInitialized
+    /// The record changed since the version the request was made on (someone else's change would
+    /// be overwritten); the text names the record, who changed what and when, and what was not done.
+    case stale(String)
     /// A lower layer failed.
     case store(StoreError)
 
@@ -43,6 +46,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the database has \(count) users: choose one with --user EMAIL, FUNNEL_USER, or `user` in the config file"
         case .notInitialized:
             return "the database has no organization yet: run `funnel init` or `funnel demo`"
+        case let .stale(text):
+            return text
         case let .store(error):
             return error.description
         }

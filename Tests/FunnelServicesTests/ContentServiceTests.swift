@@ -218,7 +218,12 @@ import Testing
         let edit = try service.edit(id, body: "Changed after submitting.", in: workspace.marketer)
         #expect(edit.summary.hasSuffix("back to draft, submit it again"))
         #expect(try content(workspace, id).status == .draft)
-        try service.undo(created, in: workspace.marketer)
-        #expect(throws: ServiceError.self) { try service.item(id, in: workspace.marketer) }
+        // Undoing the creation now would delete the edits made since: refused, the draft stays.
+        #expect(throws: ServiceError.self) { try service.undo(created, in: workspace.marketer) }
+        #expect(try service.item(id, in: workspace.marketer).status == .draft)
+        // Undone at once, a draft is deleted.
+        let another = try service.createDraft(title: "Scratch", type: .blog, at: nil, in: workspace.marketer)
+        try service.undo(another, in: workspace.marketer)
+        #expect(throws: ServiceError.self) { try service.item(another.contentIds[0], in: workspace.marketer) }
     }
 }

@@ -88,7 +88,7 @@ import Testing
         #expect(deal?.value == 1_250_000)
         #expect(deal?.stage == .prospecting)
         #expect(deal?.contactId == contactId)
-        #expect(throws: ServiceError.invalid(field: "lead", problem: "#\(id) is already converted")) {
+        #expect(throws: ServiceError.invalid(field: "lead", problem: "#\(id) José García is already converted")) {
             try service.convert(id, productId: nil, valueCents: 1, in: workspace.salesRep)
         }
         try service.undo(change, in: workspace.salesRep)

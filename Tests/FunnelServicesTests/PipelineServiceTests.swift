@@ -35,7 +35,7 @@ import Testing
         #expect(moved.stage == .qualification)
         #expect(moved.probability == 25)
         #expect(moved.stageChangedAt == TestWorkspace.now)
-        #expect(right.summary == "Moved #\(id) to qualification")
+        #expect(right.summary == "Moved #\(id) \(moved.title) to qualification")
         try service.advance(id, by: -1, in: workspace.salesRep)
         moved = try service.item(id, in: workspace.salesRep).deal
         #expect(moved.stage == .prospecting && moved.probability == 10)

@@ -16,7 +16,7 @@ public struct ContentDetail: Sendable {
 }
 
 /// What a change to a piece of content did, so it can be undone.
-public struct ContentChange: Sendable, Equatable {
+public struct ContentChange: VersionedChange, Equatable {
     public enum Undo: Sendable, Equatable {
         /// Put the items' fields back as they were.
         case restore([Content])
@@ -33,6 +33,24 @@ public struct ContentChange: Sendable, Equatable {
     public let contentIds: [Int64]
     /// When the (first) item is now scheduled, if it is.
     public let scheduledAt: Date?
+    /// The version each item was left at (an undo is refused once someone changed it since).
+    public var versionsAfter: [Int64: Int64]
+
+    public init(action: String, undo: Undo, summary: String, contentIds: [Int64], scheduledAt: Date?, versionsAfter: [Int64: Int64]) {
+        self.action = action
+        self.undo = undo
+        self.summary = summary
+        self.contentIds = contentIds
+        self.scheduledAt = scheduledAt
+        self.versionsAfter = versionsAfter
+    }
+
+    public var versionsBefore: [Int64: Int64] {
+        switch undo {
+        case .restore(let items): return Dictionary(items.compactMap { item in item.id.map { ($0, item.version) } }, uniquingKeysWith: { a, _ in a })
+        case .delete: return [:]
+        }
+    }
 }
 
 /// The content calendar and the approvals queue: reading, and every change, each checked by
@@ -165,21 +183,21 @@ public struct ContentService: Sendable {
     /// Moves an item to the moment `text` names (`2026-12-03 09:30`, `tomorrow 9am`, `+2d`);
     /// an approved item with a date becomes scheduled.
     @discardableResult
-    public func reschedule(_ contentId: Int64, to text: String, in session: Session) throws -> ContentChange {
+    public func reschedule(_ contentId: Int64, to text: String, expecting version: Int64? = nil, in session: Session) throws -> ContentChange {
         try session.require(.contentSchedule)
         let current = try ServiceError.wrapping { try database.snapshot { try $0.require(Content.self, id: contentId, orgId: session.orgId) } }
         switch DateTimeInput.moment(text, now: clock(), base: current.scheduledAt, calendar: calendar) {
         case .failure(let error): throw ServiceError.invalid(field: "when", problem: error.problem)
-        case .success(let date): return try reschedule(contentId, at: date, in: session)
+        case .success(let date): return try reschedule(contentId, at: date, expecting: version, in: session)
         }
     }
 
     /// Moves an item to `date` (nil takes it off the calendar).
     @discardableResult
-    public func reschedule(_ contentId: Int64, at date: Date?, in session: Session) throws -> ContentChange {
+    public func reschedule(_ contentId: Int64, at date: Date?, expecting version: Int64? = nil, in session: Session) throws -> ContentChange {
         try session.require(.contentSchedule)
         let now = clock()
-        return try change([contentId], action: "rescheduled", in: session) { content, _ in
+        return try change([contentId], action: "rescheduled", expecting: version.map { [contentId: $0] } ?? [:], outcome: "not moved", in: session) { content, _ in
             guard content.status != .published, content.status != .archived else {
                 throw ServiceError.invalid(field: "when", problem: "\(Self.name(content)) is \(content.status.label): it can no longer move")
             }
@@ -202,6 +220,7 @@ public struct ContentService: Sendable {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw ServiceError.invalid(field: "title", problem: "give the draft a title") }
         guard title.count <= 300 else { throw ServiceError.invalid(field: "title", problem: "at most 300 characters") }
+        try TypedText.refuseNUL(title, field: "title")
         try Self.checkBody(body)
         let now = clock()
         return try ServiceError.wrapping {
@@ -214,7 +233,7 @@ public struct ContentService: Sendable {
                 try tx.record(AuditTrail.activity("created", on: .content, id: id, by: session, before: nil as ContentSnapshot?,
                                                   after: ContentSnapshot(content), at: now))
                 return ContentChange(action: "created", undo: .delete(contentId: id), summary: "Drafted \(Self.name(content))",
-                                     contentIds: [id], scheduledAt: content.scheduledAt)
+                                     contentIds: [id], scheduledAt: content.scheduledAt, versionsAfter: [id: content.version])
             }
         }
     }
@@ -222,15 +241,16 @@ public struct ContentService: Sendable {
     /// Replaces an item's body (and title, when given). Content waiting for or past approval goes
     /// back to draft: what was approved is not what will be published any more.
     @discardableResult
-    public func edit(_ contentId: Int64, body: String, title: String? = nil, in session: Session) throws -> ContentChange {
+    public func edit(_ contentId: Int64, body: String, title: String? = nil, expecting version: Int64? = nil, in session: Session) throws -> ContentChange {
         try session.require(.contentEdit)
         try Self.checkBody(body)
         let newTitle = title?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let newTitle {
             guard !newTitle.isEmpty else { throw ServiceError.invalid(field: "title", problem: "a title cannot be empty") }
             guard newTitle.count <= 300 else { throw ServiceError.invalid(field: "title", problem: "at most 300 characters") }
+            try TypedText.refuseNUL(newTitle, field: "title")
         }
-        return try change([contentId], action: "edited", in: session) { content, _ in
+        return try change([contentId], action: "edited", expecting: version.map { [contentId: $0] } ?? [:], outcome: "not saved", in: session) { content, _ in
             guard content.status != .published, content.status != .archived else {
                 throw ServiceError.invalid(field: "body", problem: "\(Self.name(content)) is \(content.status.label): it can no longer change")
             }
@@ -247,10 +267,10 @@ public struct ContentService: Sendable {
 
     /// Sends a draft for approval.
     @discardableResult
-    public func submit(_ contentId: Int64, in session: Session) throws -> ContentChange {
+    public func submit(_ contentId: Int64, expecting version: Int64? = nil, in session: Session) throws -> ContentChange {
         try session.require(.contentSubmit)
         let now = clock()
-        return try change([contentId], action: "submitted", in: session) { content, _ in
+        return try change([contentId], action: "submitted", expecting: version.map { [contentId: $0] } ?? [:], outcome: "not submitted", in: session) { content, _ in
             guard content.status == .draft else {
                 throw ServiceError.invalid(field: "status", problem: "\(Self.name(content)) is \(content.status.label); only a draft can be submitted")
             }
@@ -262,12 +282,12 @@ public struct ContentService: Sendable {
 
     /// Approves pending items, all in one transaction: if one may not be approved, none is.
     @discardableResult
-    public func approve(_ contentIds: [Int64], comment: String? = nil, in session: Session) throws -> ContentChange {
+    public func approve(_ contentIds: [Int64], comment: String? = nil, expecting versions: [Int64: Int64] = [:], in session: Session) throws -> ContentChange {
         try session.require(.contentApprove)
         guard !contentIds.isEmpty else { throw ServiceError.invalid(field: "content", problem: "nothing chosen to approve") }
         let comment = try Self.checkComment(comment, required: false)
         let now = clock()
-        return try change(contentIds, action: "approved", in: session, details: comment.map { ["comment": $0] } ?? [:]) { content, _ in
+        return try change(contentIds, action: "approved", expecting: versions, outcome: "nothing approved", in: session, details: comment.map { ["comment": $0] } ?? [:]) { content, _ in
             try requireDecidable(content, in: session)
             // Approved content with a date is on the calendar: scheduled, unless its time has passed.
             if let date = content.scheduledAt, date > now { content.status = .scheduled } else { content.status = .approved }
@@ -279,26 +299,31 @@ public struct ContentService: Sendable {
 
     /// Sends pending items back to draft with a comment saying why (required).
     @discardableResult
-    public func reject(_ contentIds: [Int64], comment: String?, in session: Session) throws -> ContentChange {
+    public func reject(_ contentIds: [Int64], comment: String?, expecting versions: [Int64: Int64] = [:], in session: Session) throws -> ContentChange {
         try session.require(.contentApprove)
         guard !contentIds.isEmpty else { throw ServiceError.invalid(field: "content", problem: "nothing chosen to reject") }
         let comment = try Self.checkComment(comment, required: true) ?? ""
-        return try change(contentIds, action: "rejected", in: session, details: ["comment": comment]) { content, _ in
+        return try change(contentIds, action: "rejected", expecting: versions, outcome: "nothing rejected", in: session, details: ["comment": comment]) { content, _ in
             try requireDecidable(content, in: session)
             content.status = .draft
             return contentIds.count == 1 ? "Sent \(Self.name(content)) back to draft" : "Sent \(contentIds.count) items back to draft"
         }
     }
 
-    /// Undoes a change: restores the items' earlier fields, or deletes a created draft.
-    public func undo(_ change: ContentChange, in session: Session) throws {
+    /// Undoes a change: restores the items' earlier fields, or deletes a created draft; refused (all
+    /// of it) when someone changed an item since, saying who changed what. Returns the versions the
+    /// items are left at.
+    @discardableResult
+    public func undo(_ change: ContentChange, in session: Session) throws -> [Int64: Int64] {
         let now = clock()
-        try ServiceError.wrapping {
-            try database.transaction { tx in
+        return try ServiceError.wrapping {
+            try database.transaction { tx -> [Int64: Int64] in
+                var versions: [Int64: Int64] = [:]
                 switch change.undo {
                 case .delete(let id):
                     try session.require(.contentEdit)
                     let before = try tx.require(Content.self, id: id, orgId: session.orgId)
+                    try StaleCheck.require(before, at: change.versionsAfter[id], "not deleted", tx: tx, session: session, now: now)
                     try tx.delete(Content.self, id: id, orgId: session.orgId)
                     try tx.record(AuditTrail.activity("deleted", on: .content, id: id, by: session, before: ContentSnapshot(before),
                                                       after: nil as ContentSnapshot?, details: ["undid": change.action], at: now))
@@ -307,8 +332,9 @@ public struct ContentService: Sendable {
                     for earlier in previous {
                         let id = earlier.id ?? 0
                         guard var content = try tx.fetch(Content.self, id: id, orgId: session.orgId) else {
-                            throw ServiceError.invalid(field: "content", problem: "#\(id) no longer exists")
+                            throw ServiceError.stale("\(Self.name(earlier)) no longer exists: not undone")
                         }
+                        try StaleCheck.require(content, at: change.versionsAfter[id], "not undone", tx: tx, session: session, now: now)
                         let before = ContentSnapshot(content)
                         content.title = earlier.title
                         content.body = earlier.body
@@ -319,8 +345,10 @@ public struct ContentService: Sendable {
                         try tx.update(content)
                         try tx.record(AuditTrail.activity("undone", on: .content, id: id, by: session, before: before, after: ContentSnapshot(content),
                                                           details: ["undid": change.action], at: now))
+                        versions[id] = try tx.require(Content.self, id: id, orgId: session.orgId).version
                     }
                 }
+                return versions
             }
         }
     }
@@ -359,6 +387,7 @@ public struct ContentService: Sendable {
 
     static func checkBody(_ body: String) throws {
         guard body.utf8.count <= 1_000_000 else { throw ServiceError.invalid(field: "body", problem: "at most 1,000,000 bytes") }
+        try TypedText.refuseNUL(body, field: "body")
     }
 
     static func checkComment(_ comment: String?, required: Bool) throws -> String? {
@@ -368,6 +397,7 @@ public struct ContentService: Sendable {
             return nil
         }
         guard trimmed.count <= maxComment else { throw ServiceError.invalid(field: "comment", problem: "at most 2,000 characters") }
+        try TypedText.refuseNUL(trimmed, field: "comment")
         return trimmed
     }
 
@@ -378,16 +408,18 @@ public struct ContentService: Sendable {
 
     /// Reads the items, applies `apply` to each (it returns the summary), writes them and their
     /// activities in one transaction.
-    func change(_ contentIds: [Int64], action: String, in session: Session, details: [String: String] = [:],
-                apply: (inout Content, StoreTransaction) throws -> String) throws -> ContentChange {
+    func change(_ contentIds: [Int64], action: String, expecting versions: [Int64: Int64], outcome: String, in session: Session,
+                details: [String: String] = [:], apply: (inout Content, StoreTransaction) throws -> String) throws -> ContentChange {
         let now = clock()
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var previous: [Content] = []
+                var after: [Int64: Int64] = [:]
                 var summary = ""
                 var firstScheduled: Date?
                 for (index, contentId) in contentIds.enumerated() {
                     var content = try tx.require(Content.self, id: contentId, orgId: session.orgId)
+                    try StaleCheck.require(content, at: versions[contentId], outcome, tx: tx, session: session, now: now)
                     let before = content
                     summary = try apply(&content, tx)
                     content.updatedAt = now
@@ -395,9 +427,11 @@ public struct ContentService: Sendable {
                     try tx.record(AuditTrail.activity(action, on: .content, id: contentId, by: session, before: ContentSnapshot(before),
                                                       after: ContentSnapshot(content), details: details, at: now))
                     previous.append(before)
+                    after[contentId] = try tx.require(Content.self, id: contentId, orgId: session.orgId).version
                     if index == 0 { firstScheduled = content.scheduledAt }
                 }
-                return ContentChange(action: action, undo: .restore(previous), summary: summary, contentIds: contentIds, scheduledAt: firstScheduled)
+                return ContentChange(action: action, undo: .restore(previous), summary: summary, contentIds: contentIds, scheduledAt: firstScheduled,
+                                     versionsAfter: after)
             }
         }
     }

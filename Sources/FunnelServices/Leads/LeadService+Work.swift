@@ -22,10 +22,13 @@ public struct LeadMergeResult: Sendable, Equatable {
     public let movedActions: Int
     public let movedActivities: Int
     public let summary: String
+    /// How to undo it.
+    public let change: LeadChange
 }
 
 extension LeadService {
-    /// Logs a call, email, meeting or note on a lead and rescores it at once.
+    /// Logs a call, email, meeting or note on a lead and rescores it at once. Logging adds to the
+    /// lead without overwriting anything, so it needs no version.
     @discardableResult
     public func logAction(_ kind: LoggedActionKind, note: String?, on leadId: Int64, in session: Session) throws -> LeadChange {
         try session.require(.leadsEdit)
@@ -37,7 +40,8 @@ extension LeadService {
             try database.transaction { tx in
                 var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
                 let before = lead
-                let metadata = AuditTrail.metadata(before: nil as String?, after: nil as String?, details: (note?.isEmpty == false) ? ["note": note!] : [:])
+                let details = (note?.isEmpty == false) ? ["note": note!] : [:]
+                let metadata = AuditTrail.metadata(before: nil as String?, after: nil as String?, details: details)
                 var action = LeadAction(leadId: leadId, actionType: kind.actionType, userId: session.userId, metadata: metadata, createdAt: now)
                 try tx.insert(&action)
                 lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
@@ -46,37 +50,56 @@ extension LeadService {
                 try tx.update(lead)
                 try tx.record(AuditTrail.activity(
                     "action_logged", on: .lead, id: leadId, by: session, before: ["score": before.score], after: ["score": lead.score],
-                    details: ["action": kind.rawValue], at: now))
+                    details: details.merging(["action": kind.rawValue]) { a, _ in a }, at: now))
+                let version = try tx.require(Lead.self, id: leadId, orgId: session.orgId).version
                 return LeadChange(action: "action_logged", undo: .removeAction(actionId: action.id ?? 0, lead: before),
-                                  summary: "Logged a \(kind.rawValue); score \(before.score) → \(lead.score)")
+                                  summary: "Logged a\(kind == .email ? "n" : "") \(kind.rawValue) on \(before.displayName); score \(before.score) → \(lead.score)",
+                                  versionsAfter: [leadId: version])
             }
         }
     }
 
-    func removeAction(_ actionId: Int64, of previous: Lead, in session: Session) throws {
+    func removeAction(_ actionId: Int64, of previous: Lead, undoing change: LeadChange, in session: Session) throws -> [Int64: Int64] {
         try session.require(.leadsEdit)
         let now = clock()
         let model = ScoringService.model(for: session)
-        try ServiceError.wrapping {
+        return try ServiceError.wrapping {
             try database.transaction { tx in
-                guard let id = previous.id else { return }
+                guard let id = previous.id else { return [:] }
+                guard var lead = try tx.fetch(Lead.self, id: id, orgId: session.orgId) else {
+                    throw ServiceError.stale("\(previous.displayName) no longer exists (merged or deleted since): not undone")
+                }
                 try tx.deleteLeadAction(id: actionId, orgId: session.orgId)
                 try tx.refreshLastAction(leadId: id)
-                var lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                lead.lastActionAt = try tx.require(Lead.self, id: id, orgId: session.orgId).lastActionAt
                 let before = lead.score
                 lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
                 try tx.update(lead)
                 try tx.record(AuditTrail.activity("undone", on: .lead, id: id, by: session, before: ["score": before], after: ["score": lead.score],
                                                   details: ["undid": "action_logged"], at: now))
+                return [id: try tx.require(Lead.self, id: id, orgId: session.orgId).version]
             }
         }
     }
 
-    /// Merges duplicates into a survivor: their actions, history and contacts move to it, its empty
-    /// fields are filled from them, the merged leads are kept whole in the survivor's history, and
-    /// they are deleted; all in one transaction.
+    /// How far along a status is, for a merge: converted beats qualified beats contacted beats new;
+    /// unqualified and lost are kept only when no lead of the merge is further along.
+    static func progress(_ status: LeadStatus) -> Int {
+        switch status {
+        case .converted: return 4
+        case .qualified: return 3
+        case .contacted: return 2
+        case .new: return 1
+        case .unqualified, .lost: return 0
+        }
+    }
+
+    /// Merges duplicates into a survivor: their actions, history and contacts (and so a conversion's
+    /// deals) move to it, its empty fields are filled from them, it takes the most advanced status
+    /// of them all, the merged leads are kept whole in its history and deleted; all in one
+    /// transaction, refused when a lead is no longer at the version the caller saw; undoable.
     @discardableResult
-    public func merge(_ others: [Int64], into survivorId: Int64, in session: Session) throws -> LeadMergeResult {
+    public func merge(_ others: [Int64], into survivorId: Int64, expecting versions: [Int64: Int64] = [:], in session: Session) throws -> LeadMergeResult {
         try session.require(.leadsMerge)
         let others = Array(Set(others)).filter { $0 != survivorId }.sorted()
         guard !others.isEmpty else { throw ServiceError.invalid(field: "leads", problem: "choose at least one lead to merge into #\(survivorId)") }
@@ -85,10 +108,12 @@ extension LeadService {
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var survivor = try tx.require(Lead.self, id: survivorId, orgId: session.orgId)
+                try StaleCheck.require(survivor, at: versions[survivorId], "nothing merged", tx: tx, session: session, now: now)
                 let before = survivor
                 var merged: [Lead] = []
                 for id in others {
                     let lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                    try StaleCheck.require(lead, at: versions[id], "nothing merged", tx: tx, session: session, now: now)
                     merged.append(lead)
                     if survivor.name == nil { survivor.name = lead.name }
                     if survivor.company == nil { survivor.company = lead.company }
@@ -96,7 +121,12 @@ extension LeadService {
                     if survivor.phone == nil { survivor.phone = lead.phone }
                     if survivor.productId == nil { survivor.productId = lead.productId }
                     if survivor.assignedTo == nil { survivor.assignedTo = lead.assignedTo }
+                    if Self.progress(lead.status) > Self.progress(survivor.status) {
+                        survivor.status = lead.status
+                        survivor.statusReason = lead.statusReason
+                    }
                 }
+                let owners = try tx.leadRecordOwners(of: others, orgId: session.orgId)
                 let moved = try tx.moveLeadRecords(from: others, to: survivorId, orgId: session.orgId)
                 for id in others { try tx.delete(Lead.self, id: id, orgId: session.orgId) }
                 try tx.refreshLastAction(leadId: survivorId)
@@ -109,23 +139,79 @@ extension LeadService {
                     details: ["merged_ids": others.map(String.init).joined(separator: ","),
                               "merged_leads": String(decoding: (try? JSONEncoder().encode(merged)) ?? Data(), as: UTF8.self)],
                     at: now))
+                let version = try tx.require(Lead.self, id: survivorId, orgId: session.orgId).version
+                let names = merged.map(\.displayName).joined(separator: ", ")
+                let status = survivor.status != before.status ? "; now \(survivor.status.rawValue)" : ""
+                let summary = "Merged \(names) into \(before.displayName) (\(moved.actions) actions moved\(status))"
                 return LeadMergeResult(
-                    survivor: survivorId, merged: others, movedActions: moved.actions, movedActivities: moved.activities,
-                    summary: "Merged \(others.count) lead\(others.count == 1 ? "" : "s") into #\(survivorId) (\(moved.actions) actions moved)")
+                    survivor: survivorId, merged: others, movedActions: moved.actions, movedActivities: moved.activities, summary: summary,
+                    change: LeadChange(action: "merged", undo: .unmerge(survivor: before, merged: merged, moved: owners), summary: summary,
+                                       versionsAfter: [survivorId: version]))
+            }
+        }
+    }
+
+    /// Brings merged leads back as they were, gives them back their actions, history and contacts,
+    /// and puts the survivor's fields back; refused when the survivor changed since the merge.
+    func unmerge(_ previous: Lead, merged: [Lead], moved: LeadRecordOwners, undoing change: LeadChange, in session: Session) throws -> [Int64: Int64] {
+        try session.require(.leadsMerge)
+        let now = clock()
+        let model = ScoringService.model(for: session)
+        return try ServiceError.wrapping {
+            try database.transaction { tx in
+                guard let id = previous.id else { return [:] }
+                guard var survivor = try tx.fetch(Lead.self, id: id, orgId: session.orgId) else {
+                    throw ServiceError.stale("\(previous.displayName) no longer exists (merged or deleted since): not undone")
+                }
+                try StaleCheck.require(survivor, at: change.versionsAfter[id], "the merge was not undone", tx: tx, session: session, now: now)
+                var versions: [Int64: Int64] = [:]
+                for lead in merged {
+                    guard try tx.reinsert(lead) else {
+                        throw ServiceError.stale("\(lead.displayName) cannot come back: its id was given to another lead since: the merge was not undone")
+                    }
+                    versions[lead.id ?? 0] = lead.version
+                }
+                try tx.returnLeadRecords(moved, orgId: session.orgId)
+                let before = survivor
+                survivor.name = previous.name
+                survivor.company = previous.company
+                survivor.email = previous.email
+                survivor.phone = previous.phone
+                survivor.productId = previous.productId
+                survivor.assignedTo = previous.assignedTo
+                survivor.status = previous.status
+                survivor.statusReason = previous.statusReason
+                survivor.updatedAt = now
+                try tx.update(survivor)
+                try tx.refreshLastAction(leadId: id)
+                survivor = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                survivor.score = try Self.score(of: survivor, model: model, tx: tx, now: now)
+                try tx.update(survivor)
+                for lead in merged {
+                    guard let mergedId = lead.id else { continue }
+                    try tx.refreshLastAction(leadId: mergedId)
+                    try tx.record(AuditTrail.activity("restored", on: .lead, id: mergedId, by: session, before: nil as LeadSnapshot?, after: LeadSnapshot(lead),
+                                                      details: ["undid": "merged", "survivor": "\(id)"], at: now))
+                }
+                try tx.record(AuditTrail.activity("undone", on: .lead, id: id, by: session, before: LeadSnapshot(before), after: LeadSnapshot(survivor),
+                                                  details: ["undid": "merged", "merged_ids": merged.compactMap(\.id).map(String.init).joined(separator: ",")], at: now))
+                versions[id] = try tx.require(Lead.self, id: id, orgId: session.orgId).version
+                return versions
             }
         }
     }
 
     /// Converts a lead into a contact and a deal, in one transaction.
     @discardableResult
-    public func convert(_ leadId: Int64, productId: Int64?, valueCents: Int64, in session: Session) throws -> LeadChange {
+    public func convert(_ leadId: Int64, productId: Int64?, valueCents: Int64, expecting version: Int64? = nil, in session: Session) throws -> LeadChange {
         try session.require(.leadsConvert)
         guard valueCents >= 0 else { throw ServiceError.invalid(field: "value", problem: "a deal's value cannot be negative") }
         let now = clock()
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
-                guard lead.status != .converted else { throw ServiceError.invalid(field: "lead", problem: "#\(leadId) is already converted") }
+                try StaleCheck.require(lead, at: version, "not converted", tx: tx, session: session, now: now)
+                guard lead.status != .converted else { throw ServiceError.invalid(field: "lead", problem: "\(lead.displayName) is already converted") }
                 let product = try productId.flatMap { try tx.fetch(Product.self, id: $0, orgId: session.orgId) }
                 if let productId, product == nil {
                     throw ServiceError.invalid(field: "product", problem: "no product with id \(productId) in \(session.organization.name)")
@@ -150,21 +236,30 @@ extension LeadService {
                                                   details: ["contact_id": "\(contact.id ?? 0)", "deal_id": "\(deal.id ?? 0)"], at: now))
                 try tx.record(AuditTrail.activity("created", on: .contact, id: contact.id ?? 0, by: session, before: nil as Contact?, after: contact, at: now))
                 try tx.record(AuditTrail.activity("created", on: .deal, id: deal.id ?? 0, by: session, before: nil as Deal?, after: deal, at: now))
+                let version = try tx.require(Lead.self, id: leadId, orgId: session.orgId).version
                 return LeadChange(action: "converted", undo: .unconvert(lead: before, contactId: contact.id ?? 0, dealId: deal.id ?? 0),
-                                  summary: "Converted #\(leadId) into contact #\(contact.id ?? 0) and deal #\(deal.id ?? 0)")
+                                  summary: "Converted \(before.displayName) into contact #\(contact.id ?? 0) and deal #\(deal.id ?? 0)",
+                                  versionsAfter: [leadId: version])
             }
         }
     }
 
-    func unconvert(_ previous: Lead, contactId: Int64, dealId: Int64, in session: Session) throws {
+    func unconvert(_ previous: Lead, contactId: Int64, dealId: Int64, undoing change: LeadChange, in session: Session) throws -> [Int64: Int64] {
         try session.require(.leadsConvert)
         let now = clock()
-        try ServiceError.wrapping {
+        return try ServiceError.wrapping {
             try database.transaction { tx in
-                guard let id = previous.id else { return }
+                guard let id = previous.id else { return [:] }
+                guard var lead = try tx.fetch(Lead.self, id: id, orgId: session.orgId) else {
+                    throw ServiceError.stale("\(previous.displayName) no longer exists (merged or deleted since): not undone")
+                }
+                try StaleCheck.require(lead, at: change.versionsAfter[id], "the conversion was not undone", tx: tx, session: session, now: now)
+                // The deal the conversion made may have been worked on since: then it is not deleted.
+                if let deal = try tx.fetch(Deal.self, id: dealId, orgId: session.orgId) {
+                    try StaleCheck.require(deal, at: 1, "the conversion of \(previous.displayName) was not undone", tx: tx, session: session, now: now)
+                }
                 try tx.delete(Deal.self, id: dealId, orgId: session.orgId)
                 try tx.delete(Contact.self, id: contactId, orgId: session.orgId)
-                var lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
                 let before = LeadSnapshot(lead)
                 lead.status = previous.status
                 lead.statusReason = previous.statusReason
@@ -172,6 +267,7 @@ extension LeadService {
                 try tx.update(lead)
                 try tx.record(AuditTrail.activity("undone", on: .lead, id: id, by: session, before: before, after: LeadSnapshot(lead),
                                                   details: ["undid": "converted", "deleted_contact": "\(contactId)", "deleted_deal": "\(dealId)"], at: now))
+                return [id: try tx.require(Lead.self, id: id, orgId: session.orgId).version]
             }
         }
     }
@@ -217,6 +313,9 @@ public struct LeadDraft: Sendable, Equatable {
         if LeadSource(rawValue: source.trimmingCharacters(in: .whitespaces)) == nil {
             problems["source"] = "one of: " + LeadSource.allCases.map(\.rawValue).joined(separator: ", ")
         }
+        for (field, text) in [("name", name), ("company", company), ("email", email), ("phone", phone), ("source", source)] {
+            if let problem = TypedText.nulProblem(text) { problems[field] = problem }
+        }
         return problems
     }
 
@@ -255,7 +354,11 @@ extension LeadService {
 
     /// Edits a lead's contact fields from a validated draft (rescored at once); undoable.
     @discardableResult
-    public func edit(_ leadId: Int64, with draft: LeadDraft, in session: Session) throws -> LeadChange {
+    public func edit(_ leadId: Int64, with draft: LeadDraft, expecting version: Int64? = nil, in session: Session) throws -> LeadChange {
+        try edit(leadId, with: draft, expecting: version, outcome: "not saved", in: session)
+    }
+
+    func edit(_ leadId: Int64, with draft: LeadDraft, expecting version: Int64?, outcome: String, in session: Session) throws -> LeadChange {
         try session.require(.leadsEdit)
         if let (field, problem) = draft.problems.sorted(by: { $0.key < $1.key }).first { throw ServiceError.invalid(field: field, problem: problem) }
         let now = clock()
@@ -263,20 +366,22 @@ extension LeadService {
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
+                try StaleCheck.require(lead, at: version, outcome, tx: tx, session: session, now: now)
                 let before = lead
                 draft.apply(to: &lead)
                 lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
                 lead.updatedAt = now
                 try tx.update(lead)
                 try tx.record(AuditTrail.activity("edited", on: .lead, id: leadId, by: session, before: LeadDraft(before), after: LeadDraft(lead), at: now))
-                return LeadChange(action: "edited", undo: .reedit(before), summary: "Saved #\(leadId)")
+                let version = try tx.require(Lead.self, id: leadId, orgId: session.orgId).version
+                return LeadChange(action: "edited", undo: .reedit(before), summary: "Saved \(lead.displayName)", versionsAfter: [leadId: version])
             }
         }
     }
 
-    func reedit(_ previous: Lead, in session: Session) throws {
-        guard let id = previous.id else { return }
-        _ = try edit(id, with: LeadDraft(previous), in: session)
+    func reedit(_ previous: Lead, undoing change: LeadChange, in session: Session) throws -> [Int64: Int64] {
+        guard let id = previous.id else { return [:] }
+        return try edit(id, with: LeadDraft(previous), expecting: change.versionsAfter[id], outcome: "not undone", in: session).versionsAfter
     }
 }
 

@@ -8,6 +8,9 @@ public struct LeadDetail: Sendable {
     public let actions: [LeadAction]
     public let history: [Activity]
     public let duplicates: [Lead]
+    /// Everything that happened to the lead, newest first: each change with who, when, from → to,
+    /// and each action with its note.
+    public let timeline: [TimelineEntry]
 
     /// The score stored for the lead when it differs from the one explained (its points decayed
     /// since it was scored, and this session could not write the new one); nil when they agree.
@@ -15,7 +18,7 @@ public struct LeadDetail: Sendable {
 }
 
 /// What a change did, so it can be undone.
-public struct LeadChange: Sendable, Equatable {
+public struct LeadChange: VersionedChange, Equatable {
     /// How to put things back.
     public enum Undo: Sendable, Equatable {
         /// Restore the triage fields (owner, status, reason) of these leads.
@@ -26,20 +29,35 @@ public struct LeadChange: Sendable, Equatable {
         case unconvert(lead: Lead, contactId: Int64, dealId: Int64)
         /// Put an edited lead's contact fields back.
         case reedit(Lead)
+        /// Bring merged leads back (with their actions, history and contacts) and put the survivor back.
+        case unmerge(survivor: Lead, merged: [Lead], moved: LeadRecordOwners)
     }
 
     /// What was done (`assigned`, `status_changed`, `action_logged`, `converted`).
     public let action: String
     public let undo: Undo
-    /// A line for the status bar.
+    /// A line for the status bar, naming the leads (`#1874 Liam Suzuki set to contacted`).
     public let summary: String
+    /// The version each lead was left at (an undo is refused once someone changed it since).
+    public var versionsAfter: [Int64: Int64]
 
-    /// The leads as they were before.
+    public init(action: String, undo: Undo, summary: String, versionsAfter: [Int64: Int64]) {
+        self.action = action
+        self.undo = undo
+        self.summary = summary
+        self.versionsAfter = versionsAfter
+    }
+
+    /// The leads as they were before (for a merge, the survivor).
     public var before: [Lead] {
         switch undo {
         case .restore(let leads): return leads
-        case .removeAction(_, let lead), .unconvert(let lead, _, _), .reedit(let lead): return [lead]
+        case .removeAction(_, let lead), .unconvert(let lead, _, _), .reedit(let lead), .unmerge(let lead, _, _): return [lead]
         }
+    }
+
+    public var versionsBefore: [Int64: Int64] {
+        Dictionary(before.compactMap { lead in lead.id.map { ($0, lead.version) } }, uniquingKeysWith: { first, _ in first })
     }
 }
 
@@ -94,7 +112,7 @@ public struct LeadService: Sendable {
     public func detail(leadId: Int64, in session: Session) throws -> LeadDetail {
         try session.require(.leadsView)
         let explanation = try ScoringService(database: database, clock: clock).explanation(leadId: leadId, in: session)
-        var (lead, owner, product, actions, history, duplicates) = try ServiceError.wrapping {
+        var (lead, owner, product, actions, history, duplicates, names) = try ServiceError.wrapping {
             try database.snapshot { reader in
                 let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)
                 return (lead,
@@ -102,7 +120,9 @@ public struct LeadService: Sendable {
                         try lead.productId.flatMap { try reader.fetch(Product.self, id: $0, orgId: session.orgId)?.name },
                         try reader.leadActions(leadId: leadId),
                         try reader.activities(orgId: session.orgId, entityType: .lead, entityId: leadId),
-                        try reader.duplicates(of: lead))
+                        try reader.duplicates(of: lead),
+                        Dictionary(try reader.users(orgId: session.orgId).compactMap { user in user.id.map { ($0, user.name) } },
+                                   uniquingKeysWith: { first, _ in first }))
             }
         }
         // A stored score goes stale as its actions' points decay (until `funnel score --all` or an
@@ -113,7 +133,8 @@ public struct LeadService: Sendable {
             lead.score = explanation.score
         }
         return LeadDetail(item: LeadListItem(lead: lead, ownerName: owner, productName: product), explanation: explanation,
-                          actions: actions, history: history, duplicates: duplicates)
+                          actions: actions, history: history, duplicates: duplicates,
+                          timeline: TimelineEntry.timeline(actions: actions, history: history, names: names))
     }
 
     /// Other leads of the organization with the same normalized email or phone.
@@ -130,32 +151,34 @@ public struct LeadService: Sendable {
         return try ServiceError.wrapping { try database.snapshot { try $0.products(orgId: session.orgId) } }
     }
 
-    /// The active users a lead can be assigned to.
+    /// The active users a lead can be assigned to (the Leads pane's `A` picker; `assignee` reads a
+    /// typed name or email among them): only for those who may assign.
     public func assignableUsers(in session: Session) throws -> [User] {
-        try session.require(.leadsView)
+        try session.require(.leadsAssign)
         return try ServiceError.wrapping { try database.snapshot { try $0.users(orgId: session.orgId).filter(\.isActive) } }
     }
 
     /// Assigns leads to a user of the organization (nil: unassign), in one transaction.
     @discardableResult
-    public func assign(_ leadIds: [Int64], to userId: Int64?, in session: Session) throws -> LeadChange {
+    public func assign(_ leadIds: [Int64], to userId: Int64?, expecting versions: [Int64: Int64] = [:], in session: Session) throws -> LeadChange {
         try session.require(.leadsAssign)
-        return try change(leadIds, action: "assigned", in: session) { tx, lead in
+        let name = try userId.flatMap { id in try ServiceError.wrapping { try database.snapshot { try $0.userName(id: id, orgId: session.orgId) } } } ?? "nobody"
+        return try change(leadIds, action: "assigned", expecting: versions, outcome: "not assigned to \(name)", in: session) { tx, lead in
             if let userId {
                 guard let user = try tx.fetch(User.self, id: userId, orgId: session.orgId), user.isActive else {
                     throw ServiceError.invalid(field: "assignee", problem: "no active user with id \(userId) in \(session.organization.name)")
                 }
             }
             lead.assignedTo = userId
-        } summary: { count in
-            let name = try userId.flatMap { id in try database.snapshot { try $0.userName(id: id, orgId: session.orgId) } } ?? "nobody"
-            return "Assigned \(count) lead\(count == 1 ? "" : "s") to \(name)"
+        } summary: { leads in
+            "Assigned \(Self.naming(leads)) to \(name)"
         }
     }
 
     /// Sets the status of leads; unqualified and lost need a reason.
     @discardableResult
-    public func setStatus(_ leadIds: [Int64], to status: LeadStatus, reason: String? = nil, in session: Session) throws -> LeadChange {
+    public func setStatus(_ leadIds: [Int64], to status: LeadStatus, reason: String? = nil, expecting versions: [Int64: Int64] = [:],
+                          in session: Session) throws -> LeadChange {
         try session.require(.leadsEdit)
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if status == .unqualified || status == .lost {
@@ -164,29 +187,41 @@ public struct LeadService: Sendable {
             }
             guard reason.count <= 500 else { throw ServiceError.invalid(field: "reason", problem: "at most 500 characters") }
         }
-        return try change(leadIds, action: "status_changed", in: session) { _, lead in
+        try TypedText.refuseNUL(reason, field: "reason")
+        return try change(leadIds, action: "status_changed", expecting: versions, outcome: "not set to \(status.rawValue)", in: session) { _, lead in
             lead.status = status
             lead.statusReason = (status == .unqualified || status == .lost) ? reason : nil
-        } summary: { count in "Set \(count) lead\(count == 1 ? "" : "s") to \(status.rawValue)" }
-    }
-
-    /// Puts leads back as they were before `change`.
-    public func undo(_ change: LeadChange, in session: Session) throws {
-        switch change.undo {
-        case .restore(let leads): try restore(leads, undoing: change.action, in: session)
-        case .removeAction(let actionId, let lead): try removeAction(actionId, of: lead, in: session)
-        case .unconvert(let lead, let contactId, let dealId): try unconvert(lead, contactId: contactId, dealId: dealId, in: session)
-        case .reedit(let lead): try reedit(lead, in: session)
+        } summary: { leads in
+            leads.count == 1 ? "\(leads[0].displayName) set to \(status.rawValue)" : "Set \(Self.naming(leads)) to \(status.rawValue)"
         }
     }
 
-    func restore(_ leads: [Lead], undoing action: String, in session: Session) throws {
+    /// Puts leads back as they were before `change`, unless someone changed them since (then nothing
+    /// is undone and the refusal says who changed what); returns the versions the leads are left at.
+    @discardableResult
+    public func undo(_ change: LeadChange, in session: Session) throws -> [Int64: Int64] {
+        switch change.undo {
+        case .restore(let leads): return try restore(leads, undoing: change, in: session)
+        case .removeAction(let actionId, let lead): return try removeAction(actionId, of: lead, undoing: change, in: session)
+        case .unconvert(let lead, let contactId, let dealId): return try unconvert(lead, contactId: contactId, dealId: dealId, undoing: change, in: session)
+        case .reedit(let lead): return try reedit(lead, undoing: change, in: session)
+        case .unmerge(let survivor, let merged, let moved): return try unmerge(survivor, merged: merged, moved: moved, undoing: change, in: session)
+        }
+    }
+
+    func restore(_ leads: [Lead], undoing change: LeadChange, in session: Session) throws -> [Int64: Int64] {
+        let action = change.action
         try session.require(action == "assigned" ? .leadsAssign : .leadsEdit)
         let now = clock()
-        try ServiceError.wrapping {
+        return try ServiceError.wrapping {
             try database.transaction { tx in
+                var versions: [Int64: Int64] = [:]
                 for previous in leads {
-                    guard let id = previous.id, var current = try tx.fetch(Lead.self, id: id, orgId: session.orgId) else { continue }
+                    guard let id = previous.id else { continue }
+                    guard var current = try tx.fetch(Lead.self, id: id, orgId: session.orgId) else {
+                        throw ServiceError.stale("\(previous.displayName) no longer exists (merged or deleted since): not undone")
+                    }
+                    try StaleCheck.require(current, at: change.versionsAfter[id], "not undone", tx: tx, session: session, now: now)
                     let before = LeadSnapshot(current)
                     current.assignedTo = previous.assignedTo
                     current.status = previous.status
@@ -196,33 +231,47 @@ public struct LeadService: Sendable {
                     try tx.record(AuditTrail.activity(
                         "undone", on: .lead, id: id, by: session, before: before, after: LeadSnapshot(current),
                         details: ["undid": action], at: now))
+                    versions[id] = try tx.require(Lead.self, id: id, orgId: session.orgId).version
                 }
+                return versions
             }
         }
     }
 
+    /// "#1874 Liam Suzuki" for one lead; "3 leads (#12, #40, #77)" for a few; the first five and a count for more.
+    static func naming(_ leads: [Lead]) -> String {
+        guard leads.count > 1 else { return leads.first?.displayName ?? "no lead" }
+        let ids = leads.prefix(5).map { "#\($0.id ?? 0)" }.joined(separator: ", ")
+        return "\(leads.count) leads (\(ids)\(leads.count > 5 ? ", …" : ""))"
+    }
+
+    /// Reads each lead, refuses the whole change when one is no longer at the version the caller saw
+    /// (`versions`, by id), applies `apply`, and writes the leads and their activities in one transaction.
     private func change(
-        _ leadIds: [Int64], action: String, in session: Session,
-        apply: (StoreTransaction, inout Lead) throws -> Void, summary: (Int) throws -> String
+        _ leadIds: [Int64], action: String, expecting versions: [Int64: Int64], outcome: String, in session: Session,
+        apply: (StoreTransaction, inout Lead) throws -> Void, summary: ([Lead]) throws -> String
     ) throws -> LeadChange {
         guard !leadIds.isEmpty else { throw ServiceError.invalid(field: "leads", problem: "no lead chosen") }
         let now = clock()
-        let before = try ServiceError.wrapping {
-            try database.transaction { tx -> [Lead] in
+        let (before, after) = try ServiceError.wrapping {
+            try database.transaction { tx -> ([Lead], [Int64: Int64]) in
                 var before: [Lead] = []
+                var after: [Int64: Int64] = [:]
                 for id in leadIds {
                     var lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                    try StaleCheck.require(lead, at: versions[id], outcome, tx: tx, session: session, now: now)
                     before.append(lead)
                     let snapshot = LeadSnapshot(lead)
                     try apply(tx, &lead)
                     lead.updatedAt = now
                     try tx.update(lead)
                     try tx.record(AuditTrail.activity(action, on: .lead, id: id, by: session, before: snapshot, after: LeadSnapshot(lead), at: now))
+                    after[id] = try tx.require(Lead.self, id: id, orgId: session.orgId).version
                 }
-                return before
+                return (before, after)
             }
         }
-        return LeadChange(action: action, undo: .restore(before), summary: try summary(leadIds.count))
+        return LeadChange(action: action, undo: .restore(before), summary: try summary(before), versionsAfter: after)
     }
 }
 

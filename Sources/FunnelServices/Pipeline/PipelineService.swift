@@ -16,7 +16,7 @@ public struct DealDetail: Sendable {
 }
 
 /// What a change to a deal did, so it can be undone.
-public struct DealChange: Sendable, Equatable {
+public struct DealChange: VersionedChange, Equatable {
     public enum Undo: Sendable, Equatable {
         /// Put the deal's fields back as they were.
         case restore(Deal)
@@ -27,8 +27,24 @@ public struct DealChange: Sendable, Equatable {
     /// What was done (`stage_changed`, `won`, `lost`, `edited`, `created`).
     public let action: String
     public let undo: Undo
-    /// A line for the status bar.
+    /// A line for the status bar, naming the deal.
     public let summary: String
+    /// The version the deal was left at (an undo is refused once someone changed it since).
+    public var versionsAfter: [Int64: Int64]
+
+    public init(action: String, undo: Undo, summary: String, versionsAfter: [Int64: Int64]) {
+        self.action = action
+        self.undo = undo
+        self.summary = summary
+        self.versionsAfter = versionsAfter
+    }
+
+    public var versionsBefore: [Int64: Int64] {
+        switch undo {
+        case .restore(let deal): return deal.id.map { [$0: deal.version] } ?? [:]
+        case .delete: return [:]
+        }
+    }
 
     /// The deal changed.
     public var dealId: Int64 {
@@ -135,6 +151,8 @@ public struct PipelineService: Sendable {
     }
 
     /// Weighted and won value by close month, for `months` months from `firstMonth` (`YYYY-MM`).
+    /// The months only: the pane and the command line show `forecastReport`, which adds the open
+    /// deals whose close month has passed.
     public func forecast(_ filter: DealFilter, firstMonth: String, months: Int, in session: Session) throws -> [ForecastMonth] {
         try session.require(.dealsView)
         guard (1...60).contains(months) else { throw ServiceError.invalid(field: "months", problem: "from 1 to 60") }
@@ -185,12 +203,12 @@ public struct PipelineService: Sendable {
 
     /// Moves a deal one open stage right (+1) or left (-1); a closed deal moves left to reopen.
     @discardableResult
-    public func advance(_ dealId: Int64, by step: Int, in session: Session) throws -> DealChange {
-        try change(dealId, action: "stage_changed", in: session) { deal, _ in
+    public func advance(_ dealId: Int64, by step: Int, expecting version: Int64? = nil, in session: Session) throws -> DealChange {
+        try change(dealId, action: "stage_changed", expecting: version, outcome: "not moved", in: session) { deal, _ in
             let target = try Self.stage(after: deal, by: step)
             enter(target, deal: &deal, in: session)
             deal.lostReason = nil
-            return "Moved #\(dealId) to \(target.rawValue)"
+            return "Moved \(deal.displayName) to \(target.rawValue)"
         }
     }
 
@@ -211,23 +229,23 @@ public struct PipelineService: Sendable {
 
     /// Moves a deal to an open stage, or reopens a closed one; winning and losing have their own calls.
     @discardableResult
-    public func move(_ dealId: Int64, to stage: DealStage, in session: Session) throws -> DealChange {
+    public func move(_ dealId: Int64, to stage: DealStage, expecting version: Int64? = nil, in session: Session) throws -> DealChange {
         guard !stage.isClosed else {
             throw ServiceError.invalid(field: "stage", problem: stage == .won ? "use win to close a deal as won" : "use lose, with a reason, to close a deal as lost")
         }
-        return try change(dealId, action: "stage_changed", in: session) { deal, _ in
-            guard deal.stage != stage else { throw ServiceError.invalid(field: "stage", problem: "#\(dealId) is already in \(stage.rawValue)") }
+        return try change(dealId, action: "stage_changed", expecting: version, outcome: "not moved to \(stage.rawValue)", in: session) { deal, _ in
+            guard deal.stage != stage else { throw ServiceError.invalid(field: "stage", problem: "\(deal.displayName) is already in \(stage.rawValue)") }
             enter(stage, deal: &deal, in: session)
             deal.lostReason = nil
-            return "Moved #\(dealId) to \(stage.rawValue)"
+            return "Moved \(deal.displayName) to \(stage.rawValue)"
         }
     }
 
     /// Closes a deal as won (probability 100, closed today).
     @discardableResult
-    public func win(_ dealId: Int64, in session: Session) throws -> DealChange {
-        try change(dealId, action: "won", in: session) { deal, _ in
-            guard deal.stage != .won else { throw ServiceError.invalid(field: "stage", problem: "#\(dealId) is already won") }
+    public func win(_ dealId: Int64, expecting version: Int64? = nil, in session: Session) throws -> DealChange {
+        try change(dealId, action: "won", expecting: version, outcome: "not won", in: session) { deal, _ in
+            guard deal.stage != .won else { throw ServiceError.invalid(field: "stage", problem: "\(deal.displayName) is already won") }
             enter(.won, deal: &deal, in: session)
             deal.lostReason = nil
             deal.closeDate = today
@@ -237,14 +255,15 @@ public struct PipelineService: Sendable {
 
     /// Closes a deal as lost, with a reason from the list and an optional note.
     @discardableResult
-    public func lose(_ dealId: Int64, reason: LostReason?, note: String? = nil, in session: Session) throws -> DealChange {
+    public func lose(_ dealId: Int64, reason: LostReason?, note: String? = nil, expecting version: Int64? = nil, in session: Session) throws -> DealChange {
         guard let reason else {
             throw ServiceError.invalid(field: "reason", problem: "say why it was lost: " + LostReason.allCases.map(\.label).joined(separator: ", "))
         }
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let note, note.count > 2_000 { throw ServiceError.invalid(field: "note", problem: "at most 2,000 characters") }
-        return try change(dealId, action: "lost", in: session, details: ["reason": reason.rawValue].merging(note.flatMap { $0.isEmpty ? nil : ["note": $0] } ?? [:]) { a, _ in a }) { deal, _ in
-            guard deal.stage != .lost else { throw ServiceError.invalid(field: "stage", problem: "#\(dealId) is already lost") }
+        try TypedText.refuseNUL(note, field: "note")
+        return try change(dealId, action: "lost", expecting: version, outcome: "not lost", in: session, details: ["reason": reason.rawValue].merging(note.flatMap { $0.isEmpty ? nil : ["note": $0] } ?? [:]) { a, _ in a }) { deal, _ in
+            guard deal.stage != .lost else { throw ServiceError.invalid(field: "stage", problem: "\(deal.displayName) is already lost") }
             enter(.lost, deal: &deal, in: session)
             deal.lostReason = reason
             deal.closeDate = today
@@ -270,10 +289,10 @@ public struct PipelineService: Sendable {
 
     /// Saves a form's value, probability, close date and owner on a deal; undoable.
     @discardableResult
-    public func edit(_ dealId: Int64, with form: DealForm, in session: Session) throws -> DealChange {
+    public func edit(_ dealId: Int64, with form: DealForm, expecting version: Int64? = nil, in session: Session) throws -> DealChange {
         let current = try ServiceError.wrapping { try database.snapshot { try $0.require(Deal.self, id: dealId, orgId: session.orgId) } }
         let resolved = try resolve(form, editing: current, in: session).get()
-        return try change(dealId, action: "edited", in: session) { deal, _ in
+        return try change(dealId, action: "edited", expecting: version, outcome: "not saved", in: session) { deal, _ in
             deal.title = resolved.title
             deal.value = resolved.value
             deal.closeDate = resolved.closeDate
@@ -286,7 +305,7 @@ public struct PipelineService: Sendable {
                 deal.probability = settings(in: session).probability(deal.stage)
                 deal.probabilityIsManual = false
             }
-            return "Saved #\(dealId)"
+            return "Saved \(deal.displayName)"
         }
     }
 
@@ -307,54 +326,63 @@ public struct PipelineService: Sendable {
                 try tx.insert(&deal)
                 let id = deal.id ?? 0
                 try tx.record(AuditTrail.activity("created", on: .deal, id: id, by: session, before: nil as DealSnapshot?, after: DealSnapshot(deal), at: now))
-                return DealChange(action: "created", undo: .delete(dealId: id), summary: "Created deal #\(id) \(deal.title)")
+                return DealChange(action: "created", undo: .delete(dealId: id), summary: "Created deal #\(id) \(deal.title)",
+                                  versionsAfter: [id: deal.version])
             }
         }
     }
 
-    /// Puts a deal back as it was before `change`.
-    public func undo(_ change: DealChange, in session: Session) throws {
+    /// Puts a deal back as it was before `change`, unless someone changed it since (then nothing is
+    /// undone and the refusal says who changed what); returns the version the deal is left at.
+    @discardableResult
+    public func undo(_ change: DealChange, in session: Session) throws -> [Int64: Int64] {
         try session.require(.dealsEdit)
         let now = clock()
-        try ServiceError.wrapping {
-            try database.transaction { tx in
+        return try ServiceError.wrapping {
+            try database.transaction { tx -> [Int64: Int64] in
                 switch change.undo {
                 case .delete(let id):
-                    guard let deal = try tx.fetch(Deal.self, id: id, orgId: session.orgId) else { return }
+                    guard let deal = try tx.fetch(Deal.self, id: id, orgId: session.orgId) else { return [:] }
+                    try StaleCheck.require(deal, at: change.versionsAfter[id], "not deleted", tx: tx, session: session, now: now)
                     try tx.delete(Deal.self, id: id, orgId: session.orgId)
                     try tx.record(AuditTrail.activity("deleted", on: .deal, id: id, by: session, before: DealSnapshot(deal), after: nil as DealSnapshot?,
                                                       details: ["undid": change.action], at: now))
+                    return [:]
                 case .restore(let previous):
-                    guard let id = previous.id else { return }
+                    guard let id = previous.id else { return [:] }
                     guard var deal = try tx.fetch(Deal.self, id: id, orgId: session.orgId) else {
-                        throw ServiceError.invalid(field: "deal", problem: "#\(id) no longer exists")
+                        throw ServiceError.stale("\(previous.displayName) no longer exists: not undone")
                     }
+                    try StaleCheck.require(deal, at: change.versionsAfter[id], "not undone", tx: tx, session: session, now: now)
                     let before = DealSnapshot(deal)
                     deal.restoreFields(from: previous)
                     deal.updatedAt = now
                     try tx.update(deal)
                     try tx.record(AuditTrail.activity("undone", on: .deal, id: id, by: session, before: before, after: DealSnapshot(deal),
                                                       details: ["undid": change.action], at: now))
+                    return [id: try tx.require(Deal.self, id: id, orgId: session.orgId).version]
                 }
             }
         }
     }
 
     /// Reads a deal, applies `apply` (which returns the summary), writes it and its activity in one transaction.
-    func change(_ dealId: Int64, action: String, in session: Session, details: [String: String] = [:],
+    func change(_ dealId: Int64, action: String, expecting version: Int64?, outcome: String, in session: Session, details: [String: String] = [:],
                 apply: (inout Deal, StoreTransaction) throws -> String) throws -> DealChange {
         try session.require(.dealsEdit)
         let now = clock()
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var deal = try tx.require(Deal.self, id: dealId, orgId: session.orgId)
+                try StaleCheck.require(deal, at: version, outcome, tx: tx, session: session, now: now)
                 let before = deal
                 let summary = try apply(&deal, tx)
                 deal.updatedAt = now
                 try tx.update(deal)
                 try tx.record(AuditTrail.activity(action, on: .deal, id: dealId, by: session, before: DealSnapshot(before), after: DealSnapshot(deal),
                                                   details: details, at: now))
-                return DealChange(action: action, undo: .restore(before), summary: summary)
+                return DealChange(action: action, undo: .restore(before), summary: summary,
+                                  versionsAfter: [dealId: try tx.require(Deal.self, id: dealId, orgId: session.orgId).version])
             }
         }
     }
@@ -386,6 +414,9 @@ public struct PipelineService: Sendable {
             problems["title"] = "give the deal a title"
         } else if title.count > 300 {
             problems["title"] = "at most 300 characters"
+        }
+        for (field, text) in [("title", form.title), ("contact", form.contact), ("owner", form.owner)] {
+            if let problem = TypedText.nulProblem(text) { problems[field] = problem }
         }
         resolved.title = title.isEmpty ? (deal?.title ?? "") : title
         switch MoneyInput.cents(form.value.isEmpty ? "0" : form.value) {

@@ -184,6 +184,49 @@ extension StoreTransaction {
         return (actions, activities, db.changesCount)
     }
 
+    /// The records that point at some leads of an organization, with the lead each points at (read
+    /// before a merge moves them, so that undoing the merge can give each back).
+    public func leadRecordOwners(of leadIds: [Int64], orgId: Int64) throws -> LeadRecordOwners {
+        guard !leadIds.isEmpty else { return LeadRecordOwners() }
+        let placeholders = Array(repeating: "?", count: leadIds.count).joined(separator: ",")
+        let ids = leadIds.map { $0 as any DatabaseValueConvertible }
+        func pairs(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws -> [LeadRecordOwners.Pair] {
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { LeadRecordOwners.Pair(id: $0[0], leadId: $0[1]) }
+        }
+        return LeadRecordOwners(
+            actions: try pairs("""
+                SELECT lead_actions.id, lead_actions.lead_id FROM lead_actions JOIN leads ON leads.id = lead_actions.lead_id
+                WHERE leads.org_id = ? AND lead_actions.lead_id IN (\(placeholders))
+                """, [orgId] + ids),
+            activities: try pairs("SELECT id, entity_id FROM activities WHERE org_id = ? AND entity_type = 'lead' AND entity_id IN (\(placeholders))",
+                                  [orgId] + ids),
+            contacts: try pairs("SELECT id, lead_id FROM contacts WHERE org_id = ? AND lead_id IN (\(placeholders))", [orgId] + ids))
+    }
+
+    /// Points each record back at the lead it pointed at (undoing a merge; the leads exist again).
+    public func returnLeadRecords(_ owners: LeadRecordOwners, orgId: Int64) throws {
+        for pair in owners.actions {
+            try db.execute(sql: "UPDATE lead_actions SET lead_id = ? WHERE id = ? AND lead_id IN (SELECT id FROM leads WHERE org_id = ?)",
+                           arguments: [pair.leadId, pair.id, orgId])
+        }
+        for pair in owners.activities {
+            try db.execute(sql: "UPDATE activities SET entity_id = ? WHERE id = ? AND org_id = ? AND entity_type = 'lead'",
+                           arguments: [pair.leadId, pair.id, orgId])
+        }
+        for pair in owners.contacts {
+            try db.execute(sql: "UPDATE contacts SET lead_id = ? WHERE id = ? AND org_id = ?", arguments: [pair.leadId, pair.id, orgId])
+        }
+    }
+
+    /// Inserts a record with the id it has (bringing a deleted record back); false when the id is taken.
+    public func reinsert<R: OrganizationScopedRecord>(_ record: R) throws -> Bool {
+        guard let id = record.id else { return false }
+        if try R.filter(Column("id") == id).fetchCount(db) > 0 { return false }
+        var copy = record
+        try copy.insert(db)
+        return true
+    }
+
     /// Deletes one action of a lead of the organization (undoing a logged action).
     public func deleteLeadAction(id: Int64, orgId: Int64) throws {
         try db.execute(sql: "DELETE FROM lead_actions WHERE id = ? AND lead_id IN (SELECT id FROM leads WHERE org_id = ?)", arguments: [id, orgId])
@@ -193,5 +236,23 @@ extension StoreTransaction {
     public func refreshLastAction(leadId: Int64) throws {
         try db.execute(sql: "UPDATE leads SET last_action_at = (SELECT max(created_at) FROM lead_actions WHERE lead_id = ?) WHERE id = ?",
                        arguments: [leadId, leadId])
+    }
+}
+
+/// Which lead each record of a set pointed at (actions, activities, contacts), by record id.
+public struct LeadRecordOwners: Sendable, Equatable {
+    public struct Pair: Sendable, Equatable {
+        public let id: Int64
+        public let leadId: Int64
+    }
+
+    public var actions: [Pair] = []
+    public var activities: [Pair] = []
+    public var contacts: [Pair] = []
+
+    public init(actions: [Pair] = [], activities: [Pair] = [], contacts: [Pair] = []) {
+        self.actions = actions
+        self.activities = activities
+        self.contacts = contacts
     }
 }

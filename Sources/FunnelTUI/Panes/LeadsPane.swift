@@ -333,10 +333,8 @@ final class LeadsPane {
         }
         lines.append("")
         lines.append("Timeline (newest first):")
-        var timeline: [(Date, String)] = detail.actions.map { ($0.createdAt, $0.actionType.rawValue.replacingOccurrences(of: "_", with: " ")) }
-        timeline += detail.history.map { ($0.createdAt, "\($0.action.replacingOccurrences(of: "_", with: " ")) (activity)") }
-        for (date, what) in timeline.sorted(by: { $0.0 > $1.0 }).prefix(200) {
-            lines.append("  \(PromptBox.timeFormatter.string(from: date))  \(what)")
+        for entry in detail.timeline.prefix(200) {
+            lines.append("  \(PromptBox.timeFormatter.string(from: entry.at))  \(entry.who): \(entry.what)")
         }
         detailOverlay.render(lines: lines, title: "Lead #\(detail.item.id)", into: &buffer, in: rect)
     }

@@ -1,0 +1,59 @@
+import Foundation
+import FunnelStore
+
+/// A record whose version the database raises on every change a person can make (schema v6).
+protocol VersionedRecord: OrganizationScopedRecord {
+    var version: Int64 { get }
+    /// The audit trail's name for its kind.
+    static var entity: EntityType { get }
+    /// How messages name it: `#1874 Liam Suzuki`.
+    var displayName: String { get }
+}
+
+extension Lead: VersionedRecord {
+    static var entity: EntityType { .lead }
+    var displayName: String { Lead.displayName(id: id ?? 0, name: name ?? email ?? phone) }
+
+    /// `#1874 Liam Suzuki` (or `#1874` when the lead has no name, email or phone).
+    public static func displayName(id: Int64, name: String?) -> String {
+        guard let name, !name.isEmpty else { return "#\(id)" }
+        return "#\(id) \(name)"
+    }
+}
+
+extension Deal: VersionedRecord {
+    static var entity: EntityType { .deal }
+    var displayName: String { "#\(id ?? 0) \(title)" }
+}
+
+extension Content: VersionedRecord {
+    static var entity: EntityType { .content }
+    var displayName: String { ContentService.name(self) }
+}
+
+/// The one rule against lost updates: a change made on a version of a record that is no longer
+/// the database's (someone changed it since it was shown, or since the change being undone) is
+/// refused, and the refusal says who changed what and when, from the audit trail.
+enum StaleCheck {
+    /// Throws `ServiceError.stale` when `record` is no longer at `expected` (nil: nothing expected).
+    /// `outcome` says what was not done: "not undone", "not set to contacted".
+    static func require<R: VersionedRecord>(_ record: R, at expected: Int64?, _ outcome: String, tx: StoreReader,
+                                            session: Session, now: Date) throws {
+        guard let expected, expected != record.version else { return }
+        throw ServiceError.stale(message(record, outcome, tx: tx, session: session, now: now))
+    }
+
+    /// "#1874 Liam Suzuki was set to lost by Amélie Ødegaard at 16:20 (status contacted → lost, reason — → “budget”): not undone".
+    static func message<R: VersionedRecord>(_ record: R, _ outcome: String, tx: StoreReader, session: Session, now: Date) -> String {
+        guard let id = record.id,
+              let latest = try? tx.activities(orgId: session.orgId, entityType: R.entity, entityId: id, limit: 1).first else {
+            return "\(record.displayName) was changed since you saw it (by an import or a script, which left no activity): \(outcome)"
+        }
+        let names = Dictionary(((try? tx.users(orgId: session.orgId)) ?? []).compactMap { user in user.id.map { ($0, user.name) } },
+                               uniquingKeysWith: { first, _ in first })
+        let description = ActivityText.describe(latest, names: names)
+        let who = latest.userId == session.userId ? "you (in another window or command)" : ActivityText.who(latest, names: names)
+        let details = description.details.isEmpty ? "" : " (\(description.details))"
+        return "\(record.displayName) was \(description.past) by \(who) at \(ActivityText.moment(latest.createdAt, now: now))\(details): \(outcome)"
+    }
+}
