@@ -80,7 +80,7 @@ import Testing
         history.push(try leads.setStatus([id], to: .contacted, in: workspace.salesRep))
         history.push(try leads.assign([id], to: workspace.salesRep.userId, in: workspace.salesRep))
         for _ in 0..<2 {
-            guard let change = history.pop() else { Issue.record("the history lost a change"); return }
+            guard let change = history.pop()?.change else { Issue.record("the history lost a change"); return }
             let versions = try leads.undo(change, in: workspace.salesRep)
             history.rebase(after: change, to: versions)
         }

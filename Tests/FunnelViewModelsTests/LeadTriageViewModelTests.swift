@@ -94,7 +94,7 @@ import Testing
         let target = try #require(model.selectedItem)
         #expect(target.lead.assignedTo == nil)
         model.assignToMe()
-        #expect(model.message?.hasPrefix("Assigned 1 lead to") == true)
+        #expect(model.message?.hasPrefix("Assigned #\(target.id) \(target.lead.name ?? "")") == true)
         // The lead left the "unassigned" list: the cursor is on the next lead that needs triage.
         #expect(model.selectedItem?.id != target.id)
         #expect(model.selectedItem?.lead.assignedTo == nil)

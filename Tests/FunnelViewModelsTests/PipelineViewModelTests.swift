@@ -53,7 +53,7 @@ import Testing
         let deal = try #require(model.selectedItem)
         let prospecting = model.totals[.prospecting]?.deals ?? 0
         model.advanceSelected(by: 1)
-        #expect(model.message?.hasPrefix("Moved #\(deal.id) to qualification") == true)
+        #expect(model.message?.hasPrefix("Moved #\(deal.id) \(deal.deal.title) to qualification") == true)
         #expect(model.selectedStage == .qualification)
         #expect(model.selectedItem?.id == deal.id)
         #expect(model.totals[.prospecting]?.deals == prospecting - 1)

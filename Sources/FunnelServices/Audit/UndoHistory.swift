@@ -7,6 +7,8 @@ public protocol VersionedChange: Sendable {
     var versionsBefore: [Int64: Int64] { get }
     /// The version each record was left at; an undo is refused when a record is no longer there.
     var versionsAfter: [Int64: Int64] { get set }
+    /// What the change did, naming its records.
+    var summary: String { get }
 }
 
 /// A pane's undo stack: the newest change first out, at most `limit` kept.
@@ -16,28 +18,35 @@ public protocol VersionedChange: Sendable {
 /// is rebased onto the new version, so undoing twice in a row works, while a teammate's change
 /// in between still makes the earlier undo stale.
 public struct UndoHistory<Change: VersionedChange>: Sendable {
-    public private(set) var changes: [Change] = []
+    /// A change and what the screen said of it ("Undone: " repeats it).
+    public struct Entry: Sendable {
+        public var change: Change
+        public let text: String
+    }
+
+    public private(set) var entries: [Entry] = []
     public let limit: Int
 
     public init(limit: Int = 50) { self.limit = limit }
 
-    public var isEmpty: Bool { changes.isEmpty }
-    public var count: Int { changes.count }
-    public var last: Change? { changes.last }
+    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count }
+    public var last: Change? { entries.last?.change }
 
-    public mutating func push(_ change: Change) {
-        changes.append(change)
-        if changes.count > limit { changes.removeFirst(changes.count - limit) }
+    /// Remembers a change; `text` is what was said of it (its summary when nil).
+    public mutating func push(_ change: Change, text: String? = nil) {
+        entries.append(Entry(change: change, text: text ?? change.summary))
+        if entries.count > limit { entries.removeFirst(entries.count - limit) }
     }
 
-    public mutating func pop() -> Change? { changes.popLast() }
+    public mutating func pop() -> Entry? { entries.popLast() }
 
     /// After `undone` was undone and left its records at `versions`.
     public mutating func rebase(after undone: Change, to versions: [Int64: Int64]) {
-        for index in changes.indices {
-            for (id, version) in versions where changes[index].versionsAfter[id] != nil
-                && changes[index].versionsAfter[id] == undone.versionsBefore[id] {
-                changes[index].versionsAfter[id] = version
+        for index in entries.indices {
+            for (id, version) in versions where entries[index].change.versionsAfter[id] != nil
+                && entries[index].change.versionsAfter[id] == undone.versionsBefore[id] {
+                entries[index].change.versionsAfter[id] = version
             }
         }
     }

@@ -88,6 +88,7 @@ final class ApprovalsPane {
             if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return }
             guard let target else { return }
             prompt = .reject(TextField(placeholder: "what must change (required)"), target)
+        case "approvals.undo": viewModel.undo()
         default: break
         }
     }

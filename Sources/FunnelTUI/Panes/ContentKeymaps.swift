@@ -47,5 +47,6 @@ enum ApprovalsKeymap {
         KeyAction("approvals.mark", ["space"], "Mark or unmark the item (decide several at once)", scope: scope),
         KeyAction("approvals.approve", ["a"], "Approve the marked items, or the selected one", scope: scope, needs: "content.approve"),
         KeyAction("approvals.reject", ["r"], "Reject with a comment: back to draft…", scope: scope, needs: "content.approve"),
+        KeyAction("approvals.undo", ["u"], "Undo the last decision (the items wait again)", scope: scope, needs: "content.approve"),
     ]
 }

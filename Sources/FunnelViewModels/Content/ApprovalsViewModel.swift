@@ -178,13 +178,13 @@ public final class ApprovalsViewModel: PaneMessage {
     /// Approves the target items (in one transaction): the full-screen one, else the marked, else the selected one.
     public func approve(comment: String? = nil, target: ActionTarget? = nil) {
         guard let target = target ?? actionTarget else { message = "The queue is empty"; return }
-        decide(target) { try service.approve(target.ids, comment: comment, in: session) }
+        decide(target) { try service.approve(target.ids, comment: comment, expecting: target.versions, in: session) }
     }
 
     /// Sends the target items back to draft with a comment.
     public func reject(comment: String, target: ActionTarget? = nil) {
         guard let target = target ?? actionTarget else { message = "The queue is empty"; return }
-        decide(target) { try service.reject(target.ids, comment: comment, in: session) }
+        decide(target) { try service.reject(target.ids, comment: comment, expecting: target.versions, in: session) }
     }
 
     /// Runs a decision; marks acted on are cleared. A full-screen item decided has left the
@@ -195,7 +195,32 @@ public final class ApprovalsViewModel: PaneMessage {
             if target.source == .marks { clearMarks() }
             if target.source == .open { isFullScreen = false }
             reload()
-            message = target.naming(change.summary)
+            let text = target.naming(change.summary)
+            undoStack.push(change, text: text)
+            message = text + " (u undoes)"
+        } catch {
+            message = "\(error)"
+        }
+    }
+
+    /// The decisions made here, newest last (an undo is refused once someone changed an item since).
+    public private(set) var undoStack = UndoHistory<ContentChange>()
+
+    /// Undoes the last decision: the items wait for approval again (all of them or none).
+    public func undo() {
+        guard let entry = undoStack.pop() else { message = "Nothing to undo"; return }
+        let (change, text) = (entry.change, entry.text)
+        do {
+            let versions = try service.undo(change, in: session)
+            undoStack.rebase(after: change, to: versions)
+            reload()
+            message = "Undone: \(text)"
+            // Back to the (first) item, now in the queue again.
+            if let id = change.contentIds.first, let offset = queue.items.firstIndex(where: { $0.id == id }) {
+                let (after, before) = loaders()
+                try queue.select(queue.start + offset, page: pageSize, after: after, before: before)
+                try loadPreview()
+            }
         } catch {
             message = "\(error)"
         }
@@ -205,7 +230,7 @@ public final class ApprovalsViewModel: PaneMessage {
 extension ApprovalsViewModel: ActsOnShownRecords {
     public static let recordNoun = RecordNoun("item", "items")
 
-    static func record(_ item: ContentListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.title) }
+    static func record(_ item: ContentListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.title, version: item.version) }
 
     /// The item open full screen.
     public var openRecord: ShownRecord? { isFullScreen ? preview.map { Self.record($0.item) } : nil }

@@ -34,7 +34,10 @@ public final class CalendarViewModel: PaneMessage {
     public private(set) var agendaIndex = 0
     public private(set) var detail: ContentDetail?
     public var message: String?
-    public private(set) var undoStack: [ContentChange] = []
+    /// The changes made here, newest last (an undo is refused once someone changed the item since).
+    public private(set) var undoStack = UndoHistory<ContentChange>()
+    /// The version of each body handed to the editor: saving it is refused if the item changed meanwhile.
+    var editedVersions: [Int64: Int64] = [:]
     /// Items a day's cell can list in the month and in the week: the screen says so
     /// (`resize(monthLines:weekLines:agendaRows:)`). More lines read the shown days again (only
     /// them); fewer need nothing, since a cell cuts to what fits.
@@ -308,6 +311,7 @@ public final class CalendarViewModel: PaneMessage {
         do {
             try session.require(.contentEdit)
             let detail = try service.detail(record.id, in: session)
+            editedVersions[record.id] = detail.item.version
             return (record.id, detail.item.title, detail.body)
         } catch {
             message = "\(error)"
@@ -322,7 +326,7 @@ public final class CalendarViewModel: PaneMessage {
     @discardableResult
     public func reschedule(to text: String, target: ActionTarget? = nil) -> Bool {
         guard case let (target, record)? = singleTarget(target, "Moving") else { return false }
-        return apply(target) { try service.reschedule(record.id, to: text, in: session) }
+        return apply(target) { try service.reschedule(record.id, to: text, expecting: record.version, in: session) }
     }
 
     /// A new draft on the selected day at 09:00 (or at `time`, e.g. "14:30").
@@ -340,21 +344,23 @@ public final class CalendarViewModel: PaneMessage {
 
     /// Saves a body edited outside (in $EDITOR).
     public func saveBody(_ body: String, of id: Int64) {
-        apply(nil) { try service.edit(id, body: body, in: session) }
+        apply(nil) { try service.edit(id, body: body, expecting: editedVersions.removeValue(forKey: id), in: session) }
     }
 
     /// Submits the target draft (the open one, else the selected one) for approval.
     public func submitSelected(target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Submitting") else { return }
-        apply(target) { try service.submit(record.id, in: session) }
+        apply(target) { try service.submit(record.id, expecting: record.version, in: session) }
     }
 
     /// Undoes the last change made here.
     public func undo() {
-        guard let change = undoStack.popLast() else { message = "Nothing to undo"; return }
+        guard let entry = undoStack.pop() else { message = "Nothing to undo"; return }
+        let (change, text) = (entry.change, entry.text)
         perform {
-            try service.undo(change, in: session)
-            message = "Undid: \(change.summary)"
+            let versions = try service.undo(change, in: session)
+            undoStack.rebase(after: change, to: versions)
+            message = "Undone: \(text)"
             try refreshAfterChange(focusing: change.contentIds.first)
         }
     }
@@ -367,9 +373,9 @@ public final class CalendarViewModel: PaneMessage {
         perform {
             let change = try body()
             succeeded = true
-            undoStack.append(change)
-            if undoStack.count > 50 { undoStack.removeFirst() }
-            message = (target?.naming(change.summary) ?? change.summary) + " (u undoes)"
+            let text = target?.naming(change.summary) ?? change.summary
+            undoStack.push(change, text: text)
+            message = text + " (u undoes)"
             try refreshAfterChange(focusing: change.contentIds.first)
         }
         return succeeded
@@ -393,7 +399,7 @@ public final class CalendarViewModel: PaneMessage {
 extension CalendarViewModel: ActsOnShownRecords {
     public static let recordNoun = RecordNoun("item", "items")
 
-    static func record(_ item: ContentListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.title) }
+    static func record(_ item: ContentListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.title, version: item.version) }
 
     /// The item whose detail is open.
     public var openRecord: ShownRecord? { detail.map { Self.record($0.item) } }

@@ -37,9 +37,9 @@ public final class LeadTriageViewModel: PaneMessage {
     var markedItems: [Int64: LeadListItem] = [:]
     public private(set) var detail: LeadDetail?
     public var message: String?
-    public private(set) var undoStack: [LeadChange] = []
-    /// What each change of the undo stack said, naming its leads ("#1874 Liam Suzuki set to contacted").
-    var undoTexts: [String] = []
+    /// The changes made here, newest last, each with what was said of it, naming its leads
+    /// ("#1874 Liam Suzuki set to contacted"); an undo is refused once someone changed a lead since.
+    public private(set) var undoStack = UndoHistory<LeadChange>()
     /// Rows visible at once: the screen says so (`resize(visibleRows:)`), and the window always
     /// holds at least the rows that can be on screen around the selection.
     public private(set) var pageSize: Int
@@ -252,7 +252,7 @@ public final class LeadTriageViewModel: PaneMessage {
     public func assign(to userId: Int64?, target: ActionTarget? = nil) {
         guard let target = target ?? actionTarget else { message = "No lead here to assign"; return }
         perform {
-            let change = try service.assign(target.ids, to: userId, in: session)
+            let change = try service.assign(target.ids, to: userId, expecting: target.versions, in: session)
             let name: String
             if let userId {
                 name = userId == session.userId ? session.user.name : assignableUsers().first { $0.id == userId }?.name ?? "user #\(userId)"
@@ -267,7 +267,7 @@ public final class LeadTriageViewModel: PaneMessage {
     public func setStatus(_ status: LeadStatus, reason: String? = nil, target: ActionTarget? = nil) {
         guard let target = target ?? actionTarget else { message = "No lead here to set"; return }
         perform {
-            let change = try service.setStatus(target.ids, to: status, reason: reason, in: session)
+            let change = try service.setStatus(target.ids, to: status, reason: reason, expecting: target.versions, in: session)
             let text = target.single.map { "\($0.label) set to \(status.rawValue)" }
                 ?? "Set \(target.records.count) leads to \(status.rawValue) (\(target.idList))"
             finish(change, target: target, saying: text, advance: true)
@@ -290,16 +290,22 @@ public final class LeadTriageViewModel: PaneMessage {
     /// The target lead's duplicates (same normalized email or phone).
     public func duplicatesOfSelected(target: ActionTarget? = nil) -> [Lead] {
         guard let record = (target ?? actionTarget)?.single else { return [] }
-        return (try? service.duplicates(of: record.id, in: session)) ?? []
+        shownDuplicates = (try? service.duplicates(of: record.id, in: session)) ?? []
+        return shownDuplicates
     }
+
+    /// The duplicates the merge prompt shows (their versions are the ones merged).
+    var shownDuplicates: [Lead] = []
 
     /// Merges leads into the target lead (the survivor).
     public func mergeIntoSelected(_ others: [Int64], target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Merging") else { return }
         perform {
-            let result = try service.merge(others, into: record.id, in: session)
-            message = target.naming(result.summary)
-            reload()
+            // The duplicates were read when the prompt opened: they are merged as they were then.
+            var versions = target.versions
+            for duplicate in shownDuplicates where others.contains(duplicate.id ?? 0) { versions[duplicate.id ?? 0] = duplicate.version }
+            let result = try service.merge(others, into: record.id, expecting: versions, in: session)
+            finish(result.change, target: target, saying: target.naming(result.summary), advance: false)
         }
     }
 
@@ -310,7 +316,7 @@ public final class LeadTriageViewModel: PaneMessage {
     public func convertSelected(productId: Int64?, valueCents: Int64, target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Converting") else { return }
         perform {
-            let change = try service.convert(record.id, productId: productId, valueCents: valueCents, in: session)
+            let change = try service.convert(record.id, productId: productId, valueCents: valueCents, expecting: record.version, in: session)
             finish(change, target: target, saying: target.naming(change.summary), advance: true)
         }
     }
@@ -335,7 +341,7 @@ public final class LeadTriageViewModel: PaneMessage {
         guard problems.isEmpty else { return problems }
         guard case let (target, record)? = singleTarget(target, "Editing") else { return [:] }
         perform {
-            let change = try service.edit(record.id, with: draft, in: session)
+            let change = try service.edit(record.id, with: draft, expecting: record.version, in: session)
             finish(change, target: target, saying: target.naming(change.summary), advance: false)
         }
         return [:]
@@ -343,18 +349,21 @@ public final class LeadTriageViewModel: PaneMessage {
 
     /// Undoes the last change made here.
     public func undo() {
-        guard let change = undoStack.popLast() else {
+        guard let entry = undoStack.pop() else {
             message = "Nothing to undo"
             return
         }
-        let text = undoTexts.popLast() ?? change.summary
+        let (change, text) = (entry.change, entry.text)
         perform {
-            try service.undo(change, in: session)
+            let versions = try service.undo(change, in: session)
+            undoStack.rebase(after: change, to: versions)
             message = "Undone: \(text)"
             reload()
-            // Back to the lead that was changed, when it is in the loaded rows again.
+            // Back to the lead that was changed, when it is in the loaded rows again (and the
+            // rows the screen shows around it).
             if let id = change.before.first?.id, let offset = window.firstIndex(where: { $0.id == id }) {
-                rows.selected = windowStart + offset
+                let (after, before) = loaders()
+                try rows.select(windowStart + offset, page: page, after: after, before: before)
             }
         }
     }
@@ -364,12 +373,7 @@ public final class LeadTriageViewModel: PaneMessage {
     /// selected row, the cursor stays on the same row number, which is the next lead that needs
     /// triage when the changed one left the tab (`advance`: else it moves down to it).
     func finish(_ change: LeadChange, target: ActionTarget, saying text: String, advance: Bool) {
-        undoStack.append(change)
-        undoTexts.append(text)
-        if undoStack.count > 50 {
-            undoStack.removeFirst()
-            undoTexts.removeFirst()
-        }
+        undoStack.push(change, text: text)
         if target.source == .marks { clearMarks() }
         message = text + " (u undoes)"
         let position = selected
@@ -385,7 +389,7 @@ extension LeadTriageViewModel: ActsOnShownRecords {
     public static let recordNoun = RecordNoun("lead", "leads")
 
     static func record(_ item: LeadListItem) -> ShownRecord {
-        ShownRecord(id: item.id, name: item.lead.name ?? item.lead.email ?? item.lead.phone)
+        ShownRecord(id: item.id, name: item.lead.name ?? item.lead.email ?? item.lead.phone, version: item.lead.version)
     }
 
     /// The lead whose detail is open.

@@ -41,7 +41,8 @@ public final class PipelineViewModel: PaneMessage {
     public private(set) var forecastStart = ""
     public private(set) var detail: DealDetail?
     public var message: String?
-    public private(set) var undoStack: [DealChange] = []
+    /// The changes made here, newest last (an undo is refused once someone changed the deal since).
+    public private(set) var undoStack = UndoHistory<DealChange>()
     /// Cards a board column shows at once, and rows the table shows: the screen says so
     /// (`resize(visibleCards:tableRows:)`); each window holds at least what can be on screen.
     public private(set) var visibleCards: Int
@@ -330,19 +331,19 @@ public final class PipelineViewModel: PaneMessage {
     /// left (-1); the selection follows it.
     public func advanceSelected(by step: Int, target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Moving") else { return }
-        apply(target) { try service.advance(record.id, by: step, in: session) }
+        apply(target) { try service.advance(record.id, by: step, expecting: record.version, in: session) }
     }
 
     /// Closes the target deal as won.
     public func winSelected(target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Winning") else { return }
-        apply(target) { try service.win(record.id, in: session) }
+        apply(target) { try service.win(record.id, expecting: record.version, in: session) }
     }
 
     /// Closes the target deal as lost, with a reason.
     public func loseSelected(reason: LostReason, note: String?, target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Losing") else { return }
-        apply(target) { try service.lose(record.id, reason: reason, note: note, in: session) }
+        apply(target) { try service.lose(record.id, reason: reason, note: note, expecting: record.version, in: session) }
     }
 
     /// The deal the screen shows for a target (the open detail's, or the selected one).
@@ -368,7 +369,7 @@ public final class PipelineViewModel: PaneMessage {
         guard let target = target ?? actionTarget, let item = targetItem(target) else { return [:] }
         let problems = service.problems(form, editing: item.deal, in: session)
         guard problems.isEmpty else { return problems }
-        apply(target) { try service.edit(item.id, with: form, in: session) }
+        apply(target) { try service.edit(item.id, with: form, expecting: target.single?.version, in: session) }
         return [:]
     }
 
@@ -390,15 +391,19 @@ public final class PipelineViewModel: PaneMessage {
 
     /// Undoes the last change made here; the selection goes back to the deal.
     public func undo() {
-        guard let change = undoStack.popLast() else {
+        guard let entry = undoStack.pop() else {
             message = "Nothing to undo"
             return
         }
+        let (change, text) = (entry.change, entry.text)
         perform {
-            try service.undo(change, in: session)
-            message = "Undone: \(change.summary)"
+            let versions = try service.undo(change, in: session)
+            undoStack.rebase(after: change, to: versions)
+            message = "Undone: \(text)"
             let item = try reloadAfter(change)
             if case .restore = change.undo { try focus(on: item) } else if mode == .table { try reloadTable() }
+            // An open detail shows the deal as it is now (its version too), or closes when the undo deleted it.
+            if let id = detail?.item.id { detail = try? service.detail(dealId: id, in: session) }
         }
     }
 
@@ -407,9 +412,9 @@ public final class PipelineViewModel: PaneMessage {
     func apply(_ target: ActionTarget?, _ body: () throws -> DealChange) {
         perform {
             let change = try body()
-            undoStack.append(change)
-            if undoStack.count > 50 { undoStack.removeFirst() }
-            message = (target?.naming(change.summary) ?? change.summary) + " (u undoes)"
+            let text = target?.naming(change.summary) ?? change.summary
+            undoStack.push(change, text: text)
+            message = text + " (u undoes)"
             try focus(on: try reloadAfter(change))
             if let id = detail?.item.id { detail = try? service.detail(dealId: id, in: session) }
         }
@@ -483,7 +488,7 @@ public final class PipelineViewModel: PaneMessage {
 extension PipelineViewModel: ActsOnShownRecords {
     public static let recordNoun = RecordNoun("deal", "deals")
 
-    static func record(_ item: DealListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.deal.title) }
+    static func record(_ item: DealListItem) -> ShownRecord { ShownRecord(id: item.id, name: item.deal.title, version: item.deal.version) }
 
     /// The deal whose detail is open.
     public var openRecord: ShownRecord? { detail.map { Self.record($0.item) } }

@@ -1,12 +1,16 @@
-/// One record as the screen shows it: its id and the name it goes by ("#1874 Liam Suzuki").
+/// One record as the screen shows it: its id, the name it goes by ("#1874 Liam Suzuki"), and the
+/// version it was read at (a change made on it is refused once someone changed the record since).
 public struct ShownRecord: Hashable, Sendable {
     public let id: Int64
     /// The lead's name, the deal's or the item's title (empty when it has none).
     public let name: String
+    /// The version shown (nil: not known, nothing is checked).
+    public let version: Int64?
 
-    public init(id: Int64, name: String?) {
+    public init(id: Int64, name: String?, version: Int64? = nil) {
         self.id = id
         self.name = name ?? ""
+        self.version = version
     }
 
     /// "#1874 Liam Suzuki" (or "#1874").
@@ -53,6 +57,11 @@ public struct ActionTarget: Hashable, Sendable {
     }
 
     public var ids: [Int64] { records.map(\.id) }
+
+    /// The versions shown, by id: the services refuse the change if a record is no longer at its.
+    public var versions: [Int64: Int64] {
+        Dictionary(records.compactMap { record in record.version.map { (record.id, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// The one record, when there is exactly one.
     public var single: ShownRecord? { records.count == 1 ? records[0] : nil }
