@@ -29,9 +29,16 @@ public struct CellBuffer: Hashable, Sendable {
     }
 
     /// Writes one cell, repairing any wide character it overlaps; off-buffer writes are ignored.
+    /// A cell holding a control character (`Cell.isTerminalControl`) is drawn as U+FFFD instead:
+    /// the terminal never receives one from a buffer.
     public mutating func set(_ cell: Cell, at point: Point) {
         let x = point.x, y = point.y
         guard x >= 0, x < width, y >= 0, y < height else { return }
+        if cell.isTerminalControl {
+            set(Cell(scalar: Cell.replacement, width: 1, style: cell.style), at: point)
+            if cell.width == 2 { set(.blank(cell.style), at: Point(x: x + 1, y: y)) }
+            return
+        }
         let cellWidth = cell.isContinuation ? 1 : cell.width
         if cellWidth == 2 && x + 1 >= width {
             write(.blank(cell.style), x: x, y: y)
@@ -57,6 +64,7 @@ public struct CellBuffer: Hashable, Sendable {
     public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .normal) {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
+        let character = Cell.isTerminalControl(character) ? Character(Cell.replacement) : character
         let w = max(1, DisplayWidth.width(of: character))
         let cell = Cell(character, width: w, style: style)
         for y in area.y..<area.maxY {
@@ -160,5 +168,35 @@ public struct CellBuffer: Hashable, Sendable {
                 x = end
             }
         }
+    }
+}
+
+extension Cell {
+    /// What a control character is drawn as.
+    static let replacement: Unicode.Scalar = "\u{FFFD}"
+
+    /// Whether the cell (not a wide character's trailing half) holds a character a terminal would
+    /// obey rather than show: a C0 or C1 control, DEL, or a bidirectional mark, embedding, override or
+    /// isolate (U+061C, U+200E-F, U+202A-E, U+2066-9). Text written with `put` never makes one (its
+    /// zero-width characters are dropped); a cell made by hand could.
+    @inlinable
+    public var isTerminalControl: Bool {
+        if isContinuation { return false }
+        if let scalar { return Self.isTerminalControl(scalar) }
+        return Self.isTerminalControl(character)
+    }
+
+    /// Whether a grapheme holds such a character.
+    public static func isTerminalControl(_ character: Character) -> Bool {
+        character.unicodeScalars.contains(where: isTerminalControl)
+    }
+
+    /// Whether a scalar is such a character.
+    @inlinable
+    public static func isTerminalControl(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x20 || (0x7F...0x9F).contains(value) { return true }
+        if value < 0x61C { return false }
+        return value == 0x61C || value == 0x200E || value == 0x200F || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
     }
 }

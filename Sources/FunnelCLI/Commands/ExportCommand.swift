@@ -42,18 +42,23 @@ struct ExportCommand: ParsableCommand {
 extension ExportEntity: ExpressibleByArgument {}
 extension ExportFormat: ExpressibleByArgument {}
 
-/// Text written to a file descriptor in 64 KiB blocks.
+/// Text written to a file descriptor in 64 KiB blocks. A file or a pipe gets the text as it is;
+/// a terminal gets it with its control characters escaped (`TerminalText`), like everything else
+/// the command line prints.
 final class BufferedOutput {
     let descriptor: Int32
+    let isTerminal: Bool
     private var buffer: [UInt8] = []
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
+        isTerminal = isatty(descriptor) == 1
         buffer.reserveCapacity(1 << 16)
     }
 
+    /// Writes `text` (whole rows: an escape is never cut in two).
     func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: (isTerminal ? TerminalText.escaped(text) : text).utf8)
         if buffer.count >= 1 << 16 { try flush() }
     }
 

@@ -9,13 +9,13 @@ enum Prompt {
 
     /// Asks for a line of text, or nil at end of input.
     static func line(_ question: String) -> String? {
-        FileHandle.standardError.write(Data(question.utf8))
+        FileHandle.standardError.write(Data(TerminalText.escaped(question).utf8))
         return readLine(strippingNewline: true)
     }
 
     /// Asks for a secret without echoing it.
     static func secret(_ question: String) -> String? {
-        FileHandle.standardError.write(Data(question.utf8))
+        FileHandle.standardError.write(Data(TerminalText.escaped(question).utf8))
         var original = termios()
         let hasTerminal = tcgetattr(STDIN_FILENO, &original) == 0
         if hasTerminal {

@@ -3,7 +3,8 @@ import FunnelStore
 
 /// The formats `funnel export` writes.
 public enum ExportFormat: String, Sendable, CaseIterable {
-    /// RFC 4180 CSV with a header row of the import's field names: it imports back as it is.
+    /// RFC 4180 CSV with a header row of the import's field names, each field written by
+    /// `CSVWriter` (formula-like text guarded with a `'`): it imports back as it is.
     case csv
     /// A JSON array of objects, one a line.
     case json
@@ -30,12 +31,12 @@ public struct ExportService: Sendable {
             try database.snapshot { reader in
                 switch format {
                 case .csv:
-                    try write(columns.map { Self.csvField($0.name) }.joined(separator: ",") + "\r\n")
+                    try write(columns.map { CSVWriter.field($0.name) }.joined(separator: ",") + "\r\n")
                     try reader.forEachExportRow(entity, orgId: session.orgId) { values in
                         var line = ""
                         for (index, value) in values.enumerated() {
                             if index > 0 { line += "," }
-                            if let value { line += Self.csvField(value) }
+                            if let value { line += CSVWriter.field(value) }
                         }
                         line += "\r\n"
                         try write(line)
@@ -66,22 +67,9 @@ public struct ExportService: Sendable {
         return rows
     }
 
-    /// A CSV field, quoted when it holds the delimiter, a quote, a line break, or spaces at an end
-    /// (which an import would trim).
-    static func csvField(_ value: String) -> String {
-        var needsQuotes = false
-        for byte in value.utf8 where byte == 44 || byte == 34 || byte == 10 || byte == 13 || byte == 59 {
-            needsQuotes = true
-            break
-        }
-        if !needsQuotes, let first = value.utf8.first, let last = value.utf8.last, first == 32 || last == 32 || first == 9 || last == 9 {
-            needsQuotes = true
-        }
-        guard needsQuotes else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// A JSON string literal.
+    /// A JSON string literal. Besides what JSON requires (quotes, backslashes, C0 controls), DEL,
+    /// the C1 controls and the bidirectional overrides are written as `\u` escapes, so an export
+    /// shown on a terminal cannot drive it (the text read back is the same).
     static func jsonString(_ value: String) -> String {
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
@@ -93,7 +81,7 @@ public struct ExportService: Sendable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || TerminalControls.contains(scalar) {
                     out += String(format: "\\u%04x", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)

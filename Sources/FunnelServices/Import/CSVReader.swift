@@ -26,6 +26,20 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(file) line \(line): \(problem)" }
 }
 
+/// A NUL byte in the input. Text never holds one (a file that does is binary, or UTF-16, or was
+/// made to smuggle one in), so the whole input is refused, not a row: `file`, the physical `line`
+/// (1 is the first) and the `column` (the field's number in its record, 1 is the first) say where.
+public struct CSVNULByte: Error, Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let column: Int
+
+    public var description: String { "\(file) line \(line), column \(column): \(Self.problem)" }
+
+    /// What is wrong, in words.
+    public static let problem = "a NUL byte, which text never holds (is the file UTF-16 or binary? save it as UTF-8 text)"
+}
+
 /// A streaming RFC 4180 reader: fields separated by commas (or another delimiter, such as the
 /// semicolon of European spreadsheets), records by CRLF (or LF, or CR);
 /// a field in double quotes may hold commas, line breaks and doubled quotes (`""` is `"`).
@@ -36,6 +50,7 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
 /// throws a `CSVError` naming its line, and the next call carries on with the next line; a quoted
 /// field still open at the end of the file throws, and the reader then ends. A field longer than
 /// `maxFieldBytes` is not kept in memory: its record throws once it is read to its end.
+/// A NUL byte anywhere throws `CSVNULByte`, and the reader then ends.
 public final class CSVReader {
     /// The name errors give for the input (the file's name).
     public let name: String
@@ -52,6 +67,9 @@ public final class CSVReader {
     private var line = 1
     private var startedFile = false
     private var finished = false
+    /// Set on a file `funnel export` wrote (the import recognizes its header): each field's formula
+    /// guard (`CSVWriter`) is taken away as it is read, so the text is what was exported.
+    public var removesFormulaGuards = false
 
     static let chunkSize = 65_536
     static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
@@ -169,7 +187,10 @@ public final class CSVReader {
         let delimiter = self.delimiter
 
         func closeField() {
-            if let text = Self.text(field) { fields.append(text) } else {
+            if var text = Self.text(field) {
+                if removesFormulaGuards, field.first == CSVWriter.apostrophe { text = CSVWriter.unguarded(text) }
+                fields.append(text)
+            } else {
                 badText = true
                 fields.append("")
             }
@@ -189,6 +210,10 @@ public final class CSVReader {
 
         while true {
             let byte = nextByte()
+            if byte == 0 {
+                finished = true
+                throw CSVNULByte(file: name, line: line, column: fields.count + 1)
+            }
             switch state {
             case .fieldStart:
                 guard let byte else {

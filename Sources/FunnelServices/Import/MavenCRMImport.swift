@@ -158,6 +158,8 @@ public struct MavenCRMImport: Sendable {
                 return dryRun ? try database.rehearsal(work) : try database.transaction(work)
             } catch let error as CSVError {
                 throw ServiceError.invalid(field: error.file, problem: "line \(error.line): \(error.problem)")
+            } catch let nul as CSVNULByte {
+                throw RecordImportService.refusal(nul, columns: [])
             }
         }
     }

@@ -162,8 +162,11 @@ public struct RecordImportService: Sendable {
             header = first
         } catch let error as CSVError {
             throw ServiceError.invalid(field: name, problem: "line \(error.line): the header cannot be read: \(error.problem)")
+        } catch let nul as CSVNULByte {
+            throw Self.refusal(nul, columns: [])
         }
         let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        reader.removesFormulaGuards = Self.isFunnelExport(header: header.fields, entity: options.entity)
         let mapping: ImportMapping
         do {
             mapping = try ImportMapping(header: columns, entity: options.entity, map: options.map)
@@ -205,6 +208,20 @@ public struct RecordImportService: Sendable {
                 return refusal.report
             }
         }
+    }
+
+    /// Whether a header is the one `funnel export` writes for `entity`: its columns, exactly, in
+    /// order. The fields of such a file lose their formula guard (`CSVWriter`) as they are read.
+    static func isFunnelExport(header: [String], entity: ImportEntity) -> Bool {
+        guard let exported = ExportEntity(rawValue: entity.rawValue) else { return false }
+        return header == StoreReader.exportColumns(exported).map(\.name)
+    }
+
+    /// The error that refuses a whole import for a NUL byte: the file, the line, the column (by
+    /// number, and by the header's name when known); nothing is written.
+    static func refusal(_ nul: CSVNULByte, columns: [String]) -> ServiceError {
+        let column = nul.column <= columns.count ? "column \(nul.column) (\(columns[nul.column - 1]))" : "column \(nul.column)"
+        return ServiceError.invalid(field: nul.file, problem: "line \(nul.line), \(column): \(CSVNULByte.problem); nothing was imported")
     }
 
     /// Refuses a header that cannot make records: no known column at all (a missing header line),

@@ -14,6 +14,8 @@ struct RecordImportJob {
     let session: Session
     let options: RecordImportOptions
     let fields: [ImportField?]
+    /// The header's column names.
+    let columns: [String]
     let reader: CSVReader
     let now: Date
     var report: RecordImportReport
@@ -46,6 +48,7 @@ struct RecordImportJob {
         self.session = session
         self.options = options
         self.fields = mapping.fields
+        columns = mapping.columns
         self.reader = reader
         self.now = now
         self.report = report
@@ -103,6 +106,9 @@ struct RecordImportJob {
                 report.rowsRead += 1
                 problem(error.line, error.problem)
                 continue
+            } catch let nul as CSVNULByte {
+                // The whole import is refused: the transaction is rolled back.
+                throw RecordImportService.refusal(nul, columns: columns)
             }
             report.rowsRead += 1
             if report.rowsRead & 8191 == 0 {

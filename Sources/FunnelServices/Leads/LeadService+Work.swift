@@ -34,6 +34,7 @@ extension LeadService {
         try session.require(.leadsEdit)
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let note, note.count > 5_000 { throw ServiceError.invalid(field: "note", problem: "at most 5,000 characters") }
+        try TypedText.refuseNUL(note, field: "note")
         let now = clock()
         let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
