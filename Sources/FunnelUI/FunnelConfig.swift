@@ -22,6 +22,11 @@ public struct FunnelConfig: Hashable, Sendable {
         self.mouse = mouse; self.weekStartsOn = weekStartsOn
     }
 
+    /// The 1-based line of config text where `key` is set (inside `[table]` when given), for messages.
+    public static func line(ofKey key: String, inTable table: String? = nil, text: String) -> Int? {
+        TOMLSupport.line(ofKey: key, inTable: table, text: text)
+    }
+
     /// Reads a config file; a missing file gives the defaults silently, a broken one the defaults and a warning.
     public static func load(from path: String) -> (config: FunnelConfig, warnings: [String]) {
         guard let data = FileManager.default.contents(atPath: path) else { return (FunnelConfig(), []) }

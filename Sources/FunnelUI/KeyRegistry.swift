@@ -45,32 +45,55 @@ public struct KeyRegistry: Sendable {
         return nil
     }
 
+    /// A problem with a user's key bindings: the action id the user bound (its line in the config
+    /// file names where) and what is wrong.
+    public struct RebindingProblem: Hashable, Sendable {
+        public let actionId: String
+        public let message: String
+    }
+
     /// Replaces keys from config (`action id -> key strings`); returns warnings for unknown ids, bad keys and clashes.
     @discardableResult
     public mutating func applyRebindings(_ bindings: [String: [String]]) -> [String] {
-        var warnings: [String] = []
+        rebind(bindings).map(\.message)
+    }
+
+    /// Replaces keys from config (`action id -> key strings`); returns the unknown action ids, the
+    /// keys that cannot be read, and each key bound to two actions of one scope once every binding
+    /// is in place (naming the key and both actions).
+    public mutating func rebind(_ bindings: [String: [String]]) -> [RebindingProblem] {
+        var problems: [RebindingProblem] = []
+        var rebound: [String] = []
         for id in bindings.keys.sorted() {
             guard let index = actions.firstIndex(where: { $0.id == id }) else {
-                warnings.append("keys: unknown action \"\(id)\"")
+                problems.append(RebindingProblem(actionId: id, message: "keys: unknown action \"\(id)\""))
                 continue
             }
             var chords: [KeyChord] = []
             for text in bindings[id] ?? [] {
-                do { chords.append(try KeyChord(parsing: text)) } catch { warnings.append("keys.\(id): \(error)") }
+                do { chords.append(try KeyChord(parsing: text)) } catch { problems.append(RebindingProblem(actionId: id, message: "keys.\(id): \(error)")) }
             }
             guard !chords.isEmpty else {
-                warnings.append("keys.\(id): no valid key, keeping \(actions[index].keysDescription)")
+                problems.append(RebindingProblem(actionId: id, message: "keys.\(id): no valid key, keeping \(actions[index].keysDescription)"))
                 continue
             }
-            let scope = actions[index].scope
-            for chord in chords {
-                for other in actions where other.id != id && other.scope == scope && other.keys.contains(chord) {
-                    warnings.append("keys.\(id): \"\(chord)\" is also bound to \"\(other.id)\" in scope \(scope)")
+            actions[index].keys = chords
+            rebound.append(id)
+        }
+        // Clashes, with every binding in place (a key given to one action and taken from another is
+        // no clash); a pane's key over a global one is not either: the pane's wins there by design.
+        var reported: Set<[String]> = []
+        for id in rebound {
+            guard let bound = self.action(id: id) else { continue }
+            for chord in bound.keys {
+                for other in actions where other.id != id && other.scope == bound.scope && other.keys.contains(chord) {
+                    guard reported.insert([id, other.id].sorted() + [chord.description]).inserted else { continue }
+                    problems.append(RebindingProblem(
+                        actionId: id, message: "keys.\(id): \"\(chord)\" is also bound to \"\(other.id)\" in scope \(bound.scope)"))
                 }
             }
-            actions[index].keys = chords
         }
-        return warnings
+        return problems
     }
 
     /// Actions shown in help for a scope: the pane's own, then global ones (dangerous ones hidden when read-only).

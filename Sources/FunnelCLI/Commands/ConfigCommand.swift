@@ -30,15 +30,26 @@ struct ConfigCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Read the config file and report every problem (exit 1 if any).")
+        static let configuration = CommandConfiguration(
+            abstract: "Read the config file and report every problem (exit 1 if any).",
+            discussion: """
+                Besides the settings, the [keys] table is checked against the key registry the terminal UI
+                uses: an unknown action id, a key that cannot be read, or a key bound to two actions of one
+                scope (`funnel keys` lists the actions, their ids and scopes).
+                """)
 
         func run() throws {
             let environment = CLIEnvironment.load()
-            if environment.warnings.isEmpty {
-                print("\(environment.paths.configFile): ok")
+            let file = environment.paths.configFile
+            let text = FileManager.default.contents(atPath: file).flatMap { String(data: $0, encoding: .utf8) }
+            let themes = ThemeCatalog.standard(paths: environment.paths).names
+            let problems = environment.warnings
+                + FunnelKeymap.problems(keyBindings: environment.config.keys, themeNames: themes, file: file, text: text)
+            if problems.isEmpty {
+                print("\(file): ok")
                 return
             }
-            for warning in environment.warnings { print(warning) }
+            for problem in problems { print(problem) }
             throw ExitCode(1)
         }
     }

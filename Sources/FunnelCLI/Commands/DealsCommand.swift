@@ -180,7 +180,13 @@ struct DealsCommand: ParsableCommand {
     }
 
     struct Forecast: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open, weighted, won and lost value by close month, with a total.")
+        static let configuration = CommandConfiguration(
+            abstract: "Open, weighted, won and lost value by close month, with a total.",
+            discussion: """
+                Open deals whose close month has passed (before --from and before this month) come first,
+                as `overdue`: they are still expected to close. The Pipeline pane's forecast (F) counts
+                them the same way, so both count every open deal up to their last month.
+                """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var filters: DealFilterOptions
         @Option(help: "How many months (1 to 60).") var months: Int = 6
@@ -198,8 +204,7 @@ struct DealsCommand: ParsableCommand {
             let service = PipelineService(database: db)
             let filter = try filters.filter(service: service, session: session)
             let first = from ?? String(service.today.prefix(7))
-            let forecast = try service.forecast(filter, firstMonth: first, months: months, in: session)
-            var total = ForecastMonth(month: "total")
+            let forecast = try service.forecastReport(filter, firstMonth: first, months: months, in: session)
             var printer = DataPrinter(columns: ["month", "open deals", "open value", "weighted value", "won value", "lost value"])
             func add(_ month: ForecastMonth) {
                 printer.add(
@@ -211,17 +216,8 @@ struct DealsCommand: ParsableCommand {
                            "won_deals": month.wonDeals, "won_value": DealsCommand.dollars(month.wonValue), "won_value_cents": month.wonValue,
                            "lost_deals": month.lostDeals, "lost_value": DealsCommand.dollars(month.lostValue), "lost_value_cents": month.lostValue])
             }
-            for month in forecast {
-                add(month)
-                total.openDeals += month.openDeals
-                total.openValue += month.openValue
-                total.weightedValue += month.weightedValue
-                total.wonDeals += month.wonDeals
-                total.wonValue += month.wonValue
-                total.lostDeals += month.lostDeals
-                total.lostValue += month.lostValue
-            }
-            add(total)
+            for row in forecast.rows { add(row) }
+            add(forecast.total)
             printer.print(format)
         }
     }

@@ -106,20 +106,17 @@ struct LeadsCommand: ParsableCommand {
     }
 
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assign leads to a user (`me`, an email, or `nobody`).")
+        static let configuration = CommandConfiguration(abstract: "Assign leads to a user (`me`, an email or a name, or `nobody`).")
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "Who: `me`, an email, or `nobody`.") var to: String
+        @Option(help: "Who: `me`, an active user's email or name, or `nobody`.") var to: String
         @Argument(help: "Lead ids.") var ids: [Int64]
 
         func run() throws {
             let (db, session) = try database.choice.signIn()
-            let target: Int64?
-            switch to {
-            case "me": target = session.userId
-            case "nobody": target = nil
-            default: target = try LeadsCommand.userID(email: to, db: db, session: session)
-            }
-            print(try LeadService(database: db).assign(ids, to: target, in: session).summary)
+            // The assignee is read among the users the Leads pane's `A` offers, under leads.assign.
+            let service = LeadService(database: db)
+            let target = try service.assignee(to, in: session)
+            print(try service.assign(ids, to: target?.id, in: session).summary)
         }
     }
 

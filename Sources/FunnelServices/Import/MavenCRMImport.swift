@@ -184,6 +184,8 @@ struct MavenImportJob {
     var contactsFolded: [String: Int64] = [:]
     /// Users this run created (their ids).
     var createdNow: Set<Int64> = []
+    /// Users the file needs created or changed that the session may not (no `users.manage`).
+    var refusedUsers: (created: [String], changed: [String]) = ([], [])
 
     init(tx: StoreTransaction, session: Session, folder: String, now: Date, report: MavenImportReport) {
         self.tx = tx
@@ -203,8 +205,9 @@ struct MavenImportJob {
     }()
 
     mutating func run() throws {
-        try importProducts()
+        // Users first: creating or changing them needs users.manage, refused before anything is written.
         try importTeams()
+        try importProducts()
         try importAccounts()
         try importPipeline()
         report.importNumber = try tx.lastImportNumber(orgId: session.orgId) + 1
@@ -331,6 +334,26 @@ struct MavenImportJob {
                 report.salesRepsCreated += createdNow.contains(user.id ?? 0) ? 1 : 0
             }
         }
+        if !refusedUsers.created.isEmpty || !refusedUsers.changed.isEmpty {
+            throw ServiceError.forbidden(Self.usersRefusal(refusedUsers, session: session))
+        }
+    }
+
+    /// Why the import is refused to a user without `users.manage`, naming the users it needed.
+    static func usersRefusal(_ refused: (created: [String], changed: [String]), session: Session) -> String {
+        func list(_ names: [String]) -> String {
+            names.prefix(60).joined(separator: ", ") + (names.count > 60 ? " and \(names.count - 60) more" : "")
+        }
+        var needs: [String] = []
+        if !refused.created.isEmpty {
+            needs.append("create \(refused.created.count) user\(refused.created.count == 1 ? "" : "s") (\(list(refused.created)))")
+        }
+        if !refused.changed.isEmpty {
+            needs.append("change the team or manager of \(refused.changed.count) (\(list(refused.changed)))")
+        }
+        return "\(session.user.email) (\(session.role.name)) may not import this folder: it would "
+            + needs.joined(separator: " and ") + " from \(MavenCRMImport.teamsFile), which needs the \(Permission.usersManage.name) permission. "
+            + "Nothing was imported: an administrator can run the import, or add these users first."
     }
 
     /// The organization's user of this name (or this import's email), made to match the file's
@@ -360,6 +383,10 @@ struct MavenImportJob {
             let before = user
             if let managerId, user.id != managerId { user.managerId = managerId }
             if let team { user.team = team }
+            if user != before, !session.can(.usersManage) {
+                refusedUsers.changed.append(name)
+                return before
+            }
             if user != before {
                 user.updatedAt = now
                 try tx.update(user)
@@ -373,9 +400,18 @@ struct MavenImportJob {
             report.skipped.append(SkippedRow(file: file, line: line, reason: "no usable email for \(name): \(problem)"))
             return nil
         }
+        guard session.can(.usersManage) else {
+            // Once per name (a refused manager is asked for again by each of their agents).
+            let entry = "\(name) (\(role.name))"
+            if !refusedUsers.created.contains(entry) { refusedUsers.created.append(entry) }
+            return nil
+        }
         var user = User(orgId: session.orgId, roleId: role.id ?? 0, email: email, name: name, createdAt: now, updatedAt: now,
                         managerId: managerId, team: team)
         try tx.insert(&user)
+        try tx.record(AuditTrail.activity(
+            "created", on: .user, id: user.id ?? 0, by: session, before: nil as UserSnapshot?, after: UserSnapshot(user, role: role.name),
+            details: ["source": "maven-crm", "folder": folder], at: now))
         createdNow.insert(user.id ?? 0)
         report.users.created += 1
         return user

@@ -34,9 +34,11 @@ public struct ScoringService: Sendable {
         }
     }
 
-    /// Rescores one lead now (after an action was logged); returns its new score.
+    /// Rescores one lead now (after an action was logged); returns its new score. Writing a score
+    /// needs `leads.edit`, as rescoring every lead and the detail's decayed score do.
     @discardableResult
     public func rescore(leadId: Int64, in session: Session) throws -> Int {
+        try session.require(.leadsEdit)
         let explanation = try explanation(leadId: leadId, in: session)
         try ServiceError.wrapping { _ = try database.writeScore(explanation.score, leadId: leadId, orgId: session.orgId) }
         return explanation.score

@@ -31,6 +31,17 @@ public enum FunnelKeymap {
         KeyAction(id: "app.mouse", keys: [], summary: "Mouse: turn on or off (off keeps the terminal's copy and paste)"),
     ]
 
+    /// The problems of a config file's `[keys]`, as `funnel config check` reports them: unknown
+    /// action ids, keys that cannot be read, and a key bound to two actions of one scope, each
+    /// naming the file and the line (`text` is the file's text, for the lines).
+    public static func problems(keyBindings: [String: [String]], themeNames: [String], file: String, text: String?) -> [String] {
+        var registry = registry(themeNames: themeNames, isReadOnly: false)
+        return registry.rebind(keyBindings).map { problem in
+            let line = text.flatMap { FunnelConfig.line(ofKey: problem.actionId, inTable: "keys", text: $0) }.map { ":\($0)" } ?? ""
+            return "\(file)\(line): \(problem.message)"
+        }
+    }
+
     /// The key table for the README, generated from the registry.
     public static func markdownTable() -> String {
         registry(themeNames: [], isReadOnly: false).markdownTable()
