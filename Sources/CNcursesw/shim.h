@@ -113,4 +113,25 @@ static inline void funnel_install_fatal_handlers(void) {
 }
 static inline void funnel_register_atexit(void) { atexit(funnel_restore_terminal); }
 
+/* The signals whose default action ends the process without a core dump or a backtrace, that the
+   run loop turns into a clean exit (terminal restored, status 128+n). Until the run loop watches
+   them, a handler restores the terminal and re-raises the signal with its default action. */
+static inline void funnel_install_ending_handlers(void) {
+    int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], funnel_fatal_signal_handler);
+}
+
+/* SIGPIPE: caught by a handler that does nothing, so a write to a closed pipe fails with EPIPE
+   instead of ending the process. A caught signal (unlike an ignored one) is reset to its default
+   action by exec, so a program Funnel starts ($EDITOR) gets the usual SIGPIPE. */
+static void funnel_ignore_signal(int sig) { (void)sig; }
+static inline void funnel_catch_sigpipe(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = funnel_ignore_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGPIPE, &action, NULL);
+}
+
 #endif

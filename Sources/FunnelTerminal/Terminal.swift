@@ -109,6 +109,8 @@ public final class Terminal {
         if !Self.fatalHandlersInstalled {
             Self.fatalHandlersInstalled = true
             funnel_install_fatal_handlers()
+            funnel_install_ending_handlers()
+            funnel_catch_sigpipe()
             funnel_register_atexit()
         }
     }

@@ -6,7 +6,8 @@ import FunnelUI
 public enum RunLoopExit: Hashable, Sendable {
     /// The application returned `.quit`.
     case quit
-    /// A termination signal (SIGINT, SIGTERM, SIGHUP) arrived; the terminal has already been restored.
+    /// A signal that ends the process arrived (one of `TerminalRunLoop.endingSignals`); the terminal
+    /// has already been restored.
     case signal(Int32)
 }
 
@@ -27,6 +28,13 @@ public final class TerminalRunLoop {
     private var exitReason: RunLoopExit?
     /// Frames flushed so far (for tests and diagnostics).
     public private(set) var frameCount = 0
+
+    /// The signals that end Funnel cleanly: the run loop restores the terminal (leaves the alternate
+    /// screen, echo and line mode back) and the process exits with 128+n. SIGQUIT ends it like
+    /// SIGTERM (no core dump, no backtrace over the screen); SIGUSR1, SIGUSR2 and SIGALRM, whose
+    /// default is to end the process, do so too, cleanly. SIGPIPE is caught and does nothing
+    /// (`Terminal.start`), so a write to a closed pipe fails with EPIPE; SIGWINCH resizes.
+    public static let endingSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM]
 
     /// Creates a run loop for a started terminal.
     public init(terminal: Terminal, application: any TerminalApplication, tickInterval: DispatchTimeInterval = .milliseconds(250)) {
@@ -117,7 +125,7 @@ public final class TerminalRunLoop {
             }
         }
         sources.append(resize)
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+        for signalNumber in Self.endingSignals {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: main)
             source.setEventHandler { MainActor.assumeIsolated { self.finish(.signal(signalNumber)) } }
