@@ -28,17 +28,34 @@ public struct DatabaseDiagnosis: Sendable {
 extension AppDatabase {
     /// Checks integrity, foreign keys and schema, and explains every pane query.
     public func diagnose() throws -> DatabaseDiagnosis {
-        try read { db in
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            let violations = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
-            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-            let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?"
-            let migrations = try Self.migrator.appliedMigrations(db)
-            let plans = try PaneQueries.all.map { try Self.explain($0, in: db) }
-            return DatabaseDiagnosis(
-                path: path, integrity: integrity, foreignKeyViolations: violations, schemaVersion: version,
-                migrations: migrations, journalMode: journal, plans: plans)
+        // A damaged file is diagnosed, not refused: each part reads in its own transaction (SQLite
+        // may end one that meets a damaged page), and what could not be read is listed as a problem.
+        var unreadable: [String] = []
+        func part<T>(_ fallback: T, _ body: (Database) throws -> T) throws -> T {
+            do {
+                return try writer.read(body)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+                unreadable.append(error.message ?? "database disk image is malformed")
+                return fallback
+            } catch let error as DatabaseError {
+                throw StoreError(error, path: path)
+            }
         }
+        // On a connection of its own without cell_size_check, so that SQLite lists the damage.
+        let report = try checkIntegrity(.full)
+        var integrity = report.isSound ? ["ok"] : report.problems
+        let violations = try part(0) { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count }
+        let (version, journal, migrations) = try read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0, try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?",
+             try Self.migrator.appliedMigrations(db))
+        }
+        let plans = try part([]) { db in try PaneQueries.all.map { try Self.explain($0, in: db) } }
+        if !unreadable.isEmpty { integrity = integrity.filter { $0 != "ok" } + unreadable }
+        if integrity != ["ok"] { health.record(damage: "PRAGMA integrity_check: " + (integrity.first ?? "?")) }
+        if !unreadable.isEmpty && integrity.isEmpty { integrity = unreadable }
+        return DatabaseDiagnosis(
+            path: path, integrity: integrity, foreignKeyViolations: violations, schemaVersion: version,
+            migrations: migrations, journalMode: journal, plans: plans)
     }
 
     static func explain(_ query: PaneQuery, in db: Database) throws -> QueryPlanReport {
