@@ -45,28 +45,29 @@ import Testing
         let id = try selectedLeadID(screen)
         #expect(id > 0)
         #expect(try sqlite("SELECT ifnull(assigned_to, 'none') FROM leads WHERE id = \(id)") == "none")
+        let name = try sqlite("SELECT name FROM leads WHERE id = \(id)")
 
         try session.press("a")
-        screen = try session.waitFor(text: "Assigned 1 lead to Amélie Ødegaard")
+        screen = try session.waitFor(text: "Assigned #\(id) \(name) to Amélie Ødegaard")
         let manager = try sqlite("SELECT id FROM users WHERE email = 'manager@northwind.example'")
         #expect(try sqlite("SELECT assigned_to FROM leads WHERE id = \(id)") == manager)
         #expect(try sqlite("SELECT action || ' by ' || user_id FROM activities WHERE entity_type = 'lead' AND entity_id = \(id) ORDER BY id DESC LIMIT 1") == "assigned by \(manager)")
 
         try session.press("u")
-        try session.waitFor(text: "Undone: Assigned 1 lead")
+        try session.waitFor(text: "Undone: Assigned #\(id) \(name)")
         #expect(try sqlite("SELECT ifnull(assigned_to, 'none') FROM leads WHERE id = \(id)") == "none")
         #expect(try sqlite("SELECT action FROM activities WHERE entity_type = 'lead' AND entity_id = \(id) ORDER BY id DESC LIMIT 1") == "undone")
 
         // Set the status of the same lead (it is selected again after the undo) to contacted.
         screen = try session.waitFor("the lead back on the cursor") { (try? self.selectedLeadID($0)) == id }
         try session.press("s")
-        try session.waitFor(text: "Set status")
+        try session.waitFor(text: "Set the status of #\(id) \(name)")
         try session.type("contac")
         try session.press("Enter")
-        try session.waitFor(text: "Set 1 lead to contacted")
+        try session.waitFor(text: "#\(id) \(name) set to contacted")
         #expect(try sqlite("SELECT status FROM leads WHERE id = \(id)") == "contacted")
         try session.press("u")
-        try session.waitFor(text: "Undone: Set 1 lead to contacted")
+        try session.waitFor(text: "Undone: #\(id) \(name) set to contacted")
         #expect(try sqlite("SELECT status FROM leads WHERE id = \(id)") == "new")
     }
 

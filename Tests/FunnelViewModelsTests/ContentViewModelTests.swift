@@ -150,8 +150,8 @@ import Testing
         #expect(model.marked.count == 2)
         #expect(model.decisionTargets == [ids["Partner spotlight: Initech"], ids["Q2 pricing explainer"]].compactMap { $0 })
         model.approve()
-        let approved = [ids["Partner spotlight: Initech"], ids["Q2 pricing explainer"]].compactMap { $0 }.map { "#\($0)" }.joined(separator: ", ")
-        #expect(model.message == "Approved 2 items (\(approved)) (u undoes)")
+        let both = [ids["Partner spotlight: Initech"], ids["Q2 pricing explainer"]].compactMap { $0 }.map { "#\($0)" }.joined(separator: ", ")
+        #expect(model.message == "Approved 2 items (\(both)) (u undoes)")
         #expect(model.queue.total == 1)
         #expect(model.marked.isEmpty)
         // The last is the manager's own: refused, and it stays.
