@@ -61,6 +61,14 @@ struct LeadsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
+        /// `2026-12-02 16:20` in the user's time zone.
+        static func moment(_ date: Date) -> String {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+            return formatter.string(from: date)
+        }
+
         static let configuration = CommandConfiguration(abstract: "One lead: every field, the score explained, its timeline and duplicates.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The lead's id.") var id: Int64
@@ -79,6 +87,8 @@ struct LeadsCommand: ParsableCommand {
                     "explanation": detail.explanation.rules.map { ["rule": $0.label, "points": $0.points, "group": $0.group.rawValue] },
                     "actions": detail.actions.map { ["type": $0.actionType.rawValue, "at": ISO8601DateFormatter().string(from: $0.createdAt)] },
                     "duplicates": detail.duplicates.compactMap(\.id),
+                    "version": lead.version, "reason": lead.statusReason as Any,
+                    "timeline": detail.timeline.map { ["at": ISO8601DateFormatter().string(from: $0.at), "who": $0.who, "what": $0.what] },
                 ]
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
                 print(String(decoding: data, as: UTF8.self))
@@ -96,9 +106,10 @@ struct LeadsCommand: ParsableCommand {
             }
             print("  \(String(format: "%4d", detail.explanation.score))  total")
             print("Timeline (newest first):")
-            for action in detail.actions.prefix(20) {
-                print("  \(ISO8601DateFormatter().string(from: action.createdAt))  \(action.actionType.rawValue)")
+            for entry in detail.timeline.prefix(50) {
+                print("  \(Show.moment(entry.at))  \(entry.who): \(entry.what)")
             }
+            if detail.timeline.count > 50 { print("  … \(detail.timeline.count - 50) earlier (--format json lists them all)") }
             if !detail.duplicates.isEmpty {
                 print("Duplicates (same email or phone): " + detail.duplicates.map { "#\($0.id ?? 0) \($0.name ?? "")" }.joined(separator: ", "))
             }
