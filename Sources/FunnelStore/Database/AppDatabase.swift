@@ -49,10 +49,21 @@ public final class AppDatabase: Sendable {
             guard create, !readOnly else { throw StoreError.cannotOpen(path: path, detail: "no such file") }
             try createPrivateFile(at: path)
         }
-        let readOnlyReason = readOnly ? readOnlyModeReason : Preflight.readOnlyReason(path: path)
+        var readOnlyReason = readOnly ? readOnlyModeReason : Preflight.readOnlyReason(path: path)
+        // A file to be written, small enough to check at once, is checked before the pool opens it
+        // (opening one may write): a damaged one is opened read-only and every write refused.
+        var damage: IntegrityReport?
         if case .file(let size) = found {
             try Preflight.check(path: path, size: size, knownMigrations: migrator.migrations, allowEmpty: create && readOnlyReason == nil)
+            if size > 0, readOnlyReason == nil, isSmallEnoughToCheck(path) {
+                let report = try checkIntegrity(.quick, path: path, glance: true)
+                if !report.isSound {
+                    damage = report
+                    readOnlyReason = "it is damaged"
+                }
+            }
         }
+        let checkedAtOpen = readOnlyReason == nil && { if case .file(let size) = found { return size > 0 && isSmallEnoughToCheck(path) } else { return false } }()
         do {
             if let readOnlyReason {
                 var config = makeConfiguration()
@@ -66,6 +77,7 @@ public final class AppDatabase: Sendable {
                         path: path, detail: "\(Preflight.readOnlyReason(path: path) ?? ""), and \(path)-wal holds changes SQLite can read only with a -shm file beside it (\(error.message ?? "\(error.resultCode)")); open it once where it can be written, or copy the three files to a writable folder")
                 }
                 let database = AppDatabase(writer: queue, path: path, readOnlyReason: readOnlyReason)
+                if let damage { database.health.record(damage: damage.summary) }
                 try database.requireCurrentSchema()
                 return database
             }
@@ -73,6 +85,7 @@ public final class AppDatabase: Sendable {
             // waits for another process's lock like every write.
             let pool = try retryingLocks(path: path, lockWait: lockWait) { _ in try DatabasePool(path: path, configuration: makeConfiguration()) }
             let database = AppDatabase(writer: pool, path: path, readOnlyReason: nil, lockWait: lockWait)
+            if checkedAtOpen { database.health.markVerified() }
             // Migrating takes the write lock: only when there is something to do (a busy database
             // stays readable), and waiting for another process's lock like every write.
             if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) {
@@ -172,6 +185,7 @@ public final class AppDatabase: Sendable {
     /// A file found damaged (by a check, a read, or the check before a process's first write) is
     /// refused before anything is written.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        if let damage = health.damage { throw StoreError.corrupt(path: path, detail: damage) }
         if let readOnlyReason { throw StoreError.readOnly(path: path, detail: readOnlyReason) }
         try checkBeforeFirstWrite()
         do {

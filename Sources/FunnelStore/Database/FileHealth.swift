@@ -72,29 +72,38 @@ extension AppDatabase {
     /// so it can run off the main thread while the pool serves the screen. Damage found is
     /// recorded: every later write is refused.
     public func checkIntegrity(_ kind: IntegrityCheckKind = .quick) throws -> IntegrityReport {
+        do {
+            let report = try Self.checkIntegrity(kind, path: path, writer: path == ":memory:" ? writer : nil)
+            if !report.isSound { health.record(damage: report.summary) }
+            return report
+        } catch let error as StoreError {
+            noteDamage(error)
+            throw error
+        }
+    }
+
+    /// Runs a check on the file at `path` (or on `writer` when given), writing nothing.
+    static func checkIntegrity(_ kind: IntegrityCheckKind, path: String, writer: (any DatabaseWriter)? = nil, glance: Bool = false) throws -> IntegrityReport {
         let start = DispatchTime.now().uptimeNanoseconds
         let sql = "PRAGMA \(kind.rawValue)(\(IntegrityReport.limit))"
         let lines: [String]
         do {
-            if path == ":memory:" {
+            if let writer {
                 lines = try writer.read { db in try String.fetchAll(db, sql: sql) }
             } else {
-                let (target, config) = Preflight.lookingConfiguration(path: path)
+                let (target, config) = Preflight.lookingConfiguration(path: path, glance: glance)
                 let queue = try DatabaseQueue(path: target, configuration: config)
                 defer { try? queue.close() }
                 lines = try queue.read { db in try String.fetchAll(db, sql: sql) }
             }
         } catch let error as DatabaseError {
-            let translated = StoreError(error, path: path)
-            if case .corrupt(_, let detail) = translated { health.record(damage: detail) }
-            throw translated
+            throw StoreError(error, path: path)
         }
         let report = IntegrityReport(
             kind: kind,
             // One row may hold several problems, a line each, under a "*** in database main ***" heading.
             problems: lines == ["ok"] ? [] : lines.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("***") },
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        if !report.isSound { health.record(damage: report.summary) }
         return report
     }
 
@@ -103,16 +112,19 @@ extension AppDatabase {
     func checkBeforeFirstWrite() throws {
         if let damage = health.damage { throw StoreError.corrupt(path: path, detail: damage) }
         guard health.needsCheckBeforeWrite else { return }
-        if path != ":memory:" {
-            let size = { (file: String) -> Int64 in
-                ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
-            }
-            if size(path) + size(path + "-wal") <= Self.checkBeforeWriteLimit {
-                let report = try checkIntegrity(.quick)
-                if !report.isSound { throw StoreError.corrupt(path: path, detail: report.summary) }
-            }
+        if path != ":memory:" && Self.isSmallEnoughToCheck(path) {
+            let report = try checkIntegrity(.quick)
+            if !report.isSound { throw StoreError.corrupt(path: path, detail: report.summary) }
         }
         health.markVerified()
+    }
+
+    /// Whether the file and its -wal are at most `checkBeforeWriteLimit`.
+    static func isSmallEnoughToCheck(_ path: String) -> Bool {
+        let size = { (file: String) -> Int64 in
+            ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return size(path) + size(path + "-wal") <= checkBeforeWriteLimit
     }
 
     /// Records damage a read or a write ran into (SQLite said SQLITE_CORRUPT).
