@@ -95,6 +95,11 @@ public final class TmuxSession: @unchecked Sendable {
         Int32(try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
+    /// A tmux format expanded for the pane (`#{alternate_on}`: 1 while the program is in the alternate screen).
+    public func paneValue(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", name, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
 }
 
 /// A demo database built by the real `funnel demo` in a temporary folder.
