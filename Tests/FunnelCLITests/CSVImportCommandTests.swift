@@ -24,7 +24,8 @@ import Testing
     /// Everything an import can touch, as text: the leads, their maintained counts and full-text index.
     func leadState(_ db: String) throws -> String {
         try sqlite(db, """
-            SELECT * FROM leads ORDER BY id;
+            SELECT id, org_id, product_id, name, company, email, phone, phone_normalized, source, status, status_reason, score,
+                   assigned_to, last_action_at, created_at, updated_at FROM leads ORDER BY id;
             SELECT * FROM lead_status_counts WHERE lead_count > 0 ORDER BY status;
             SELECT rowid, name, email, company FROM leads_fts ORDER BY rowid;
             INSERT INTO leads_fts(leads_fts) VALUES ('integrity-check');

@@ -133,7 +133,7 @@ enum BuiltFunnel {
         let start = try shown(id)
         let next = try deals(["move", "\(id)", "next"])
         #expect(next.status == 0, "\(next.standardError)")
-        #expect(next.standardOutput.contains("Moved #\(id) to negotiation"))
+        #expect(next.standardOutput.contains("Moved #\(id) \(start["title"] as? String ?? "") to negotiation"))
         var deal = try shown(id)
         #expect(deal["stage"] as? String == "negotiation")
         // The stage's default probability, unless someone set one by hand (then it is kept).
@@ -145,12 +145,12 @@ enum BuiltFunnel {
 
         let previous = try deals(["move", "\(id)", "previous"])
         #expect(previous.status == 0, "\(previous.standardError)")
-        #expect(previous.standardOutput.contains("Moved #\(id) to proposal"))
+        #expect(previous.standardOutput.contains("Moved #\(id) \(start["title"] as? String ?? "") to proposal"))
         deal = try shown(id)
         #expect(deal["stage"] as? String == "proposal")
 
         let direct = try deals(["move", "\(id)", "qualification"])
-        #expect(direct.standardOutput.contains("Moved #\(id) to qualification"))
+        #expect(direct.standardOutput.contains("Moved #\(id) \(start["title"] as? String ?? "") to qualification"))
 
         let bad = try deals(["move", "\(id)", "nowhere"])
         #expect(bad.status == 1)

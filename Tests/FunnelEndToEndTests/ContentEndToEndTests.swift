@@ -88,7 +88,7 @@ import Testing
         #expect(try sqlite("SELECT scheduled_at FROM content WHERE id = \(id)") == "\(next) 10:30:00.000")
         // Undo puts it back.
         try session.press("u")
-        try session.waitForSettled("the undo") { $0.contains("Undid: Moved #\(id)") }
+        try session.waitForSettled("the undo") { $0.contains("Undone: Moved #\(id)") }
         #expect(try sqlite("SELECT date(scheduled_at) FROM content WHERE id = \(id)") == day)
     }
 

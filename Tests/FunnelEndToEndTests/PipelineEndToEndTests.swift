@@ -47,7 +47,7 @@ import Testing
 
         // Right: the card moves to Qualification, the counts follow, the selection follows the card.
         try session.press(">")
-        var screen = try session.waitForSettled("the move") { $0.contains("Moved #\(id) to qualification") }
+        var screen = try session.waitForSettled("the move") { $0.contains("Moved #\(id) ") && $0.contains(" to qualification") }
         #expect(columnCount("qualification", screen) == qualification + 1)
         #expect(columnCount("prospecting", screen) == prospecting - 1)
         #expect(try sqlite("SELECT stage || ' ' || probability FROM deals WHERE id = \(id)") == "qualification 25")
@@ -56,7 +56,7 @@ import Testing
 
         // Left: back to Prospecting.
         try session.press("<")
-        screen = try session.waitForSettled("the move back") { $0.contains("Moved #\(id) to prospecting") }
+        screen = try session.waitForSettled("the move back") { $0.contains("Moved #\(id) ") && $0.contains(" to prospecting") }
         #expect(columnCount("prospecting", screen) == prospecting)
         #expect(try sqlite("SELECT stage || ' ' || probability FROM deals WHERE id = \(id)") == "prospecting 10")
 
@@ -76,10 +76,10 @@ import Testing
         // Lose, with a reason from the list and a note.
         let lost = try #require(columnCount("lost", screen))
         try session.press("X")
-        try session.waitForSettled("the reasons") { $0.contains("Why was it lost?") && $0.contains("no decision") }
+        try session.waitForSettled("the reasons") { $0.contains("Why was #\(id) ") && $0.contains("no decision") }
         try session.type("compet")
         try session.press("Enter")
-        try session.waitForSettled("the note") { $0.contains("Lost (competition): a note") }
+        try session.waitForSettled("the note") { $0.contains("lost (competition): a note") }
         try session.type("went with a rival")
         try session.press("Enter")
         screen = try session.waitForSettled("the loss") { $0.contains("Lost #\(id)") && $0.contains(": competition") }

@@ -95,7 +95,7 @@ import Testing
         _ = app.handle(.key(.character("r")))
         for character in "Add the quote" { _ = app.handle(.key(.character(character))) }
         let prompt = screen(app, 120, 40)
-        #expect(prompt.contains("Reject \"Partner spotlight: Initech\": why?"))
+        #expect(prompt.contains("Reject #20 Partner spotlight: Initech: why?"))
         assertSnapshot(of: prompt, as: .lines, named: "reject")
     }
 }

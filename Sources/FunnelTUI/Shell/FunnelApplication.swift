@@ -162,7 +162,7 @@ public final class FunnelApplication: TerminalApplication {
             return .none
         case .refused(_, let reason):
             // In a session made read-only by damage or the file's permissions, say which.
-            notify(shell.readOnlyBanner.map { "\(reason): \($0)" } ?? reason, .warning)
+            refuse(shell.readOnlyBanner.map { "\(reason): \($0)" } ?? reason)
             return .redraw
         case .action(let action):
             return perform(action.id)
@@ -172,12 +172,12 @@ public final class FunnelApplication: TerminalApplication {
     /// Runs an action by id (from a key or the palette).
     public func perform(_ id: String) -> AppCommand {
         logger.debug("action", metadata: ["id": "\(id)"])
-        switch id {
         // The palette runs actions by id: the same refusals as their keys.
         if let action = registry.action(id: id), let reason = registry.refusal(of: action) {
             refuse(reason)
             return .redraw
         }
+        switch id {
         case "app.quit": return .quit
         case "app.help": help = HelpOverlay(registry: registry, scope: scope)
         case "app.palette": palette = CommandPalette(registry: registry, scope: scope)
@@ -240,7 +240,6 @@ public final class FunnelApplication: TerminalApplication {
         if let warning { notify(warning, .warning) } else { notify("Theme: \(theme.name)", .info) }
     }
 
-    func notify(_ message: String, _ level: Toast.Level) {
     /// Says at once why a key was refused: in the open pane's message line (where its other
     /// refusals show), or as a notice where no pane is open.
     func refuse(_ reason: String) {
@@ -254,6 +253,7 @@ public final class FunnelApplication: TerminalApplication {
         }
     }
 
+    func notify(_ message: String, _ level: Toast.Level) {
         toast = Toast(message, level: level, expiresAt: Date().addingTimeInterval(level == .error ? 8 : 3))
         switch level {
         case .error: logger.error("\(message)")
@@ -316,12 +316,6 @@ public final class FunnelApplication: TerminalApplication {
         }
     }
 
-    // MARK: - Drawing
-
-    var tabBar: TabBar {
-        TabBar(
-            tabs: PaneID.allCases.map { Tab($0.title, count: shell.count(for: $0)) },
-            activeIndex: PaneID.allCases.firstIndex(of: shell.activePane) ?? 0)
     // MARK: - Layout
 
     /// A pane made after the screen's size is known is told it at once.
@@ -345,6 +339,12 @@ public final class FunnelApplication: TerminalApplication {
         for pane in panes { pane.resize(to: bodyRect) }
     }
 
+    // MARK: - Drawing
+
+    var tabBar: TabBar {
+        TabBar(
+            tabs: PaneID.allCases.map { Tab($0.title, count: shell.count(for: $0)) },
+            activeIndex: PaneID.allCases.firstIndex(of: shell.activePane) ?? 0)
     }
 
     /// The pane's area: between the tab bar (and the read-only banner, when shown) and the status bar.
