@@ -89,6 +89,24 @@ import Testing
         #expect(lead.assignedTo == nil)
     }
 
+    @Test func undoingALoggedCallDoesNotHideATeammatesChangeFromTheUndoBefore() throws {
+        let id = workspace.acmeLead.id!
+        var history = UndoHistory<LeadChange>()
+        // The rep sets the lead contacted, then logs a call; the manager then sets it lost.
+        history.push(try leads.setStatus([id], to: .contacted, in: workspace.salesRep))
+        history.push(try leads.logAction(.call, note: "wants a demo", on: id, in: workspace.salesRep))
+        _ = try leads.setStatus([id], to: .lost, reason: "budget", in: workspace.manager)
+        // Undoing the call takes nothing of the manager's: it goes through.
+        guard let call = history.pop()?.change else { Issue.record("the history lost the call"); return }
+        history.rebase(after: call, to: try leads.undo(call, in: workspace.salesRep))
+        // Undoing the status change would overwrite the manager's: refused.
+        guard let status = history.pop()?.change else { Issue.record("the history lost the status change"); return }
+        let text = staleText { try leads.undo(status, in: workspace.salesRep) }
+        #expect(text?.contains("was set to lost by Mia Manager") == true)
+        #expect(try lead(id).status == .lost)
+        #expect(try lead(id).statusReason == "budget")
+    }
+
     @Test func aChangeMadeOnAStaleScreenIsRefused() throws {
         let id = workspace.acmeLead.id!
         let shown = try lead(id)

@@ -45,13 +45,14 @@ enum StaleCheck {
 
     /// "#1874 Liam Suzuki was set to lost by Amélie Ødegaard at 16:20 (status contacted → lost, reason — → “budget”): not undone".
     static func message<R: VersionedRecord>(_ record: R, _ outcome: String, tx: StoreReader, session: Session, now: Date) -> String {
-        guard let id = record.id,
-              let latest = try? tx.activities(orgId: session.orgId, entityType: R.entity, entityId: id, limit: 1).first else {
-            return "\(record.displayName) was changed since you saw it (by an import or a script, which left no activity): \(outcome)"
-        }
         let names = Dictionary(((try? tx.users(orgId: session.orgId)) ?? []).compactMap { user in user.id.map { ($0, user.name) } },
                                uniquingKeysWith: { first, _ in first })
-        let description = ActivityText.describe(latest, names: names)
+        // The newest activity that changed a field (a logged call or a rescore changes no version).
+        let recent = record.id.flatMap { try? tx.activities(orgId: session.orgId, entityType: R.entity, entityId: $0, limit: 20) } ?? []
+        guard let (latest, description) = recent.lazy.map({ ($0, ActivityText.describe($0, names: names)) })
+            .first(where: { _, description in description.changes.contains { !$0.hasPrefix("score ") } }) else {
+            return "\(record.displayName) was changed since you saw it (by an import or a script, which left no activity): \(outcome)"
+        }
         let who = latest.userId == session.userId ? "you (in another window or command)" : ActivityText.who(latest, names: names)
         let details = description.details.isEmpty ? "" : " (\(description.details))"
         return "\(record.displayName) was \(description.past) by \(who) at \(ActivityText.moment(latest.createdAt, now: now))\(details): \(outcome)"

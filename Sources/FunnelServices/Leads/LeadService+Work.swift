@@ -78,7 +78,11 @@ extension LeadService {
                 try tx.update(lead)
                 try tx.record(AuditTrail.activity("undone", on: .lead, id: id, by: session, before: ["score": before], after: ["score": lead.score],
                                                   details: ["undid": "action_logged"], at: now))
-                return [id: try tx.require(Lead.self, id: id, orgId: session.orgId).version]
+                // Removing the action overwrites nothing, so it is not refused when the lead changed
+                // since; but then the lead is not as this pane's earlier changes left it, and they
+                // must not be rebased onto its new version (an undo of theirs would overwrite that change).
+                let version = try tx.require(Lead.self, id: id, orgId: session.orgId).version
+                return version == change.versionsAfter[id] ? [id: version] : [:]
             }
         }
     }
