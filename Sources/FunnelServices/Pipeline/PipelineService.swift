@@ -13,6 +13,8 @@ public struct DealDetail: Sendable {
     public let contactHistory: [Activity]
     /// What the lead the contact was converted from did, newest first.
     public let leadActions: [LeadAction]
+    /// The deal's, its contact's and the lead's story together, newest first: who, when, from → to, notes.
+    public let timeline: [TimelineEntry]
 }
 
 /// What a change to a deal did, so it can be undone.
@@ -169,12 +171,22 @@ public struct PipelineService: Sendable {
                 guard let item = try reader.dealItem(id: dealId, orgId: session.orgId) else { throw StoreError.notFound(entity: "deal", id: dealId) }
                 let contact = try item.deal.contactId.flatMap { try reader.fetch(Contact.self, id: $0, orgId: session.orgId) }
                 let contactId = contact?.id
+                let history = try reader.activities(orgId: session.orgId, entityType: .deal, entityId: dealId)
+                let contactHistory = try contactId.map { try reader.activities(orgId: session.orgId, entityType: .contact, entityId: $0) } ?? []
+                let leadActions = try contact?.leadId.map { try reader.leadActions(leadId: $0, limit: 100) } ?? []
+                let names = Dictionary(try reader.users(orgId: session.orgId).compactMap { user in user.id.map { ($0, user.name) } },
+                                       uniquingKeysWith: { first, _ in first })
+                func told(_ what: String, _ entries: [TimelineEntry]) -> [TimelineEntry] {
+                    entries.map { TimelineEntry(at: $0.at, who: $0.who, what: "\(what) \($0.what)") }
+                }
+                let timeline = told("deal", TimelineEntry.timeline(actions: [], history: history, names: names))
+                    + told("contact", TimelineEntry.timeline(actions: [], history: contactHistory, names: names))
+                    + told("lead", TimelineEntry.timeline(actions: leadActions, history: [], names: names))
                 return DealDetail(
                     item: item, contact: contact,
                     contactDeals: try contactId.map { try reader.deals(contactId: $0, orgId: session.orgId).filter { $0.id != dealId } } ?? [],
-                    history: try reader.activities(orgId: session.orgId, entityType: .deal, entityId: dealId),
-                    contactHistory: try contactId.map { try reader.activities(orgId: session.orgId, entityType: .contact, entityId: $0) } ?? [],
-                    leadActions: try contact?.leadId.map { try reader.leadActions(leadId: $0, limit: 100) } ?? [])
+                    history: history, contactHistory: contactHistory, leadActions: leadActions,
+                    timeline: timeline.sorted { $0.at > $1.at })
             }
         }
     }

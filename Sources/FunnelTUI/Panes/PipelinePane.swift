@@ -425,27 +425,11 @@ final class PipelinePane {
         }
         lines.append("")
         lines.append("Timeline (newest first):")
-        var timeline: [(Date, String)] = detail.history.map { ($0.createdAt, "deal: " + Self.describe($0)) }
-        timeline += detail.contactHistory.map { ($0.createdAt, "contact: " + Self.describe($0)) }
-        timeline += detail.leadActions.map { ($0.createdAt, "lead: " + $0.actionType.rawValue.replacingOccurrences(of: "_", with: " ")) }
-        if timeline.isEmpty { lines.append("  nothing yet") }
-        for (date, what) in timeline.sorted(by: { $0.0 > $1.0 }).prefix(200) {
-            lines.append("  \(PromptBox.timeFormatter.string(from: date))  \(what)")
+        if detail.timeline.isEmpty { lines.append("  nothing yet") }
+        for entry in detail.timeline.prefix(200) {
+            lines.append("  \(PromptBox.timeFormatter.string(from: entry.at))  \(entry.who): \(entry.what)")
         }
         detailOverlay.render(lines: lines, title: "Deal #\(item.id)", into: &buffer, in: rect)
-    }
-
-    /// An activity in words: "stage changed: proposal → negotiation".
-    static func describe(_ activity: Activity) -> String {
-        let action = ActivityMetadata.action(activity)
-        guard let metadata = ActivityMetadata(activity) else { return action }
-        let (before, after, object) = (metadata.before, metadata.after, metadata.details)
-        var details: [String] = []
-        if let old = before?["stage"] as? String, let new = after?["stage"] as? String, old != new { details.append("\(old) → \(new)") }
-        if let reason = object["reason"] as? String { details.append(reason.replacingOccurrences(of: "_", with: " ")) }
-        if let note = object["note"] as? String { details.append("“\(note)”") }
-        if let undid = object["undid"] as? String { details.append("undid \(undid.replacingOccurrences(of: "_", with: " "))") }
-        return details.isEmpty ? action : "\(action): \(details.joined(separator: ", "))"
     }
 
     func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
