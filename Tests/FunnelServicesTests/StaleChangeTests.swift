@@ -176,6 +176,30 @@ import Testing
         #expect(history.contains { $0.action == "converted" })
     }
 
+    @Test func aConversionIsNotUndoneOnceItsContactHasAnotherDeal() throws {
+        let id = workspace.acmeLead.id!
+        let conversion = try leads.convert(id, productId: nil, valueCents: 100, in: workspace.salesRep)
+        guard case .unconvert(_, let contactId, _) = conversion.undo else { Issue.record("a conversion undoes by unconverting"); return }
+        let pipeline = PipelineService(database: workspace.database, clock: { TestWorkspace.now })
+        let second = try pipeline.create(DealForm(title: "Initech add-on", contact: "#\(contactId)", value: "500"), in: workspace.manager)
+        let text = staleText { try leads.undo(conversion, in: workspace.salesRep) }
+        #expect(text?.contains("#\(second.dealId) Initech add-on") == true)
+        #expect(text?.hasSuffix("the conversion was not undone") == true)
+        #expect(try workspace.database.snapshot { try $0.fetch(Contact.self, id: contactId, orgId: orgId) } != nil)
+        #expect(try lead(id).status == .converted)
+    }
+
+    @Test func aMergeRaisesTheSurvivorsVersionEvenWhenNoFieldOfItChanges() throws {
+        let survivorId = workspace.acmeLead.id!
+        var duplicate = Lead(orgId: orgId, name: "José García", company: "Initech", email: "jose@initech.example", source: .website,
+                             createdAt: TestWorkspace.now, updatedAt: TestWorkspace.now)
+        try workspace.database.transaction { tx in try tx.insert(&duplicate) }
+        let before = try lead(survivorId).version
+        let result = try leads.merge([duplicate.id!], into: survivorId, in: workspace.manager)
+        #expect(try lead(survivorId).version == before + 1)
+        #expect(result.change.versionsAfter[survivorId] == before + 1)
+    }
+
     @Test func aMergeUndoIsRefusedWhenTheSurvivorChangedSince() throws {
         let survivorId = workspace.acmeLead.id!
         var duplicate = Lead(orgId: orgId, name: "J. García", email: "jose@initech.example", source: .event,

@@ -142,6 +142,28 @@ import Testing
         // Northwind's first lead is not reachable from Café Lumière's session.
         #expect(throws: ServiceError.self) { try LeadService(database: database).detail(leadId: 1, in: session) }
     }
+
+    @Test func marksFollowTheVersionsTheirOwnChangesLeave() throws {
+        let model = try viewModel()
+        model.selectTab(3)  // qualified: leads stay in the tab when assigned
+        let first = try #require(model.selectedItem)
+        // The lead changes by this pane's own hand, then is marked with a neighbour and the change undone.
+        model.assignToMe()
+        #expect(model.message?.hasSuffix("(u undoes)") == true)
+        model.move(.top)
+        let firstNow = try #require(model.selectedItem)
+        #expect(firstNow.id == first.id)
+        model.toggleMark()
+        model.toggleMark()
+        #expect(model.marked.count == 2)
+        model.undo()
+        #expect(model.message?.hasPrefix("Undone:") == true)
+        // Acting on the marks is not refused as stale: they are at the version the undo left.
+        model.setStatus(.contacted)
+        #expect(model.message?.hasSuffix("(u undoes)") == true, "\(model.message ?? "")")
+        #expect(model.message?.contains("#\(first.id)") == true)
+        model.undo()
+    }
 }
 
 /// A demo database built once for a suite.

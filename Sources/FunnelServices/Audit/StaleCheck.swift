@@ -50,7 +50,10 @@ enum StaleCheck {
         // The newest activity that changed a field (a logged call or a rescore changes no version).
         let recent = record.id.flatMap { try? tx.activities(orgId: session.orgId, entityType: R.entity, entityId: $0, limit: 20) } ?? []
         guard let (latest, description) = recent.lazy.map({ ($0, ActivityText.describe($0, names: names)) })
-            .first(where: { _, description in description.changes.contains { !$0.hasPrefix("score ") } }) else {
+            .first(where: { activity, description in
+                // An edit changes the body even when its length (all a snapshot keeps of it) is the same.
+                activity.action == "edited" || description.changes.contains { !$0.hasPrefix("score ") }
+            }) else {
             return "\(record.displayName) was changed since you saw it (by an import or a script, which left no activity): \(outcome)"
         }
         let who = latest.userId == session.userId ? "you (in another window or command)" : ActivityText.who(latest, names: names)

@@ -41,6 +41,9 @@ public struct UndoHistory<Change: VersionedChange>: Sendable {
 
     public mutating func pop() -> Entry? { entries.popLast() }
 
+    /// Puts back an entry popped for an undo that failed for a reason other than a stale record.
+    public mutating func putBack(_ entry: Entry) { entries.append(entry) }
+
     /// After `undone` was undone and left its records at `versions`.
     public mutating func rebase(after undone: Change, to versions: [Int64: Int64]) {
         for index in entries.indices {

@@ -70,7 +70,7 @@ extension LeadService {
                 guard var lead = try tx.fetch(Lead.self, id: id, orgId: session.orgId) else {
                     throw ServiceError.stale("\(previous.displayName) no longer exists (merged or deleted since): not undone")
                 }
-                try tx.deleteLeadAction(id: actionId, orgId: session.orgId)
+                try tx.deleteLeadAction(id: actionId, leadId: id, orgId: session.orgId)
                 try tx.refreshLastAction(leadId: id)
                 lead.lastActionAt = try tx.require(Lead.self, id: id, orgId: session.orgId).lastActionAt
                 let before = lead.score
@@ -138,6 +138,9 @@ extension LeadService {
                 if let refreshed = try tx.fetch(Lead.self, id: survivorId, orgId: session.orgId) { survivor.lastActionAt = refreshed.lastActionAt }
                 survivor.score = try Self.score(of: survivor, model: model, tx: tx, now: now)
                 survivor.updatedAt = now
+                // A merge changes the lead even when no field of it changes (it takes others'
+                // actions, contacts and deals): its version is raised by hand (the trigger then stays quiet).
+                survivor.version = try tx.require(Lead.self, id: survivorId, orgId: session.orgId).version + 1
                 try tx.update(survivor)
                 try tx.record(AuditTrail.activity(
                     "merged", on: .lead, id: survivorId, by: session, before: before, after: survivor,
@@ -171,6 +174,7 @@ extension LeadService {
                 try StaleCheck.require(survivor, at: change.versionsAfter[id], "the merge was not undone", tx: tx, session: session, now: now)
                 var versions: [Int64: Int64] = [:]
                 for lead in merged {
+                    guard lead.orgId == session.orgId else { throw ServiceError.forbidden("\(lead.displayName) is not of \(session.organization.name)") }
                     guard try tx.reinsert(lead) else {
                         throw ServiceError.stale("\(lead.displayName) cannot come back: its id was given to another lead since: the merge was not undone")
                     }
@@ -262,6 +266,12 @@ extension LeadService {
                 // The deal the conversion made may have been worked on since: then it is not deleted.
                 if let deal = try tx.fetch(Deal.self, id: dealId, orgId: session.orgId) {
                     try StaleCheck.require(deal, at: 1, "the conversion of \(previous.displayName) was not undone", tx: tx, session: session, now: now)
+                }
+                // The contact may carry other deals by now: deleting it would detach them.
+                let others = try tx.deals(contactId: contactId, orgId: session.orgId).filter { $0.id != dealId }
+                if !others.isEmpty {
+                    throw ServiceError.stale("contact #\(contactId) of \(previous.displayName) has other deals since the conversion ("
+                                             + others.prefix(5).map { "#\($0.id) \($0.deal.title)" }.joined(separator: ", ") + "): the conversion was not undone")
                 }
                 try tx.delete(Deal.self, id: dealId, orgId: session.orgId)
                 try tx.delete(Contact.self, id: contactId, orgId: session.orgId)

@@ -227,9 +227,11 @@ extension StoreTransaction {
         return true
     }
 
-    /// Deletes one action of a lead of the organization (undoing a logged action).
-    public func deleteLeadAction(id: Int64, orgId: Int64) throws {
-        try db.execute(sql: "DELETE FROM lead_actions WHERE id = ? AND lead_id IN (SELECT id FROM leads WHERE org_id = ?)", arguments: [id, orgId])
+    /// Deletes one action of a lead of the organization (undoing a logged action); only while it
+    /// is still that lead's (a merge may have moved it to another lead since).
+    public func deleteLeadAction(id: Int64, leadId: Int64, orgId: Int64) throws {
+        try db.execute(sql: "DELETE FROM lead_actions WHERE id = ? AND lead_id = ? AND lead_id IN (SELECT id FROM leads WHERE org_id = ?)",
+                       arguments: [id, leadId, orgId])
     }
 
     /// The newest action time of a lead (to keep `last_action_at` true after a delete or a merge).

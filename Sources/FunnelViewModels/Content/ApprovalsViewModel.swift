@@ -95,6 +95,8 @@ public final class ApprovalsViewModel: PaneMessage {
             try queue.reload(page: pageSize, after: after, before: before)
             marked.removeAll { id in queue.items.allSatisfy { $0.id != id } && !stillPending(id) }
             markedItems = markedItems.filter { marked.contains($0.key) }
+            // A marked item shown again is decided as it is shown now (its version too).
+            for item in queue.items where markedItems[item.id] != nil { markedItems[item.id] = item }
             try loadPreview()
         }
     }
@@ -211,7 +213,14 @@ public final class ApprovalsViewModel: PaneMessage {
         guard let entry = undoStack.pop() else { message = "Nothing to undo"; return }
         let (change, text) = (entry.change, entry.text)
         do {
-            let versions = try service.undo(change, in: session)
+            let versions: [Int64: Int64]
+            do {
+                versions = try service.undo(change, in: session)
+            } catch {
+                // Only a refusal (someone changed the item since) ends the entry: otherwise it can be tried again.
+                if case ServiceError.stale = error {} else { undoStack.putBack(entry) }
+                throw error
+            }
             undoStack.rebase(after: change, to: versions)
             reload()
             message = "Undone: \(text)"

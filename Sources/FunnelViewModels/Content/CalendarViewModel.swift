@@ -358,7 +358,14 @@ public final class CalendarViewModel: PaneMessage {
         guard let entry = undoStack.pop() else { message = "Nothing to undo"; return }
         let (change, text) = (entry.change, entry.text)
         perform {
-            let versions = try service.undo(change, in: session)
+            let versions: [Int64: Int64]
+            do {
+                versions = try service.undo(change, in: session)
+            } catch {
+                // Only a refusal (someone changed the item since) ends the entry: otherwise it can be tried again.
+                if case ServiceError.stale = error {} else { undoStack.putBack(entry) }
+                throw error
+            }
             undoStack.rebase(after: change, to: versions)
             message = "Undone: \(text)"
             try refreshAfterChange(focusing: change.contentIds.first)

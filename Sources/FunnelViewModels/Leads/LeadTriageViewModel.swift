@@ -131,6 +131,18 @@ public final class LeadTriageViewModel: PaneMessage {
             let (after, before) = loaders()
             try rows.reload(page: page, after: after, before: before)
             if let lead = detail?.item.lead.id { detail = try service.detail(leadId: lead, in: session) }
+            // A marked lead shown again is acted on as it is shown now (its version too).
+            for item in window where markedItems[item.id] != nil { markedItems[item.id] = item }
+        }
+    }
+
+    /// After a change or an undo made here: the marked leads it touched are at these versions.
+    func refreshMarks(_ versions: [Int64: Int64]) {
+        for (id, version) in versions {
+            guard let item = markedItems[id] else { continue }
+            var lead = item.lead
+            lead.version = version
+            markedItems[id] = LeadListItem(lead: lead, ownerName: item.ownerName, productName: item.productName)
         }
     }
 
@@ -355,8 +367,17 @@ public final class LeadTriageViewModel: PaneMessage {
         }
         let (change, text) = (entry.change, entry.text)
         perform {
-            let versions = try service.undo(change, in: session)
+            let versions: [Int64: Int64]
+            do {
+                versions = try service.undo(change, in: session)
+            } catch {
+                // Only a refusal (someone changed the lead since) ends the entry; anything else
+                // (a lock held too long, a file turned read-only) leaves it to try again.
+                if case ServiceError.stale = error {} else { undoStack.putBack(entry) }
+                throw error
+            }
             undoStack.rebase(after: change, to: versions)
+            refreshMarks(versions)
             message = "Undone: \(text)"
             reload()
             // Back to the lead that was changed, when it is in the loaded rows again (and the
@@ -374,6 +395,7 @@ public final class LeadTriageViewModel: PaneMessage {
     /// triage when the changed one left the tab (`advance`: else it moves down to it).
     func finish(_ change: LeadChange, target: ActionTarget, saying text: String, advance: Bool) {
         undoStack.push(change, text: text)
+        refreshMarks(change.versionsAfter)
         if target.source == .marks { clearMarks() }
         message = text + " (u undoes)"
         let position = selected

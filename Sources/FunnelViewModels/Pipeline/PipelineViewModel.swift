@@ -397,7 +397,14 @@ public final class PipelineViewModel: PaneMessage {
         }
         let (change, text) = (entry.change, entry.text)
         perform {
-            let versions = try service.undo(change, in: session)
+            let versions: [Int64: Int64]
+            do {
+                versions = try service.undo(change, in: session)
+            } catch {
+                // Only a refusal (someone changed the deal since) ends the entry: otherwise it can be tried again.
+                if case ServiceError.stale = error {} else { undoStack.putBack(entry) }
+                throw error
+            }
             undoStack.rebase(after: change, to: versions)
             message = "Undone: \(text)"
             let item = try reloadAfter(change)
