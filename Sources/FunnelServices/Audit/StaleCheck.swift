@@ -45,8 +45,7 @@ enum StaleCheck {
 
     /// "#1874 Liam Suzuki was set to lost by Amélie Ødegaard at 16:20 (status contacted → lost, reason — → “budget”): not undone".
     static func message<R: VersionedRecord>(_ record: R, _ outcome: String, tx: StoreReader, session: Session, now: Date) -> String {
-        let names = Dictionary(((try? tx.users(orgId: session.orgId)) ?? []).compactMap { user in user.id.map { ($0, user.name) } },
-                               uniquingKeysWith: { first, _ in first })
+        let names = (try? tx.userNames(orgId: session.orgId)) ?? [:]
         // The newest activity that changed a field (a logged call or a rescore changes no version).
         let recent = record.id.flatMap { try? tx.activities(orgId: session.orgId, entityType: R.entity, entityId: $0, limit: 20) } ?? []
         guard let (latest, description) = recent.lazy.map({ ($0, ActivityText.describe($0, names: names)) })

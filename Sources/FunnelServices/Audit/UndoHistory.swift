@@ -41,8 +41,22 @@ public struct UndoHistory<Change: VersionedChange>: Sendable {
 
     public mutating func pop() -> Entry? { entries.popLast() }
 
-    /// Puts back an entry popped for an undo that failed for a reason other than a stale record.
-    public mutating func putBack(_ entry: Entry) { entries.append(entry) }
+    /// Undoes the newest change with `undo` (a service's undo, returning the versions it left the
+    /// records at); nil when there is nothing to undo. A refusal because someone changed a record
+    /// since ends the entry; any other failure (a lock held too long, a file turned read-only)
+    /// leaves it to try again; a success rebases the earlier changes onto the new versions.
+    public mutating func undoLast(_ undo: (Change) throws -> [Int64: Int64]) throws -> (entry: Entry, versions: [Int64: Int64])? {
+        guard let entry = entries.popLast() else { return nil }
+        let versions: [Int64: Int64]
+        do {
+            versions = try undo(entry.change)
+        } catch {
+            if case ServiceError.stale = error {} else { entries.append(entry) }
+            throw error
+        }
+        rebase(after: entry.change, to: versions)
+        return (entry, versions)
+    }
 
     /// After `undone` was undone and left its records at `versions`.
     public mutating func rebase(after undone: Change, to versions: [Int64: Int64]) {

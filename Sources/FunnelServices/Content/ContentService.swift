@@ -161,10 +161,7 @@ public struct ContentService: Sendable {
                 let item = try reader.contentItem(id: contentId, orgId: session.orgId)
                 let content = try reader.require(Content.self, id: contentId, orgId: session.orgId)
                 let history = try reader.activities(orgId: session.orgId, entityType: .content, entityId: contentId, limit: 50)
-                var people: [Int64: String] = [:]
-                for id in Set(history.compactMap(\.userId)) {
-                    if let user = try reader.fetch(User.self, id: id, orgId: session.orgId) { people[id] = user.name }
-                }
+                let people = try reader.userNames(orgId: session.orgId)
                 return ContentDetail(
                     item: item, body: content.body, campaigns: try reader.emailCampaigns(contentId: contentId, orgId: session.orgId),
                     socialPosts: try reader.socialPosts(contentId: contentId, orgId: session.orgId), history: history, people: people)

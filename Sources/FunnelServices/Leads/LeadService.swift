@@ -121,8 +121,7 @@ public struct LeadService: Sendable {
                         try reader.leadActions(leadId: leadId),
                         try reader.activities(orgId: session.orgId, entityType: .lead, entityId: leadId),
                         try reader.duplicates(of: lead),
-                        Dictionary(try reader.users(orgId: session.orgId).compactMap { user in user.id.map { ($0, user.name) } },
-                                   uniquingKeysWith: { first, _ in first }))
+                        try reader.userNames(orgId: session.orgId))
             }
         }
         // A stored score goes stale as its actions' points decay (until `funnel score --all` or an

@@ -174,8 +174,7 @@ public struct PipelineService: Sendable {
                 let history = try reader.activities(orgId: session.orgId, entityType: .deal, entityId: dealId)
                 let contactHistory = try contactId.map { try reader.activities(orgId: session.orgId, entityType: .contact, entityId: $0) } ?? []
                 let leadActions = try contact?.leadId.map { try reader.leadActions(leadId: $0, limit: 100) } ?? []
-                let names = Dictionary(try reader.users(orgId: session.orgId).compactMap { user in user.id.map { ($0, user.name) } },
-                                       uniquingKeysWith: { first, _ in first })
+                let names = try reader.userNames(orgId: session.orgId)
                 func told(_ what: String, _ entries: [TimelineEntry]) -> [TimelineEntry] {
                     entries.map { TimelineEntry(at: $0.at, who: $0.who, what: "\(what) \($0.what)") }
                 }

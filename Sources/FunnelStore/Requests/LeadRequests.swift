@@ -301,6 +301,13 @@ extension StoreReader {
         try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ? AND org_id = ?", arguments: [id, orgId])
     }
 
+    /// The names of an organization's users by id (for telling who did what in a timeline).
+    public func userNames(orgId: Int64) throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM users WHERE org_id = ?", arguments: [orgId]) { names[row[0]] = row[1] }
+        return names
+    }
+
     /// The products of an organization, by name.
     public func products(orgId: Int64) throws -> [Product] {
         try Product.filter(Column("org_id") == orgId).order(Column("name")).fetchAll(db)

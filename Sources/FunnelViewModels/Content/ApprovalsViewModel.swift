@@ -210,28 +210,17 @@ public final class ApprovalsViewModel: PaneMessage {
 
     /// Undoes the last decision: the items wait for approval again (all of them or none).
     public func undo() {
-        guard let entry = undoStack.pop() else { message = "Nothing to undo"; return }
-        let (change, text) = (entry.change, entry.text)
-        do {
-            let versions: [Int64: Int64]
-            do {
-                versions = try service.undo(change, in: session)
-            } catch {
-                // Only a refusal (someone changed the item since) ends the entry: otherwise it can be tried again.
-                if case ServiceError.stale = error {} else { undoStack.putBack(entry) }
-                throw error
-            }
-            undoStack.rebase(after: change, to: versions)
+        let (service, session) = (self.service, self.session)
+        perform {
+            guard let (entry, _) = try undoStack.undoLast({ try service.undo($0, in: session) }) else { message = "Nothing to undo"; return }
             reload()
-            message = "Undone: \(text)"
+            message = "Undone: \(entry.text)"
             // Back to the (first) item, now in the queue again.
-            if let id = change.contentIds.first, let offset = queue.items.firstIndex(where: { $0.id == id }) {
+            if let id = entry.change.contentIds.first, let offset = queue.items.firstIndex(where: { $0.id == id }) {
                 let (after, before) = loaders()
                 try queue.select(queue.start + offset, page: pageSize, after: after, before: before)
                 try loadPreview()
             }
-        } catch {
-            message = "\(error)"
         }
     }
 }

@@ -355,20 +355,11 @@ public final class CalendarViewModel: PaneMessage {
 
     /// Undoes the last change made here.
     public func undo() {
-        guard let entry = undoStack.pop() else { message = "Nothing to undo"; return }
-        let (change, text) = (entry.change, entry.text)
+        let (service, session) = (self.service, self.session)
         perform {
-            let versions: [Int64: Int64]
-            do {
-                versions = try service.undo(change, in: session)
-            } catch {
-                // Only a refusal (someone changed the item since) ends the entry: otherwise it can be tried again.
-                if case ServiceError.stale = error {} else { undoStack.putBack(entry) }
-                throw error
-            }
-            undoStack.rebase(after: change, to: versions)
-            message = "Undone: \(text)"
-            try refreshAfterChange(focusing: change.contentIds.first)
+            guard let (entry, _) = try undoStack.undoLast({ try service.undo($0, in: session) }) else { message = "Nothing to undo"; return }
+            message = "Undone: \(entry.text)"
+            try refreshAfterChange(focusing: entry.change.contentIds.first)
         }
     }
 

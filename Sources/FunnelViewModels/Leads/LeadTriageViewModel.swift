@@ -361,24 +361,12 @@ public final class LeadTriageViewModel: PaneMessage {
 
     /// Undoes the last change made here.
     public func undo() {
-        guard let entry = undoStack.pop() else {
-            message = "Nothing to undo"
-            return
-        }
-        let (change, text) = (entry.change, entry.text)
+        let (service, session) = (self.service, self.session)
         perform {
-            let versions: [Int64: Int64]
-            do {
-                versions = try service.undo(change, in: session)
-            } catch {
-                // Only a refusal (someone changed the lead since) ends the entry; anything else
-                // (a lock held too long, a file turned read-only) leaves it to try again.
-                if case ServiceError.stale = error {} else { undoStack.putBack(entry) }
-                throw error
-            }
-            undoStack.rebase(after: change, to: versions)
+            guard let (entry, versions) = try undoStack.undoLast({ try service.undo($0, in: session) }) else { message = "Nothing to undo"; return }
+            let change = entry.change
             refreshMarks(versions)
-            message = "Undone: \(text)"
+            message = "Undone: \(entry.text)"
             reload()
             // Back to the lead that was changed, when it is in the loaded rows again (and the
             // rows the screen shows around it).

@@ -391,22 +391,11 @@ public final class PipelineViewModel: PaneMessage {
 
     /// Undoes the last change made here; the selection goes back to the deal.
     public func undo() {
-        guard let entry = undoStack.pop() else {
-            message = "Nothing to undo"
-            return
-        }
-        let (change, text) = (entry.change, entry.text)
+        let (service, session) = (self.service, self.session)
         perform {
-            let versions: [Int64: Int64]
-            do {
-                versions = try service.undo(change, in: session)
-            } catch {
-                // Only a refusal (someone changed the deal since) ends the entry: otherwise it can be tried again.
-                if case ServiceError.stale = error {} else { undoStack.putBack(entry) }
-                throw error
-            }
-            undoStack.rebase(after: change, to: versions)
-            message = "Undone: \(text)"
+            guard let (entry, _) = try undoStack.undoLast({ try service.undo($0, in: session) }) else { message = "Nothing to undo"; return }
+            let change = entry.change
+            message = "Undone: \(entry.text)"
             let item = try reloadAfter(change)
             if case .restore = change.undo { try focus(on: item) } else if mode == .table { try reloadTable() }
             // An open detail shows the deal as it is now (its version too), or closes when the undo deleted it.
