@@ -68,7 +68,7 @@ import Testing
         #expect(text?.hasPrefix("#\(id) José García was set to lost by Mia Manager at ") == true)
         #expect(text?.contains("status contacted → lost") == true)
         #expect(text?.contains("“went with a competitor”") == true)
-        #expect(text?.hasSuffix(": not undone") == true)
+        #expect(text?.contains(": not undone") == true)
         // Nothing was written: the manager's status and reason stand.
         #expect(try lead(id) == before)
         #expect(try activityCount(id) == activities)
@@ -115,7 +115,7 @@ import Testing
             _ = try leads.setStatus([id], to: .qualified, expecting: [id: shown.version], in: workspace.salesRep)
         }
         #expect(text?.contains("was assigned to Mia Manager by Mia Manager") == true)
-        #expect(text?.hasSuffix(": not set to qualified") == true)
+        #expect(text?.contains(": not set to qualified") == true)
         #expect(try lead(id).status == .new)
         // The same change on the version now shown goes through.
         _ = try leads.setStatus([id], to: .qualified, expecting: [id: try lead(id).version], in: workspace.salesRep)
@@ -124,7 +124,7 @@ import Testing
         let edited = staleText {
             _ = try leads.edit(id, with: LeadDraft(name: "X", email: "x@y.example"), expecting: shown.version, in: workspace.salesRep)
         }
-        #expect(edited?.hasSuffix(": not saved") == true)
+        #expect(edited?.contains(": not saved") == true)
     }
 
     @Test func aChangeBySqliteItselfIsSeenToo() throws {
@@ -136,7 +136,7 @@ import Testing
         try workspace.database.transaction { tx in try tx.update(edited) }
         let text = staleText { try leads.undo(change, in: workspace.salesRep) }
         // The newest activity is the rep's own status change; the version still tells the truth.
-        #expect(text?.hasSuffix(": not undone") == true)
+        #expect(text?.contains(": not undone") == true)
         #expect(try lead(id).status == .contacted)
     }
 
@@ -209,7 +209,7 @@ import Testing
         _ = try leads.setStatus([survivorId], to: .qualified, in: workspace.manager)
         let text = staleText { try leads.undo(result.change, in: workspace.salesRep) }
         #expect(text?.contains("was set to qualified by Mia Manager") == true)
-        #expect(text?.hasSuffix(": the merge was not undone") == true)
+        #expect(text?.contains(": the merge was not undone") == true)
         #expect(try workspace.database.snapshot { try $0.fetch(Lead.self, id: duplicate.id!, orgId: orgId) } == nil)
     }
 
@@ -223,12 +223,12 @@ import Testing
         _ = try pipeline.win(created.dealId, in: workspace.manager)
         let text = staleText { try pipeline.undo(move, in: workspace.salesRep) }
         #expect(text?.contains("Initech renewal was won by Mia Manager") == true)
-        #expect(text?.hasSuffix(": not undone") == true)
+        #expect(text?.contains(": not undone") == true)
         let deal = try workspace.database.snapshot { try $0.require(Deal.self, id: created.dealId, orgId: orgId) }
         #expect(deal.stage == .won)
         // A decision on the stale board is refused too.
         let lose = staleText { _ = try pipeline.lose(created.dealId, reason: .pricing, expecting: move.versionsAfter[created.dealId], in: workspace.salesRep) }
-        #expect(lose?.hasSuffix(": not lost") == true)
+        #expect(lose?.contains(": not lost") == true)
     }
 
     @Test func approvalsUndoAndAStaleApprovalIsRefused() throws {
@@ -246,7 +246,7 @@ import Testing
         let text = staleText { _ = try content.approve([id], expecting: [id: shownVersion], in: workspace.manager) }
         #expect(text?.contains("“Spring launch”") == true || text?.contains("\"Spring launch\"") == true)
         #expect(text?.contains("by Zoë Marketer") == true)
-        #expect(text?.hasSuffix(": nothing approved") == true)
+        #expect(text?.contains(": nothing approved") == true)
         #expect(try content.item(id, in: workspace.manager).status == .pendingApproval)
     }
 

@@ -43,7 +43,7 @@ enum StaleCheck {
         throw ServiceError.stale(message(record, outcome, tx: tx, session: session, now: now))
     }
 
-    /// "#1874 Liam Suzuki was set to lost by Amélie Ødegaard at 16:20 (status contacted → lost, reason — → “budget”): not undone".
+    /// "#1874 Liam Suzuki was set to lost by Amélie Ødegaard at 16:20: not undone (status contacted → lost, reason — → “budget”)".
     static func message<R: VersionedRecord>(_ record: R, _ outcome: String, tx: StoreReader, session: Session, now: Date) -> String {
         let names = (try? tx.userNames(orgId: session.orgId)) ?? [:]
         // The newest activity that changed a field (a logged call or a rescore changes no version).
@@ -56,7 +56,8 @@ enum StaleCheck {
             return "\(record.displayName) was changed since you saw it (by an import or a script, which left no activity): \(outcome)"
         }
         let who = latest.userId == session.userId ? "you (in another window or command)" : ActivityText.who(latest, names: names)
+        // What was not done comes before the details: a status bar cuts a long message at its end.
         let details = description.details.isEmpty ? "" : " (\(description.details))"
-        return "\(record.displayName) was \(description.past) by \(who) at \(ActivityText.moment(latest.createdAt, now: now))\(details): \(outcome)"
+        return "\(record.displayName) was \(description.past) by \(who) at \(ActivityText.moment(latest.createdAt, now: now)): \(outcome)\(details)"
     }
 }
