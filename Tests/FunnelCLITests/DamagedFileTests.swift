@@ -82,6 +82,22 @@ import Testing
         #expect(Fingerprint(db) == before)
     }
 
+    /// The way back the refusals point to: `funnel restore` replaces a damaged file with a backup.
+    @Test func aBackupRestoresADamagedFile() throws {
+        let folder = try TemporaryFolder()
+        let db = try workspace(folder)
+        let backup = try BuiltFunnel.run(["backup", folder.file("good.sqlite"), "--db", db], folder: folder)
+        try #require(backup.status == 0, "\(backup.standardError)")
+        try damage(db, pages: 20)
+        #expect(try sqlite(db, "PRAGMA integrity_check") != "ok")
+        let restore = try BuiltFunnel.run(["restore", folder.file("good.sqlite"), "--db", db, "--yes"], folder: folder)
+        #expect(restore.status == 0, "\(restore.standardError)")
+        #expect(try sqlite(db, "PRAGMA integrity_check") == "ok")
+        #expect(try sqlite(db, "SELECT count(*) FROM leads") == "5000")
+        let write = try BuiltFunnel.run(["leads", "assign", "--to", "me", "1", "--db", db, "--user", Self.admin], folder: folder)
+        #expect(write.status == 0, "\(write.standardError)")
+    }
+
     /// An empty file given to a read command stays empty (it became a 450 KB database, mode 0644).
     @Test func anEmptyFileIsNotMadeADatabaseByAReadCommand() throws {
         let folder = try TemporaryFolder()

@@ -54,11 +54,12 @@ struct RestoreCommand: ParsableCommand {
             "\(NumberText.grouped(summary.organizations)) organizations, \(NumberText.grouped(summary.leads)) leads, \(NumberText.grouped(summary.deals)) deals"
         }
         let exists = FileManager.default.fileExists(atPath: target)
-        let database = try choice.open(create: true)
+        // A damaged database is what a restore is for: it is opened to be replaced whole.
+        let database = try choice.open(create: true, replacing: true)
         if exists {
-            let current = try database.summary()
+            let current = (try? database.summary()).map(describe) ?? "which cannot be read whole: it is damaged"
             if !yes {
-                let question = "Replace everything in \(target) (\(describe(current))) with the backup \(backup) (\(describe(backupSummary)))?"
+                let question = "Replace everything in \(target) (\(current)) with the backup \(backup) (\(describe(backupSummary)))?"
                 guard Prompt.canAsk else {
                     throw CLIError("\(question) Restoring replaces the database: give --yes to confirm. Nothing was changed.")
                 }

@@ -46,15 +46,15 @@ struct DatabaseChoice {
         return CLIEnvironment.load().configuredUser
     }
 
-    /// Opens the database (creating it when `create`).
-    func open(create: Bool = false) throws -> AppDatabase {
+    /// Opens the database (creating it when `create`; `replacing` it whole, damaged or not, for a restore).
+    func open(create: Bool = false, replacing: Bool = false) throws -> AppDatabase {
         let path = resolvedPath()
         if !create, !FileManager.default.fileExists(atPath: path) {
             let demo = CLIEnvironment.load().demoDatabasePath
             let hint = FileManager.default.fileExists(atPath: demo) && demo != path ? " The demo workspace is at \(demo): open it with --db \(demo)." : ""
             throw CLIError("no database at \(path): run `funnel demo` for a demo workspace or `funnel init` for a new one (or choose one with --db).\(hint)")
         }
-        return try AppDatabase.open(path: path, readOnly: readOnly, create: create, lockWait: Self.lockWait)
+        return try AppDatabase.open(path: path, readOnly: readOnly, create: create, replacing: replacing, lockWait: Self.lockWait)
     }
 
     /// Another process holding the lock past the busy timeout: say so (on standard error, or in

@@ -43,7 +43,10 @@ public final class AppDatabase: Sendable {
     /// is written to it. A file that cannot be written (its permissions, or a read-only folder,
     /// where SQLite cannot keep its -wal and -shm) is opened read-only, with `readOnlyReason`
     /// saying why; in a read-only folder it is read as immutable (nothing else can write it there).
-    public static func open(path: String, readOnly: Bool = false, create: Bool = true, lockWait: LockWaitPolicy = LockWaitPolicy()) throws -> AppDatabase {
+    /// `replacing`: the file is about to be replaced whole (`funnel restore`): damage is no reason
+    /// to refuse writing it, since the restore overwrites every page.
+    public static func open(path: String, readOnly: Bool = false, create: Bool = true, replacing: Bool = false,
+                            lockWait: LockWaitPolicy = LockWaitPolicy()) throws -> AppDatabase {
         let found = try Preflight.locate(path: path)
         if found == .missing {
             guard create, !readOnly else { throw StoreError.cannotOpen(path: path, detail: "no such file") }
@@ -55,7 +58,7 @@ public final class AppDatabase: Sendable {
         var damage: IntegrityReport?
         if case .file(let size) = found {
             try Preflight.check(path: path, size: size, knownMigrations: migrator.migrations, allowEmpty: create && readOnlyReason == nil)
-            if size > 0, readOnlyReason == nil, isSmallEnoughToCheck(path) {
+            if size > 0, readOnlyReason == nil, !replacing, isSmallEnoughToCheck(path) {
                 let report = try checkIntegrity(.quick, path: path, glance: true)
                 if !report.isSound {
                     damage = report
@@ -63,7 +66,7 @@ public final class AppDatabase: Sendable {
                 }
             }
         }
-        let checkedAtOpen = readOnlyReason == nil && { if case .file(let size) = found { return size > 0 && isSmallEnoughToCheck(path) } else { return false } }()
+        let checkedAtOpen = readOnlyReason == nil && !replacing && { if case .file(let size) = found { return size > 0 && isSmallEnoughToCheck(path) } else { return false } }()
         do {
             if let readOnlyReason {
                 var config = makeConfiguration()
