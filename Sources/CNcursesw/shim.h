@@ -114,8 +114,9 @@ static inline void funnel_install_fatal_handlers(void) {
 static inline void funnel_register_atexit(void) { atexit(funnel_restore_terminal); }
 
 /* The signals whose default action ends the process without a core dump or a backtrace, that the
-   run loop turns into a clean exit (terminal restored, status 128+n). Until the run loop watches
-   them, a handler restores the terminal and re-raises the signal with its default action. */
+   run loop turns into a clean exit (terminal restored, status 128+n). A signal the run loop does not
+   read (before it watches them, or delivered to another thread) comes to this handler, which
+   restores the terminal and re-raises the signal with its default action. */
 static inline void funnel_install_ending_handlers(void) {
     int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], funnel_fatal_signal_handler);

@@ -125,8 +125,12 @@ public final class TerminalRunLoop {
             }
         }
         sources.append(resize)
+        // The ending signals keep the handler `Terminal.start` installed (restore the terminal, re-raise)
+        // instead of being ignored: libdispatch reads them through a signalfd, which only sees a
+        // signal that the thread it is delivered to blocks; one delivered to another thread (a task's,
+        // the file check's) was ignored and lost, and Funnel went on running (seen under load). Now
+        // such a signal still ends Funnel with the terminal restored and status 128+n.
         for signalNumber in Self.endingSignals {
-            signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: main)
             source.setEventHandler { MainActor.assumeIsolated { self.finish(.signal(signalNumber)) } }
             sources.append(source)
