@@ -62,12 +62,14 @@ struct LeadsCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         /// `2026-12-02 16:20` in the user's time zone.
-        static func moment(_ date: Date) -> String {
+        static func moment(_ date: Date) -> String { momentFormatter.string(from: date) }
+
+        static let momentFormatter: DateFormatter = {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.dateFormat = "yyyy-MM-dd HH:mm"
-            return formatter.string(from: date)
-        }
+            return formatter
+        }()
 
         static let configuration = CommandConfiguration(abstract: "One lead: every field, the score explained, its timeline and duplicates.")
         @OptionGroup var database: DatabaseOptions

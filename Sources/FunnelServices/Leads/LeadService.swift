@@ -170,7 +170,7 @@ public struct LeadService: Sendable {
             }
             lead.assignedTo = userId
         } summary: { leads in
-            "Assigned \(Self.naming(leads)) to \(name)"
+            leads.count == 1 ? "Assigned \(leads[0].displayName) to \(name)" : "Assigned \(leads.count) leads to \(name) (\(Self.ids(leads)))"
         }
     }
 
@@ -191,7 +191,7 @@ public struct LeadService: Sendable {
             lead.status = status
             lead.statusReason = (status == .unqualified || status == .lost) ? reason : nil
         } summary: { leads in
-            leads.count == 1 ? "\(leads[0].displayName) set to \(status.rawValue)" : "Set \(Self.naming(leads)) to \(status.rawValue)"
+            leads.count == 1 ? "\(leads[0].displayName) set to \(status.rawValue)" : "Set \(leads.count) leads to \(status.rawValue) (\(Self.ids(leads)))"
         }
     }
 
@@ -237,11 +237,10 @@ public struct LeadService: Sendable {
         }
     }
 
-    /// "#1874 Liam Suzuki" for one lead; "3 leads (#12, #40, #77)" for a few; the first five and a count for more.
-    static func naming(_ leads: [Lead]) -> String {
-        guard leads.count > 1 else { return leads.first?.displayName ?? "no lead" }
-        let ids = leads.prefix(5).map { "#\($0.id ?? 0)" }.joined(separator: ", ")
-        return "\(leads.count) leads (\(ids)\(leads.count > 5 ? ", …" : ""))"
+    /// "#12, #40, #77": the leads of a change by id (the first six, then how many more).
+    static func ids(_ leads: [Lead]) -> String {
+        let shown = leads.prefix(6).map { "#\($0.id ?? 0)" }.joined(separator: ", ")
+        return leads.count > 6 ? "\(shown) and \(leads.count - 6) more" : shown
     }
 
     /// Reads each lead, refuses the whole change when one is no longer at the version the caller saw

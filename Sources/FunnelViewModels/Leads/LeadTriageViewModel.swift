@@ -265,13 +265,7 @@ public final class LeadTriageViewModel: PaneMessage {
         guard let target = target ?? actionTarget else { message = "No lead here to assign"; return }
         perform {
             let change = try service.assign(target.ids, to: userId, expecting: target.versions, in: session)
-            let name: String
-            if let userId {
-                name = userId == session.userId ? session.user.name : assignableUsers().first { $0.id == userId }?.name ?? "user #\(userId)"
-            } else {
-                name = "nobody"
-            }
-            finish(change, target: target, saying: "Assigned \(target.label) to \(name)", advance: true)
+            finish(change, target: target, saying: target.naming(change.summary), advance: true)
         }
     }
 
@@ -280,9 +274,7 @@ public final class LeadTriageViewModel: PaneMessage {
         guard let target = target ?? actionTarget else { message = "No lead here to set"; return }
         perform {
             let change = try service.setStatus(target.ids, to: status, reason: reason, expecting: target.versions, in: session)
-            let text = target.single.map { "\($0.label) set to \(status.rawValue)" }
-                ?? "Set \(target.records.count) leads to \(status.rawValue) (\(target.idList))"
-            finish(change, target: target, saying: text, advance: true)
+            finish(change, target: target, saying: target.naming(change.summary), advance: true)
         }
     }
 
@@ -291,11 +283,7 @@ public final class LeadTriageViewModel: PaneMessage {
         guard case let (target, record)? = singleTarget(target, "Logging") else { return }
         perform {
             let change = try service.logAction(kind, note: note, on: record.id, in: session)
-            // "Logged a call; score 59 → 65" -> "Logged a call on #1874 Liam Suzuki; score 59 → 65".
-            let done = "Logged a \(kind.rawValue)"
-            let text = change.summary.hasPrefix(done) && !change.summary.contains("#\(record.id)")
-                ? done + " on \(record.label)" + change.summary.dropFirst(done.count) : target.naming(change.summary)
-            finish(change, target: target, saying: text, advance: false)
+            finish(change, target: target, saying: target.naming(change.summary), advance: false)
         }
     }
 
