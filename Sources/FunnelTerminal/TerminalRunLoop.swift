@@ -139,6 +139,13 @@ public final class TerminalRunLoop {
         timer.schedule(deadline: .now() + tickInterval, repeating: tickInterval)
         timer.setEventHandler {
             MainActor.assumeIsolated {
+                // The size is read again on each tick too (one ioctl): SIGWINCH reaches libdispatch's
+                // signalfd only when the thread it is delivered to blocks it, and one delivered to
+                // another thread is dropped (default: ignore), so a resize could be missed for good.
+                if let size = self.terminal.refreshSize() {
+                    self.process([.resize(size)])
+                    if self.exitReason != nil { return }
+                }
                 if self.application.tick(now: Date()) { self.needsRedraw = true }
                 self.redrawIfNeeded()
             }
