@@ -198,8 +198,8 @@ enum BuiltFunnel {
 
         let text = try deals(["show", "\(loser)"])
         #expect(text.standardOutput.contains("History (newest first):"))
-        #expect(text.standardOutput.contains("lost  by Amélie Ødegaard"))
-        #expect(text.standardOutput.contains("reason competition"))
+        #expect(text.standardOutput.contains("Amélie Ødegaard: deal lost"))
+        #expect(text.standardOutput.contains("reason “competition”"))
     }
 
     @Test func anUnknownIdAndAViewerAreRefused() throws {

@@ -97,6 +97,7 @@ struct DealsCommand: ParsableCommand {
                         ["action": activity.action, "at": DealsCommand.iso(activity.createdAt), "user_id": activity.userId as Any,
                          "user": activity.userId.flatMap { names[$0] } as Any, "metadata": DealsCommand.jsonObject(activity.metadata)] as [String: Any]
                     },
+                    "timeline": detail.timeline.map { ["at": DealsCommand.iso($0.at), "who": $0.who, "what": $0.what] },
                 ]
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
                 print(String(decoding: data, as: UTF8.self))
@@ -119,12 +120,11 @@ struct DealsCommand: ParsableCommand {
             } else {
                 print("Contact: none")
             }
+            // The same story as the Pipeline's detail: the deal's, its contact's and its lead's.
             print("History (newest first):")
-            if detail.history.isEmpty { print("  nothing yet") }
-            for activity in detail.history.prefix(50) {
-                let who = activity.userId.map { names[$0] ?? "user #\($0)" } ?? "system"
-                let what = DealsCommand.describe(activity)
-                print("  \(DealsCommand.iso(activity.createdAt))  \(activity.action)  by \(who)\(what.isEmpty ? "" : "  \(what)")")
+            if detail.timeline.isEmpty { print("  nothing yet") }
+            for entry in detail.timeline.prefix(50) {
+                print("  \(LeadsCommand.Show.moment(entry.at))  \(entry.who): \(entry.what)")
             }
         }
     }
@@ -251,23 +251,6 @@ struct DealsCommand: ParsableCommand {
 
     static func jsonObject(_ text: String) -> Any {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? [String: Any]()
-    }
-
-    /// What an activity changed, in a few words: `stage proposal -> negotiation`, `reason pricing`.
-    static func describe(_ activity: Activity) -> String {
-        guard let object = jsonObject(activity.metadata) as? [String: Any] else { return "" }
-        var parts: [String] = []
-        let before = object["before"] as? [String: Any], after = object["after"] as? [String: Any]
-        if let before, let after {
-            for key in ["stage", "value", "probability", "close_date", "owner_id"] {
-                let old = before[key].map { "\($0)" } ?? "none", new = after[key].map { "\($0)" } ?? "none"
-                if old != new { parts.append("\(key.replacingOccurrences(of: "_", with: " ")) \(old) -> \(new)") }
-            }
-        }
-        for key in ["reason", "note", "undid"] {
-            if let value = object[key] as? String { parts.append("\(key) \(value)") }
-        }
-        return parts.joined(separator: ", ")
     }
 }
 
