@@ -12,7 +12,7 @@ protocol VersionedRecord: OrganizationScopedRecord {
 
 extension Lead: VersionedRecord {
     static var entity: EntityType { .lead }
-    var displayName: String { Lead.displayName(id: id ?? 0, name: name ?? email ?? phone) }
+    var displayName: String { Lead.displayName(id: id ?? 0, name: name ?? email ?? phone ?? externalId) }
 
     /// `#1874 Liam Suzuki` (or `#1874` when the lead has no name, email or phone).
     public static func displayName(id: Int64, name: String?) -> String {

@@ -226,7 +226,7 @@ extension LeadService {
                     throw ServiceError.invalid(field: "product", problem: "no product with id \(productId) in \(session.organization.name)")
                 }
                 let before = lead
-                let name = lead.name ?? lead.email ?? lead.phone ?? "Lead #\(leadId)"
+                let name = lead.name ?? lead.email ?? lead.phone ?? lead.externalId ?? "Lead #\(leadId)"
                 var contact = Contact(
                     orgId: session.orgId, leadId: leadId, name: name, email: lead.email.flatMap { EmailAddress.problem(with: $0) == nil ? EmailAddress.normalized($0) : nil },
                     phone: lead.phone, company: lead.company, metadata: #"{"converted_from":"lead"}"#, createdAt: now, updatedAt: now)

@@ -41,6 +41,10 @@ extension AppDatabase {
             }
             try db.execute(sql: "PRAGMA user_version = 6")
         }
+        migrator.registerMigration("v7 lead attributes and keys") { db in
+            try SchemaV7.migrate(db)
+            try db.execute(sql: "PRAGMA user_version = 7")
+        }
         return migrator
     }()
 }

@@ -56,6 +56,11 @@ public struct LeadImportRow: Sendable, Equatable {
     public var productId: Int64?
     /// A store timestamp (`YYYY-MM-DD HH:MM:SS.SSS`); nil: the time of the import.
     public var createdAt: String?
+    /// The lead's id in the file's system (`--key`).
+    public var externalId: String?
+    /// Attribute values (their attributes must exist: `ensureLeadAttributes`); an update merges
+    /// them into the lead's, the others kept.
+    public var attributes: [AttributeEntry] = []
 
     public init() {}
 }
@@ -135,7 +140,7 @@ extension StoreReader {
     /// (`kind` 0 for an email, 1 for a phone) and the lead's id, read from the two duplicate
     /// indexes alone (`idx_leads_email`, `idx_leads_phone`), without a String per row.
     public func forEachLeadDuplicateKey(orgId: Int64, _ body: (_ kind: Int, _ hash: UInt64, _ id: Int64) throws -> Void) throws {
-        for (kind, column) in [(0, "email_normalized"), (1, "phone_normalized")] {
+        for (kind, column) in [(0, "email_normalized"), (1, "phone_normalized"), (2, "external_id")] {
             let statement = try db.makeStatement(sql: "SELECT \(column), id FROM leads WHERE org_id = ? AND \(column) IS NOT NULL")
             try statement.setArguments([orgId])
             try statement.forEachRawRow(in: db) { handle in
@@ -258,7 +263,7 @@ public final class ImportWriter {
     private var insertLeadBatchStatement: BulkInserter?
     /// The lead columns an import writes, in the order `bindLead` binds them.
     static let leadColumns = ["org_id", "product_id", "name", "company", "email", "phone", "phone_normalized", "source", "status",
-                              "status_reason", "score", "assigned_to", "created_at", "updated_at"]
+                              "status_reason", "score", "assigned_to", "created_at", "updated_at", "external_id", "attributes"]
     /// Rows per multi-row insert (`insertLeads`): one statement, one statement journal, for many rows.
     public static let leadBatchSize = 64
     private let createdRowStatement: BulkInserter
@@ -268,7 +273,7 @@ public final class ImportWriter {
     /// The columns an update may change, whose earlier values `import_rows.before` keeps.
     static let snapshotColumns: [ImportEntity: [String]] = [
         .leads: ["product_id", "name", "company", "email", "phone", "phone_normalized", "source", "status", "status_reason",
-                 "score", "assigned_to", "created_at", "updated_at"],
+                 "score", "assigned_to", "created_at", "updated_at", "external_id", "attributes"],
         .contacts: ["name", "email", "phone", "company", "metadata", "created_at", "updated_at"],
         .deals: ["contact_id", "product_id", "owner_id", "title", "value", "stage", "probability", "probability_is_manual",
                  "close_date", "lost_reason", "stage_changed_at", "created_at", "updated_at", "external_ref"],
@@ -402,6 +407,8 @@ public final class ImportWriter {
         row.int(values.assignedTo)
         row.text(values.createdAt ?? nowText)
         row.text(nowText)
+        row.text(values.externalId)
+        row.text(AttributeJSON.object(values.attributes))
     }
 
     /// Updates the given fields of one of the organization's leads, keeping its earlier values.
@@ -425,9 +432,13 @@ public final class ImportWriter {
         if let value = values.score { current.score = value }
         if let value = values.assignedTo { current.assignedTo = value }
         if let value = values.productId { current.productId = value }
+        if let value = values.externalId { current.externalId = value }
         try current.update(db)
         try db.execute(sql: "UPDATE leads SET updated_at = ?, created_at = coalesce(?, created_at) WHERE id = ?",
                        arguments: [nowText, values.createdAt, id])
+        if let attributes = AttributeJSON.object(values.attributes) {
+            try db.execute(sql: "UPDATE leads SET attributes = json_patch(coalesce(attributes, '{}'), ?) WHERE id = ?", arguments: [attributes, id])
+        }
     }
 
     // MARK: - Contacts

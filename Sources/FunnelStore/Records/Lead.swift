@@ -26,12 +26,14 @@ public struct Lead: Codable, Sendable, Equatable, Identifiable {
     /// Raised by the database whenever a field a person can change is written with another value
     /// (schema v6): a change made on an older version is stale.
     public var version: Int64
+    /// The lead's id in the system it was imported from (`--key`), unique in the organization (schema v7).
+    public var externalId: String?
 
     public init(
         id: Int64? = nil, orgId: Int64, productId: Int64? = nil, name: String? = nil, company: String? = nil,
         email: String? = nil, phone: String? = nil, source: LeadSource, status: LeadStatus = .new,
         statusReason: String? = nil, score: Int = 0, assignedTo: Int64? = nil, lastActionAt: Date? = nil,
-        createdAt: Date, updatedAt: Date, version: Int64 = 1
+        createdAt: Date, updatedAt: Date, version: Int64 = 1, externalId: String? = nil
     ) {
         self.id = id
         self.orgId = orgId
@@ -50,6 +52,7 @@ public struct Lead: Codable, Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.version = version
+        self.externalId = externalId
     }
 
     /// The email address as duplicate detection compares it (the schema keeps the same form).
@@ -87,6 +90,7 @@ extension Lead {
     static let columnNames = [
         "id", "org_id", "product_id", "name", "company", "email", "phone", "phone_normalized", "source", "status",
         "status_reason", "score", "assigned_to", "last_action_at", "created_at", "updated_at", "version",
+        "external_id",
     ]
     /// The columns `init(orderedRow:)` reads, in its order: lists select these.
     static let orderedColumns = columnNames.map { "leads." + $0 }.joined(separator: ", ")
@@ -122,6 +126,7 @@ extension Lead {
         createdAt = row[position[14]]
         updatedAt = row[position[15]]
         version = row[position[16]]
+        externalId = row[position[17]]
     }
 }
 

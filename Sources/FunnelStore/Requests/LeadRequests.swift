@@ -24,13 +24,17 @@ public struct LeadFilter: Sendable, Equatable {
     /// How many leads of the organization the search matched when last counted (capped), if known:
     /// lets a page query pick its plan without counting the matches again.
     public var searchMatches: Int?
+    /// Only leads whose attribute holds this value (schema v7).
+    public var attribute: AttributeFilter?
 
-    public init(status: LeadStatus? = nil, owner: Owner = .anyone, source: LeadSource? = nil, productId: Int64? = nil, search: String? = nil) {
+    public init(status: LeadStatus? = nil, owner: Owner = .anyone, source: LeadSource? = nil, productId: Int64? = nil, search: String? = nil,
+                attribute: AttributeFilter? = nil) {
         self.status = status
         self.owner = owner
         self.source = source
         self.productId = productId
         self.search = search
+        self.attribute = attribute
     }
 }
 
@@ -79,23 +83,28 @@ extension StoreReader {
 
     /// How many leads match a filter, counting at most `cap` (the answer is then "cap or more").
     public func leadCount(orgId: Int64, filter: LeadFilter, cap: Int = 10_000) throws -> Int {
-        if filter.owner == .anyone && filter.source == nil && filter.productId == nil && (filter.search ?? "").isEmpty {
+        if filter.owner == .anyone && filter.source == nil && filter.productId == nil && (filter.search ?? "").isEmpty && filter.attribute == nil {
             let counts = try leadStatusCounts(orgId: orgId)
             return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
         }
         let matches = try filter.search.map { try searchMatchCount(orgId: orgId, search: $0, cap: max(cap, Self.searchDrivenLimit)) }
-        if let matches, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil {
+        if let matches, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil, filter.attribute == nil {
             return min(matches, cap)  // a search alone: the match count is the answer
         }
         let searchDriven = matches.map { $0 < Self.searchDrivenLimit } ?? false
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: searchDriven)
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: searchDriven, attributeDriven: filter.attribute != nil)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)",
                                 arguments: StatementArguments(arguments + [cap])) ?? 0
     }
 
-    func leadConditions(orgId: Int64, filter: LeadFilter, searchDriven: Bool = false) -> ([String], [any DatabaseValueConvertible]) {
+    func leadConditions(orgId: Int64, filter: LeadFilter, searchDriven: Bool = false, attributeDriven: Bool = false) -> ([String], [any DatabaseValueConvertible]) {
         var conditions = ["leads.org_id = ?"]
         var arguments: [any DatabaseValueConvertible] = [orgId]
+        if let attribute = filter.attribute {
+            let (condition, values) = attributeCondition(attribute, driven: attributeDriven && !searchDriven)
+            conditions.append(condition)
+            arguments += values
+        }
         if let status = filter.status {
             conditions.append("leads.status = ?")
             arguments.append(status.rawValue)
@@ -182,7 +191,10 @@ extension StoreReader {
         if !searchDriven, let search = filter.search, let fullText = LeadSearchTerms(search).fullText {
             return try leadsWalkingMatches(orgId: orgId, filter: filter, fullText: fullText, key: key, forward: forward, limit: limit)
         }
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: searchDriven)
+        // A rare attribute value is read from its index, then ranked; a common one is tested lead by
+        // lead down the ranking, which stops after a page.
+        let attributeDriven = try filter.attribute.map { try attributeMatchCount($0, cap: Self.searchDrivenLimit) < Self.searchDrivenLimit } ?? false
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: searchDriven, attributeDriven: attributeDriven)
         var found: [LeadListItem] = []
         for segment in Self.segments(after: key, forward: forward) where found.count < limit {
             found += try leadItems(where: conditions + segment.conditions, arguments: arguments + segment.arguments + [limit - found.count],

@@ -387,7 +387,7 @@ extension LeadTriageViewModel: ActsOnShownRecords {
     public static let recordNoun = RecordNoun("lead", "leads")
 
     static func record(_ item: LeadListItem) -> ShownRecord {
-        ShownRecord(id: item.id, name: item.lead.name ?? item.lead.email ?? item.lead.phone, version: item.lead.version)
+        ShownRecord(id: item.id, name: item.lead.name ?? item.lead.email ?? item.lead.phone ?? item.lead.externalId, version: item.lead.version)
     }
 
     /// The lead whose detail is open.
