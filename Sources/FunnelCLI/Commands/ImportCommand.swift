@@ -114,7 +114,10 @@ struct RecordImportArguments: ParsableArguments {
     static let discussion = """
         The header row names the columns; names are matched ignoring case, spaces and punctuation, and
         common aliases are recognised ("E-mail", "Phone Number", "Lead Source", "Company Name"...).
-        A --map file maps other names: one `Column Name = field` a line (`= ignore` to skip a column).
+        A --map file maps other names: one `Column Name = field` a line (`= ignore` to skip a column,
+        `= attribute number` to keep it as a typed attribute), indented `value -> Funnel value` lines
+        under it, and `field = value` for a field no column gives. Leads keep every other column as an
+        attribute. Exit status: 0 all rows imported, 1 nothing imported, 3 imported with bad rows skipped.
         The file is UTF-8 (with or without a byte order mark), with commas, semicolons or tabs between
         fields (detected), and quoted fields may hold line breaks. Everything is imported in one
         transaction; the import is recorded and can be undone (`funnel import undo NUMBER`).
@@ -132,10 +135,13 @@ struct RecordImportArguments: ParsableArguments {
     @Flag(help: "Print progress lines on standard error even when it is not a terminal.") var progress = false
     @Flag(help: "With --mode create: create duplicate rows all the same (to restore an export of a database that holds duplicates).")
     var keepDuplicates = false
+    @Option(help: ArgumentHelp("Leads: the column that identifies a lead (kept as its external id; duplicates and updates go by it), or @line for the row's line.", valueName: "column"))
+    var key: String?
 
     func run(_ entity: ImportEntity, database: DatabaseOptions) throws {
         var options = RecordImportOptions(entity: entity, mode: mode, dateFormat: dateFormat, dryRun: dryRun, strict: strict)
         options.keepDuplicates = keepDuplicates
+        options.key = key
         if let map {
             do {
                 options.map = try ImportMapping.readMapFile(map)
@@ -165,6 +171,7 @@ struct RecordImportArguments: ParsableArguments {
         if !plain { bar.finish() }
         print(report.lines(limit: dryRun ? nil : 1_000).joined(separator: "\n"))
         if report.refused { throw ExitCode(1) }
+        if report.problemCount > 0 { throw ImportExitCode.refusedRows }
     }
 }
 

@@ -8,12 +8,15 @@ public enum ImportField: String, Sendable, CaseIterable {
     case metadata
     case title, value, stage, probability, closeDate = "close_date", lostReason = "lost_reason"
     case contact, contactEmail = "contact_email", externalRef = "external_ref"
+    /// Leads: the lead's id in the file's system (`--key`); its outcome (converted or lost) and the outcome's date.
+    case externalId = "external_id", outcome, outcomeDate = "outcome_date"
 
     /// The fields of each kind of record, in the order exports write them.
     public static func fields(of entity: ImportEntity) -> [ImportField] {
         switch entity {
         case .leads:
-            return [.name, .firstName, .lastName, .email, .phone, .company, .source, .status, .statusReason, .score, .owner, .product, .createdAt]
+            return [.name, .firstName, .lastName, .email, .phone, .company, .source, .status, .statusReason, .score, .owner, .product, .createdAt,
+                    .externalId, .outcome, .outcomeDate]
         case .contacts:
             return [.name, .firstName, .lastName, .email, .phone, .company, .metadata, .createdAt]
         case .deals:
@@ -47,6 +50,9 @@ public enum ImportField: String, Sendable, CaseIterable {
         case .contact: return ["contact name", "associated contact"]
         case .contactEmail: return ["contact e-mail", "contact email address"]
         case .externalRef: return ["external id", "external ref", "opportunity id", "deal id", "record id", "id"]
+        case .externalId: return ["external id", "lead external id"]
+        case .outcome: return ["converted", "is converted", "lead outcome"]
+        case .outcomeDate: return ["converted at", "converted on", "converted date", "conversion date", "outcome at"]
         }
     }
 
@@ -67,72 +73,169 @@ public enum ImportField: String, Sendable, CaseIterable {
     }
 }
 
-/// How the columns of a file map onto fields: from the header, and from an explicit map.
+/// A column a lead import keeps as an attribute.
+public struct AttributeColumn: Sendable, Equatable {
+    /// The attribute's name: the column's header.
+    public var name: String
+    /// The kind the map gives; nil: detected from the column's values before the import.
+    public var kind: AttributeKind?
+    /// False: never a scoring feature (`, not scored` in the map).
+    public var scoring: Bool
+}
+
+/// What becomes of one column of a file.
+public enum ColumnFate: Sendable, Equatable {
+    case field(ImportField)
+    case attribute(AttributeColumn)
+    case ignored
+
+    /// In words: `source`, `attribute number`, `ignored`.
+    public var label: String {
+        switch self {
+        case .field(let field): return field.rawValue
+        case .attribute(let column): return "attribute" + (column.kind.map { " " + $0.label } ?? "") + (column.scoring ? "" : ", not scored")
+        case .ignored: return "(ignored)"
+        }
+    }
+}
+
+/// How the columns of a file map onto fields: from the header, and from a map file.
 public struct ImportMapping: Sendable, Equatable {
-    /// The field of each column (nil: not imported).
+    /// The field of each column (nil: not a field; an attribute or ignored).
     public let fields: [ImportField?]
     /// The header's column names.
     public let columns: [String]
-    /// Columns no field matched, ignored (they can be mapped with --map).
+    /// The columns kept as attributes (leads), by position.
+    public var attributes: [Int: AttributeColumn]
+    /// The value maps of columns, by position.
+    public let valueMaps: [Int: ValueMap]
+    /// Fields no column gives, with the one value every row gets (`stage = won`).
+    public let constants: [ImportField: String]
+    /// The lead's key is the row's line (`--key @line`).
+    public let keyFromLine: Bool
+    /// Columns nothing is imported from.
     public var ignored: [String] {
-        zip(columns, fields).compactMap { $1 == nil && !ImportField.key($0).isEmpty && !explicitlyIgnored.contains(ImportField.key($0)) ? $0 : nil }
+        columns.indices.compactMap { fields[$0] == nil && attributes[$0] == nil && !ImportField.key(columns[$0]).isEmpty && !explicitlyIgnored.contains($0) ? columns[$0] : nil }
     }
-    let explicitlyIgnored: Set<String>
+    let explicitlyIgnored: Set<Int>
 
-    /// Maps `header` for `entity`, `map` first (header -> field name, or "ignore"); throws with a
-    /// message when two columns want one field or the map names an unknown field.
-    public init(header: [String], entity: ImportEntity, map: [String: String] = [:]) throws {
-        var explicit: [String: ImportField?] = [:]
-        var ignored = Set<String>()
-        for (column, target) in map {
-            let targetKey = ImportField.key(target)
-            if targetKey == "ignore" || target.trimmingCharacters(in: .whitespaces) == "-" {
-                explicit[ImportField.key(column)] = .some(nil)
-                ignored.insert(ImportField.key(column))
+    /// What becomes of each column.
+    public var fates: [ColumnFate] {
+        columns.indices.map { index in
+            if let field = fields[index] { return .field(field) }
+            if let attribute = attributes[index] { return .attribute(attribute) }
+            return .ignored
+        }
+    }
+
+    /// The `--key` value that makes a row's line its key.
+    public static let lineKey = "@line"
+
+    /// Maps `header` for `entity`: the map first, then the header's names; `key` names the column
+    /// that identifies a lead (kept as its external id), or `@line`. Throws with a message when two
+    /// columns want one field, or the map or the key names something that is not there.
+    public init(header: [String], entity: ImportEntity, map: ImportMapFile = ImportMapFile(), key: String? = nil) throws {
+        let entityFields = ImportField.fields(of: entity)
+        func fieldNamed(_ name: String) -> ImportField? {
+            let key = ImportField.key(name)
+            return entityFields.first { ImportField.key($0.rawValue) == key }
+        }
+        let headerKeys = Set(header.map(ImportField.key))
+        var constants: [ImportField: String] = [:]
+        var explicit: [String: ImportMapFile.Rule] = [:]
+        for rule in map.rules {
+            let columnKey = ImportField.key(rule.column)
+            var constant = rule.quoted
+            if case .field(let name) = rule.target, !rule.quoted, fieldNamed(name) == nil { constant = true }
+            if constant {
+                guard !headerKeys.contains(columnKey) else {
+                    throw ImportProblem(line: 0, message: "\(map.name) line \(rule.line): the map sends the column \"\(rule.column)\" to \"\(rule.written)\", which is not a \(entity.singular) field (\(entityFields.map(\.rawValue).joined(separator: ", ")); or ignore, or attribute)")
+                }
+                guard let target = fieldNamed(rule.column) else {
+                    throw ImportProblem(line: 0, message: "\(map.name) line \(rule.line): \"\(rule.column)\" is neither a column of the file nor a \(entity.singular) field, so \"\(rule.written)\" cannot be its value for every row (fields: \(entityFields.map(\.rawValue).joined(separator: ", ")))")
+                }
+                constants[target] = rule.written
                 continue
             }
-            guard let field = ImportField.fields(of: entity).first(where: { ImportField.key($0.rawValue) == targetKey }) else {
-                throw ImportProblem(line: 0, message: "the map sends \"\(column)\" to \"\(target)\", which is not a \(entity.singular) field (\(ImportField.fields(of: entity).map(\.rawValue).joined(separator: ", ")), or ignore)")
+            if case .attribute = rule.target, entity != .leads {
+                throw ImportProblem(line: 0, message: "\(map.name) line \(rule.line): only leads have attributes (\(entity.rawValue) keep the fields \(entityFields.map(\.rawValue).joined(separator: ", ")))")
             }
-            explicit[ImportField.key(column)] = .some(field)
+            explicit[columnKey] = rule
+        }
+        var keyColumn: Int?
+        let keyFromLine = key == Self.lineKey
+        if let key, !keyFromLine {
+            guard entity == .leads else { throw ImportProblem(line: 0, message: "--key is for leads (deals are found by external_ref, contacts by email or phone)") }
+            guard let index = header.firstIndex(where: { ImportField.key($0) == ImportField.key(key) }), !ImportField.key(key).isEmpty else {
+                throw ImportProblem(line: 1, message: "--key \"\(key)\" is not a column of the file (it has \(header.joined(separator: ", "))); or give --key @line to identify rows by their line")
+            }
+            keyColumn = index
         }
         var fields: [ImportField?] = []
+        var attributes: [Int: AttributeColumn] = [:]
+        var valueMaps: [Int: ValueMap] = [:]
+        var ignored = Set<Int>()
         var taken: [ImportField: String] = [:]
-        for column in header {
-            let key = ImportField.key(column)
-            let field: ImportField? = explicit[key] ?? ImportField.recognise(column, for: entity)
+        var attributeNames = Set<String>()
+        for (index, column) in header.enumerated() {
+            let columnKey = ImportField.key(column)
+            var field: ImportField?
+            if index == keyColumn {
+                field = .externalId
+            } else if let rule = explicit[columnKey] {
+                if !rule.values.isEmpty { valueMaps[index] = rule.values }
+                switch rule.target {
+                case .field(let name): field = fieldNamed(name)
+                case .ignore: ignored.insert(index)
+                case .attribute(let kind, let scoring):
+                    attributes[index] = AttributeColumn(name: column, kind: kind, scoring: scoring)
+                }
+            } else if !columnKey.isEmpty {
+                field = ImportField.recognise(column, for: entity)
+                if field == nil, entity == .leads {
+                    switch map.others {
+                    case .ignore?: ignored.insert(index)
+                    case .attribute(let kind, let scoring)?: attributes[index] = AttributeColumn(name: column, kind: kind, scoring: scoring)
+                    default: attributes[index] = AttributeColumn(name: column, kind: nil, scoring: true)
+                    }
+                }
+            }
             if let field {
                 if let other = taken[field] {
                     throw ImportProblem(line: 1, message: "the columns \"\(other)\" and \"\(column)\" both map to \(field.rawValue): ignore one with --map (\"\(column) = ignore\")")
                 }
+                if constants[field] != nil {
+                    throw ImportProblem(line: 1, message: "the column \"\(column)\" gives \(field.rawValue), which the map sets for every row (\(field.rawValue) = \(constants[field] ?? "")): keep one")
+                }
                 taken[field] = column
+            }
+            if let attribute = attributes[index] {
+                let name = attribute.name.trimmingCharacters(in: .whitespaces)
+                if name.isEmpty || name.unicodeScalars.count > 200 {
+                    attributes[index] = nil
+                    ignored.insert(index)
+                } else if !attributeNames.insert(name.lowercased()).inserted {
+                    throw ImportProblem(line: 1, message: "two columns are named \"\(name)\": rename one, or ignore it with --map (\"\(name) = ignore\")")
+                } else {
+                    attributes[index]?.name = name
+                }
             }
             fields.append(field)
         }
         self.fields = fields
         self.columns = header
+        self.attributes = attributes
+        self.valueMaps = valueMaps
+        self.constants = constants
+        self.keyFromLine = keyFromLine
         self.explicitlyIgnored = ignored
     }
 
-    public func has(_ field: ImportField) -> Bool { fields.contains(field) }
+    public func has(_ field: ImportField) -> Bool { fields.contains(field) || constants[field] != nil }
 
-    /// Reads a map file: one `column = field` a line (`field` may be `ignore`); `#` starts a comment.
-    public static func readMapFile(_ path: String) throws -> [String: String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ImportProblem(line: 0, message: "the map file \(path) cannot be read (it must be UTF-8 text)")
-        }
-        var map: [String: String] = [:]
-        for (index, raw) in text.components(separatedBy: .newlines).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2 else {
-                throw ImportProblem(line: 0, message: "\((path as NSString).lastPathComponent) line \(index + 1): write `column = field` (for example `E-Mail Address = email`)")
-            }
-            let column = parts[0].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            map[column] = parts[1].trimmingCharacters(in: .whitespaces)
-        }
-        return map
+    /// Reads a map file (docs/import.md, "The map file").
+    public static func readMapFile(_ path: String) throws -> ImportMapFile {
+        try ImportMapFile.read(path)
     }
 }
 

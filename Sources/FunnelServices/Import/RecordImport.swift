@@ -9,7 +9,7 @@ public struct RecordImportOptions: Sendable {
     /// The byte between fields; nil: detected from the header line (comma, semicolon or tab).
     public var delimiter: UInt8?
     /// Explicit column -> field mapping (from a --map file); the header's names fill in the rest.
-    public var map: [String: String]
+    public var map: ImportMapFile
     /// Do the work in a transaction that is rolled back, and report it.
     public var dryRun: Bool
     /// Refuse the whole import when any row is bad.
@@ -17,9 +17,11 @@ public struct RecordImportOptions: Sendable {
     /// Create mode only: create rows that duplicate a record or an earlier row too (they are still
     /// listed), as restoring an export of a database that holds duplicates needs.
     public var keepDuplicates = false
+    /// Leads: the column that identifies a lead, kept as its external id (`@line`: the row's line).
+    public var key: String?
 
     public init(entity: ImportEntity, mode: ImportMode = .create, dateFormat: ImportDateFormat = .iso, delimiter: UInt8? = nil,
-                map: [String: String] = [:], dryRun: Bool = false, strict: Bool = false) {
+                map: ImportMapFile = ImportMapFile(), dryRun: Bool = false, strict: Bool = false) {
         self.entity = entity
         self.mode = mode
         self.dateFormat = dateFormat
@@ -61,6 +63,32 @@ public struct RecordImportReport: Sendable, Equatable {
     /// Whether duplicates were created all the same (`keepDuplicates`).
     public var keptDuplicates = false
     public var seconds = 0.0
+    /// Attributes this import created (leads), with their kinds.
+    public var attributesCreated: [String] = []
+    /// Values outside an enumeration that were imported as its fallback (`other`), by column and value.
+    public var fallbackValues: [FallbackValue] = []
+    /// Bad rows' problems grouped by kind and value, most frequent first.
+    public var problemGroups: [ProblemGroup] = []
+    /// Notes about the file the user should know (a missing stage column, ambiguous dates...).
+    public var notes: [String] = []
+
+    /// A value outside an enumeration imported as the fallback, and how many rows had it.
+    public struct FallbackValue: Sendable, Equatable {
+        public var column: String
+        public var field: String
+        public var value: String
+        public var becomes: String
+        public var count: Int
+        /// The attribute that keeps the file's value.
+        public var keptAs: String?
+    }
+
+    /// One problem shared by bad rows, with how many and the first lines.
+    public struct ProblemGroup: Sendable, Equatable {
+        public var message: String
+        public var count: Int
+        public var lines: [Int]
+    }
 
     /// How many rows of each list are kept (the counts go on).
     public static let listLimit = 100_000
@@ -97,6 +125,36 @@ public struct RecordImportReport: Sendable, Equatable {
         if !ignoredColumns.isEmpty {
             lines.append("  ignored columns: \(ignoredColumns.joined(separator: ", ")) (map them with --map FILE)")
         }
+        if !attributesCreated.isEmpty {
+            lines.append("  new attributes: " + attributesCreated.joined(separator: ", "))
+        }
+        for note in notes { lines.append("  note: " + note) }
+        if !fallbackValues.isEmpty {
+            lines.append("Values outside Funnel's lists, imported as the fallback (the file's value kept as an attribute):")
+            for value in fallbackValues {
+                lines.append("  \(value.field) \(Self.quote(value.value)) -> \(value.becomes): \(n(value.count)) \(value.count == 1 ? "row" : "rows")"
+                             + (value.keptAs.map { " (kept in \"\($0)\")" } ?? ""))
+            }
+            lines.append("To map them, add to the --map file (and choose each value):")
+            var columns: [String] = []
+            for value in fallbackValues where !columns.contains(value.column) { columns.append(value.column) }
+            for column in columns {
+                let field = fallbackValues.first { $0.column == column }?.field ?? ""
+                lines.append("  \(column) = \(field)")
+                for value in fallbackValues where value.column == column {
+                    lines.append("    \(value.value) -> \(value.becomes)")
+                }
+            }
+        }
+        if !problemGroups.isEmpty {
+            lines.append("Bad rows by problem:")
+            let shown = limit.map { Array(problemGroups.prefix(max(20, $0 / 50))) } ?? problemGroups
+            for group in shown {
+                let where_ = group.lines.map(String.init).joined(separator: ", ") + (group.count > group.lines.count ? ", ..." : "")
+                lines.append("  \(n(group.count)) \(group.count == 1 ? "row" : "rows"): \(group.message) (line\(group.lines.count == 1 ? "" : "s") \(where_))")
+            }
+            if problemGroups.count > shown.count { lines.append("  ... and \(n(problemGroups.count - shown.count)) more problems") }
+        }
         func list(_ title: String, _ items: [ImportProblem], _ count: Int) {
             guard count > 0 else { return }
             lines.append("\(title):")
@@ -109,6 +167,8 @@ public struct RecordImportReport: Sendable, Equatable {
         list("No match", unmatched, unmatchedCount)
         return lines
     }
+
+    static func quote(_ text: String) -> String { "\"" + (text.count > 60 ? String(text.prefix(57)) + "..." : text) + "\"" }
 
     /// The counts as the import log and its activity keep them.
     var countsJSON: String {
@@ -167,9 +227,9 @@ public struct RecordImportService: Sendable {
         }
         let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         reader.removesFormulaGuards = Self.isFunnelExport(header: header.fields, entity: options.entity)
-        let mapping: ImportMapping
+        var mapping: ImportMapping
         do {
-            mapping = try ImportMapping(header: columns, entity: options.entity, map: options.map)
+            mapping = try ImportMapping(header: columns, entity: options.entity, map: options.map, key: options.key)
         } catch let problem as ImportProblem {
             throw ServiceError.invalid(field: name, problem: problem.description)
         }
@@ -179,7 +239,12 @@ public struct RecordImportService: Sendable {
         }
 
         var report = RecordImportReport(entity: options.entity, mode: options.mode, file: path, dryRun: options.dryRun)
-        report.mapping = zip(columns, mapping.fields).map { column, field in "\(column) -> \(field?.rawValue ?? "(ignored)")" }
+        if mapping.attributes.values.contains(where: { $0.kind == nil }) {
+            try Self.detectKinds(&mapping, path: path, name: name, delimiter: delimiter, dates: ImportDateReader(format: options.dateFormat),
+                                 removesFormulaGuards: reader.removesFormulaGuards)
+        }
+        report.mapping = zip(columns, mapping.fates).map { column, fate in "\(column) -> \(fate.label)" }
+            + mapping.constants.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) = \($0.value) (every row)" }
         report.ignoredColumns = mapping.ignored
         report.keptDuplicates = options.keepDuplicates
         report.delimiter = delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(delimiter))
@@ -210,6 +275,45 @@ public struct RecordImportService: Sendable {
         }
     }
 
+    /// Reads every value of the attribute columns whose kind the map does not give, and sets
+    /// each kind from them (`AttributeKindDetector`): a pass over the file before the import.
+    static func detectKinds(_ mapping: inout ImportMapping, path: String, name: String, delimiter: UInt8, dates: ImportDateReader,
+                            removesFormulaGuards: Bool) throws {
+        let columns = mapping.attributes.filter { $0.value.kind == nil }.map(\.key).sorted()
+        var detectors = Array(repeating: AttributeKindDetector(), count: columns.count)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: path, name: name, delimiter: delimiter)
+        } catch let error as CSVError {
+            throw ServiceError.invalid(field: name, problem: error.problem)
+        }
+        reader.removesFormulaGuards = removesFormulaGuards
+        var first = true
+        while true {
+            let record: CSVRecord
+            do {
+                guard let next = try reader.next() else { break }
+                record = next
+            } catch is CSVError {
+                continue
+            } catch let nul as CSVNULByte {
+                throw refusal(nul, columns: mapping.columns)
+            }
+            if first {
+                first = false
+                continue  // the header
+            }
+            guard record.fields.count == mapping.columns.count else { continue }
+            for (slot, index) in columns.enumerated() {
+                let text = RecordImportJob.trimmed(record.fields[index])
+                if !text.isEmpty { detectors[slot].record(text, dates: dates) }
+            }
+        }
+        for (slot, index) in columns.enumerated() {
+            mapping.attributes[index]?.kind = detectors[slot].kind
+        }
+    }
+
     /// Whether a header is the one `funnel export` writes for `entity`: its columns, exactly, in
     /// order. The fields of such a file lose their formula guard (`CSVWriter`) as they are read.
     static func isFunnelExport(header: [String], entity: ImportEntity) -> Bool {
@@ -229,14 +333,14 @@ public struct RecordImportService: Sendable {
     static func checkHeader(_ mapping: ImportMapping, options: RecordImportOptions, file: String, line: Int) throws {
         let entity = options.entity
         let known = ImportField.fields(of: entity).map(\.rawValue).joined(separator: ", ")
-        if mapping.fields.allSatisfy({ $0 == nil }) {
+        if mapping.fields.allSatisfy({ $0 == nil }) && !mapping.keyFromLine && mapping.constants.isEmpty {
             let shown = mapping.columns.prefix(5).map { "\"\(String($0.prefix(40)))\"" }.joined(separator: ", ")
             throw ServiceError.invalid(field: file, problem: "line \(line): no column is a \(entity.singular) field (the first line has \(shown)): the file needs a header line naming its columns, such as \(known); or map them with --map FILE")
         }
         switch entity {
         case .leads:
-            if !mapping.has(.email) && !mapping.has(.phone) {
-                throw ServiceError.invalid(field: file, problem: "line \(line): the header has no email or phone column (leads are matched and kept by them); it has \(mapping.columns.joined(separator: ", "))")
+            if !mapping.has(.email) && !mapping.has(.phone) && !mapping.has(.externalId) && !mapping.keyFromLine {
+                throw ServiceError.invalid(field: file, problem: "line \(line): the header has no email or phone column (leads are matched and kept by them), and no --key names the column that identifies a lead (or --key @line: its line); it has \(mapping.columns.joined(separator: ", "))")
             }
         case .contacts:
             if options.mode != .update && !mapping.has(.name) && !mapping.has(.firstName) && !mapping.has(.lastName) {

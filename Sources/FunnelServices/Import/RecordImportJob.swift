@@ -16,6 +16,17 @@ struct RecordImportJob {
     let fields: [ImportField?]
     /// The header's column names.
     let columns: [String]
+    let mapping: ImportMapping
+    /// The file's name, for keys made of a line (`--key @line`).
+    let fileName: String
+    /// The attribute columns (leads), with their attributes as stored.
+    var attributeSlots: [(index: Int, attribute: LeadAttribute)] = []
+    /// Attributes that keep a value outside an enumeration (the column's name), made when first needed.
+    var fallbackAttributes: [Int: LeadAttribute] = [:]
+    /// Values outside an enumeration imported as the fallback, by column and value.
+    var fallbacks: [String: RecordImportReport.FallbackValue] = [:]
+    /// Bad rows' problems by message.
+    var groups: [String: RecordImportReport.ProblemGroup] = [:]
     let reader: CSVReader
     let now: Date
     var report: RecordImportReport
@@ -49,6 +60,8 @@ struct RecordImportJob {
         self.options = options
         self.fields = mapping.fields
         columns = mapping.columns
+        self.mapping = mapping
+        fileName = (file as NSString).lastPathComponent
         self.reader = reader
         self.now = now
         self.report = report
@@ -74,7 +87,15 @@ struct RecordImportJob {
         }
         switch options.entity {
         case .leads:
-            try tx.forEachLeadDuplicateKey(orgId: orgId) { _, hash, id in keys[hash] = id }
+            try tx.forEachLeadDuplicateKey(orgId: orgId) { kind, hash, id in keys[kind == 2 ? hash ^ Self.externalSalt : hash] = id }
+            let slots = mapping.attributes.sorted { $0.key < $1.key }
+            if !slots.isEmpty {
+                let before = Set(try tx.leadAttributes(orgId: orgId).map(\.name))
+                let stored = try tx.ensureLeadAttributes(
+                    orgId: orgId, slots.map { LeadAttributeSpec(name: $0.value.name, kind: $0.value.kind ?? .text, scoring: $0.value.scoring) }, at: now)
+                attributeSlots = zip(slots, stored).map { ($0.key, $1) }
+                report.attributesCreated = stored.filter { !before.contains($0.name) }.map { "\($0.name) (\($0.kind.label)\($0.scoring ? "" : ", not scored"))" }
+            }
         case .contacts:
             try tx.forEachContactKey(orgId: orgId) { id, email, phone in
                 if let email { keys[DuplicateKey.hash(EmailAddress.normalized(email))] = id }
@@ -127,6 +148,8 @@ struct RecordImportJob {
             }
         }
         try flushLeads()
+        report.fallbackValues = fallbacks.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
+        report.problemGroups = groups.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lines.first ?? 0 < $1.lines.first ?? 0 }
         progress(report.rowsRead, fileSize, fileSize)
         try writer.finish(counts: report.countsJSON)
         try tx.record(AuditTrail.activity(
@@ -139,9 +162,29 @@ struct RecordImportJob {
     // MARK: - Lists
 
     mutating func problem(_ line: Int, _ message: String) {
-        report.problemCount += 1
-        if report.problems.count < RecordImportReport.listLimit { report.problems.append(ImportProblem(line: line, message: message)) }
+        problem(line, [message])
     }
+
+    /// A bad row and each of its problems (grouped with the same problem of other rows).
+    mutating func problem(_ line: Int, _ parts: [String]) {
+        report.problemCount += 1
+        if report.problems.count < RecordImportReport.listLimit {
+            report.problems.append(ImportProblem(line: line, message: parts.joined(separator: "; ")))
+        }
+        for part in parts {
+            if groups[part] == nil {
+                guard groups.count < Self.groupLimit else { continue }
+                groups[part] = RecordImportReport.ProblemGroup(message: part, count: 0, lines: [])
+            }
+            groups[part]?.count += 1
+            if let count = groups[part]?.lines.count, count < 5 { groups[part]?.lines.append(line) }
+        }
+    }
+
+    /// At most this many distinct problems are grouped (a file of distinct bad emails has one each).
+    static let groupLimit = 10_000
+    /// Mixed into an external id's hash, so that it never meets an email's or a phone's.
+    static let externalSalt: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     mutating func duplicate(_ line: Int, _ message: String) {
         report.duplicateCount += 1
@@ -158,6 +201,9 @@ struct RecordImportJob {
     static let sourceAliases: [String: LeadSource] = ["web": .website, "ads": .paidAds, "organic": .organicSearch, "seo": .organicSearch]
     static let stageAliases: [String: DealStage] = ["closed_won": .won, "closed_lost": .lost, "closedwon": .won, "closedlost": .lost]
     static let lostReasonAliases: [String: LostReason] = ["no decision": .noDecision]
+
+    /// The longest text an attribute keeps (a field over it makes the row bad).
+    static let attributeTextLimit = 10_000
 
     static func productKey(_ name: String) -> String { String(name.lowercased().filter { !$0.isWhitespace }) }
 
@@ -251,75 +297,166 @@ struct RecordImportJob {
 
     // MARK: - Leads
 
+    /// A lead field's value from a column (`index`) or a constant (nil), into `row`.
+    mutating func leadField(_ field: ImportField, _ text: String, column index: Int?, row: inout LeadImportRow, emailKey: inout String?,
+                            first: inout String?, last: inout String?, problems: inout [String]) {
+        switch field {
+        case .name: row.name = Self.limited(field, text, max: 200, problems: &problems)
+        case .firstName: first = text
+        case .lastName: last = text
+        case .email:
+            let key = ImportKeys.email(text)
+            if let problem = key.problem { problems.append("email: \(problem)") } else {
+                row.email = text
+                emailKey = key.normalized
+            }
+        case .phone:
+            if text.utf8.count > 40 {
+                problems.append("phone is \(text.unicodeScalars.count) characters long (at most 40)")
+            } else if let normalized = PhoneNumber.normalized(text) {
+                row.phone = text
+                row.phoneNormalized = normalized
+            } else {
+                problems.append("phone: \(PhoneNumber.problem(with: text) ?? "\"\(text)\" is not a phone number")")
+            }
+        case .company: row.company = Self.limited(field, text, max: 200, problems: &problems)
+        case .source:
+            row.source = mapped(LeadSource.self, text, field: field, column: index, aliases: Self.sourceAliases, fallback: .other,
+                                row: &row, problems: &problems)
+        case .status:
+            row.status = mapped(LeadStatus.self, text, field: field, column: index, aliases: [:], fallback: nil, row: &row, problems: &problems)
+        case .outcome:
+            if let status = mapped(LeadStatus.self, text, field: field, column: index, aliases: Self.outcomeAliases, fallback: nil,
+                                   row: &row, problems: &problems) {
+                row.status = status
+            }
+        case .outcomeDate:
+            if let time = time(field, text, problems: &problems) {
+                row.attributes.append(AttributeEntry(index.map { columns[$0] } ?? field.rawValue, .date(time.dayText)))
+            }
+        case .statusReason: row.statusReason = Self.limited(field, text, max: 500, problems: &problems)
+        case .score:
+            if let score = Int(text), (0...100).contains(score) { row.score = score } else { problems.append("score \(Self.quoted(text)) is not a whole number from 0 to 100") }
+        case .owner: row.assignedTo = owner(text, problems: &problems)
+        case .product: row.productId = product(text, problems: &problems)
+        case .createdAt: row.createdAt = time(field, text, problems: &problems)?.timestampText
+        case .externalId: row.externalId = Self.limited(field, text, max: 200, problems: &problems)
+        default: break
+        }
+    }
+
+    static let outcomeAliases: [String: LeadStatus] = [
+        "1": .converted, "yes": .converted, "y": .converted, "true": .converted, "won": .converted, "converted": .converted,
+        "0": .lost, "no": .lost, "n": .lost, "false": .lost, "lost": .lost, "not_converted": .lost,
+    ]
+
+    /// An enumerated value through the column's value map; a value neither the map nor the
+    /// enumeration knows becomes `fallback` (its text kept in the attribute named after the
+    /// column, and counted for the report), or a problem with `--strict` or without a fallback.
+    mutating func mapped<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type, _ text: String, field: ImportField, column index: Int?, aliases: [String: E], fallback: E?,
+        row: inout LeadImportRow, problems: inout [String]
+    ) -> E? where E.RawValue == String {
+        var value = text
+        if let index, let map = mapping.valueMaps[index], let target = map.map(text) {
+            value = target
+            if let known = E(rawValue: value) ?? E(rawValue: value.lowercased().replacingOccurrences(of: " ", with: "_")) ?? aliases[value.lowercased()] {
+                return known
+            }
+            problems.append("\(field.rawValue): the map sends \(Self.quoted(text)) to \(Self.quoted(target)), which is not one of: \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        if let known = E(rawValue: value) { return known }
+        let key = value.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        if let known = E(rawValue: key) ?? aliases[key] { return known }
+        guard let fallback, !options.strict, let index else {
+            var ignored: [String] = []
+            _ = Self.enumValue(E.self, text, field: field, aliases: aliases, problems: &ignored)
+            let column = index.map { columns[$0] } ?? field.rawValue
+            problems.append((ignored.first ?? "\(field.rawValue) \(Self.quoted(text)) is not known") + " (map it under \"\(column) = \(field.rawValue)\" in a --map file: \"  \(text) -> ...\")")
+            return nil
+        }
+        let column = columns[index]
+        if fallbackAttributes[index] == nil, let made = try? tx.ensureLeadAttributes(orgId: session.orgId, [LeadAttributeSpec(name: column, kind: .text)], at: now).first {
+            fallbackAttributes[index] = made
+        }
+        if let attribute = fallbackAttributes[index], attribute.kind == .text, !row.attributes.contains(where: { $0.name == attribute.name }) {
+            row.attributes.append(AttributeEntry(attribute.name, .text(text)))
+        }
+        let groupKey = column + "\u{1}" + text
+        if fallbacks[groupKey] == nil {
+            fallbacks[groupKey] = RecordImportReport.FallbackValue(column: column, field: field.rawValue, value: text, becomes: fallback.rawValue,
+                                                                   count: 0, keptAs: fallbackAttributes[index]?.name)
+        }
+        fallbacks[groupKey]?.count += 1
+        return fallback
+    }
+
     mutating func importLead(_ record: CSVRecord) throws {
         var row = LeadImportRow()
         var emailKey: String?
         var problems: [String] = []
         var first: String?
         var last: String?
+        for (field, text) in mapping.constants {
+            leadField(field, text, column: nil, row: &row, emailKey: &emailKey, first: &first, last: &last, problems: &problems)
+        }
         for index in 0..<fields.count {
             guard let field = fields[index] else { continue }
             let text = Self.trimmed(record.fields[index])
             if text.isEmpty { continue }
-            switch field {
-            case .name: row.name = Self.limited(field, text, max: 200, problems: &problems)
-            case .firstName: first = text
-            case .lastName: last = text
-            case .email:
-                let key = ImportKeys.email(text)
-                if let problem = key.problem { problems.append("email: \(problem)") } else {
-                    row.email = text
-                    emailKey = key.normalized
-                }
-            case .phone:
-                if text.utf8.count > 40 {
-                    problems.append("phone is \(text.unicodeScalars.count) characters long (at most 40)")
-                } else if let normalized = PhoneNumber.normalized(text) {
-                    row.phone = text
-                    row.phoneNormalized = normalized
+            leadField(field, text, column: index, row: &row, emailKey: &emailKey, first: &first, last: &last, problems: &problems)
+        }
+        for (index, attribute) in attributeSlots {
+            let text = Self.trimmed(record.fields[index])
+            if text.isEmpty { continue }
+            switch AttributeParsing.value(text, kind: attribute.kind, dates: dates) {
+            case .success(let value):
+                if case .text(let long) = value, long.unicodeScalars.count > Self.attributeTextLimit {
+                    problems.append("\(attribute.name) is \(NumberText.grouped(long.unicodeScalars.count)) characters long (an attribute holds at most \(NumberText.grouped(Self.attributeTextLimit)))")
                 } else {
-                    problems.append("phone: \(PhoneNumber.problem(with: text) ?? "\"\(text)\" is not a phone number")")
+                    row.attributes.append(AttributeEntry(attribute.name, value))
                 }
-            case .company: row.company = Self.limited(field, text, max: 200, problems: &problems)
-            case .source:
-                row.source = Self.enumValue(LeadSource.self, text, field: field, aliases: Self.sourceAliases, problems: &problems)
-            case .status: row.status = Self.enumValue(LeadStatus.self, text, field: field, problems: &problems)
-            case .statusReason: row.statusReason = Self.limited(field, text, max: 500, problems: &problems)
-            case .score:
-                if let score = Int(text), (0...100).contains(score) { row.score = score } else { problems.append("score \(Self.quoted(text)) is not a whole number from 0 to 100") }
-            case .owner: row.assignedTo = owner(text, problems: &problems)
-            case .product: row.productId = product(text, problems: &problems)
-            case .createdAt: row.createdAt = time(field, text, problems: &problems)?.timestampText
-            default: break
+            case .failure(let problem):
+                problems.append("\(attribute.name) \(Self.quoted(text)) \(problem.message) (the attribute is a \(attribute.kind.label))")
             }
         }
         if row.name == nil, first != nil || last != nil {
             row.name = Self.limited(.name, [first, last].compactMap { $0 }.joined(separator: " "), max: 200, problems: &problems)
         }
+        if mapping.keyFromLine { row.externalId = "\(fileName):\(record.line)" }
         let line = record.line
         if !problems.isEmpty {
-            problem(line, problems.joined(separator: "; "))
+            problem(line, problems)
             return
         }
-        guard row.email != nil || row.phone != nil else {
-            problem(line, "a lead needs an email or a phone (both are empty)")
+        let keyed = mapping.has(.externalId) || mapping.keyFromLine
+        if keyed, row.externalId == nil {
+            problem(line, "the key column \(mapping.columns[mapping.fields.firstIndex(of: .externalId) ?? 0]) is empty (--key names the column that identifies a lead)")
             return
         }
-        let emailHash = emailKey.map(DuplicateKey.hash)
-        let phoneHash = row.phoneNormalized.map(DuplicateKey.hash)
+        guard row.email != nil || row.phone != nil || row.externalId != nil else {
+            problem(line, "a lead needs an email or a phone (both are empty), or a key (--key COLUMN)")
+            return
+        }
+        // With a key, duplicates and updates go by it alone; else by email or phone.
+        let emailHash = keyed ? row.externalId.map { DuplicateKey.hash($0) ^ Self.externalSalt } : emailKey.map(DuplicateKey.hash)
+        let phoneHash = keyed ? nil : row.phoneNormalized.map(DuplicateKey.hash)
         var found = match(emailHash, phoneHash)
         // Keys are compared by hash: a record found so is read to be sure it holds the same key
         // (two keys sharing a 64-bit hash must not make one lead update another); an update reuses it.
         var existing: Lead?
         if let id = found.id {
             existing = try tx.fetch(Lead.self, id: id, orgId: session.orgId)
-            if let lead = existing,
-               !((emailKey != nil && lead.emailNormalized == emailKey) || (row.phoneNormalized != nil && lead.phoneNormalized == row.phoneNormalized)) {
+            let same = keyed
+                ? existing?.externalId == row.externalId
+                : existing.map { (emailKey != nil && $0.emailNormalized == emailKey) || (row.phoneNormalized != nil && $0.phoneNormalized == row.phoneNormalized) } ?? false
+            if existing != nil, !same {
                 found = (nil, nil, 0)
                 existing = nil
             }
         }
-        let key = found.by == 0 && emailHash != nil ? "email \(emailKey ?? "")" : "phone \(row.phoneNormalized ?? "")"
+        let key = keyed ? "key \(row.externalId ?? "")" : found.by == 0 && emailHash != nil ? "email \(emailKey ?? "")" : "phone \(row.phoneNormalized ?? "")"
         if let earlier = found.line {
             duplicate(line, "the same \(key) as line \(earlier) (a duplicate within the file)")
             if !options.keepDuplicates { return }
