@@ -68,7 +68,7 @@ import Testing
         try "email,created_at\nok@example.com,2026-01-01\nbad@example.com,31/31/2026\n".write(toFile: folder.file("s.csv"), atomically: true, encoding: .utf8)
         let result = try funnel(["import", "leads", folder.file("s.csv"), "--strict", "--date-format", "dmy"], db: db, folder: folder)
         #expect(result.status == 1)
-        #expect(result.standardOutput.contains("line 3: created_at: \"31/31/2026\" is not a day of the calendar"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("line 3: created_at: \"31/31/2026\": month 31 is not a month (D-M-YYYY)"), "\(result.standardOutput)")
         #expect(try sqlite(db, "SELECT count(*) FROM leads") == "0")
         #expect(try sqlite(db, "SELECT count(*) FROM imports") == "0")
 
