@@ -8,7 +8,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import leads, contacts or deals from CSV, or another CRM's data (needs the data.import permission).",
-        subcommands: [Leads.self, Contacts.self, Deals.self, List.self, Undo.self, MavenCRM.self]
+        subcommands: [Leads.self, Contacts.self, Deals.self, Actions.self, List.self, Undo.self, MavenCRM.self]
     )
 
     struct Leads: ParsableCommand {
@@ -83,6 +83,10 @@ struct ImportCommand: ParsableCommand {
         func run() throws {
             let (db, session) = try database.choice.signIn()
             let (entry, result) = try ImportLogService(database: db).undo(number: number, force: force, in: session)
+            if entry.entity == .actions {
+                print("Undid import #\(entry.number) (actions from \(entry.file)): \(NumberText.grouped(result.deleted)) \(result.deleted == 1 ? "action" : "actions") deleted; \(NumberText.grouped(result.leadIds.count)) \(result.leadIds.count == 1 ? "lead" : "leads") rescored.")
+                return
+            }
             print("Undid import #\(entry.number) (\(entry.entity.rawValue) from \(entry.file)): \(NumberText.grouped(result.deleted)) created \(entry.entity.rawValue) deleted, \(NumberText.grouped(result.restored)) updated \(entry.entity.rawValue) restored to their earlier values.")
         }
     }
@@ -177,3 +181,69 @@ struct RecordImportArguments: ParsableArguments {
 
 extension ImportMode: ExpressibleByArgument {}
 extension ImportDateFormat: ExpressibleByArgument {}
+
+extension ImportCommand {
+    /// `funnel import actions FILE`: a lead's engagement history, each action with its own time.
+    struct Actions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "actions", abstract: "Import lead actions (engagement history) from a CSV file, each with its own time.",
+            discussion: """
+                Each row names a lead of the organization (a lead column holding its email, #id or external
+                id; or an email, lead_id or external_id column; or --key COLUMN for the column of external
+                ids), a type (type, action, event...: email_sent, email_open, email_click, page_visit,
+                form_submit, content_download, webinar, demo_request, reply, call, meeting, note,
+                unsubscribe, bounce; `Page Visit` and `page-visit` too), and a time (created_at, at, time,
+                date or timestamp). An agent column names an AI agent of the organization; a metadata
+                column holds a JSON object; every other column goes into the action's metadata. A --map
+                file maps other names (`Activity = type`) and other type values (indented `Chat -> reply`
+                lines under the type column's line; `* -> note` for every other value). The leads that get
+                actions are rescored at the end. One transaction, undone by `funnel import undo NUMBER`.
+                Exit status: 0 every row imported, 1 nothing imported, 3 imported with bad rows skipped.
+                docs/import.md, "Actions".
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("The CSV file.", valueName: "file")) var file: String
+        @Option(help: ArgumentHelp("How to read times that are not ISO (YYYY-MM-DD [HH:MM:SS] is always read): iso, mdy (M/D/YYYY) or dmy (D-M-YYYY).", valueName: "format"))
+        var dateFormat: ImportDateFormat = .iso
+        @Option(help: ArgumentHelp("A file mapping columns (`Activity = type`) and type values (indented `Chat -> reply`).", valueName: "file")) var map: String?
+        @Option(help: ArgumentHelp("The column holding the external id of each row's lead.", valueName: "column")) var key: String?
+        @Option(help: ArgumentHelp("The field delimiter: , ; or tab (default: detected from the header).", valueName: "char")) var delimiter: String?
+        @Flag(help: "Do all the work in a transaction that is rolled back, and print what would happen, every bad row included.") var dryRun = false
+        @Flag(help: "Refuse the whole import when any row is bad (default: bad rows are reported and skipped).") var strict = false
+        @Flag(help: "Print progress lines on standard error even when it is not a terminal.") var progress = false
+
+        func run() throws {
+            var options = ActionImportOptions(dateFormat: dateFormat, key: key, dryRun: dryRun, strict: strict)
+            if let map {
+                do {
+                    options.map = try ImportMapFile.read(map)
+                } catch let problem as ImportProblem {
+                    throw CLIError(problem.description)
+                }
+            }
+            if let delimiter {
+                switch delimiter {
+                case ",", "comma": options.delimiter = UInt8(ascii: ",")
+                case ";", "semicolon": options.delimiter = UInt8(ascii: ";")
+                case "\t", "tab", "\\t": options.delimiter = UInt8(ascii: "\t")
+                default: throw CLIError("--delimiter must be , ; or tab")
+                }
+            }
+            let (db, session) = try database.choice.signIn()
+            let terminal = Prompt.canDrawProgress
+            let bar = ProgressBar(enabled: terminal || progress, unit: "rows")
+            let plain = !terminal
+            var lastDraw = Date.distantPast
+            let report = try ActionImportService(database: db).run(file: file, options: options, in: session) { rows, bytes, total in
+                let now = Date()
+                guard now.timeIntervalSince(lastDraw) >= (plain ? 0.5 : 0.1) || bytes >= total else { return }
+                lastDraw = now
+                bar.update(phase: dryRun ? "checking" : "importing", count: rows, fraction: total > 0 ? Double(bytes) / Double(total) : 1, plain: plain)
+            }
+            if !plain { bar.finish() }
+            print(report.lines(limit: dryRun ? nil : 100).joined(separator: "\n"))
+            if report.refused { throw ExitCode(1) }
+            if report.problemCount > 0 { throw ImportExitCode.refusedRows }
+        }
+    }
+}

@@ -21,6 +21,9 @@ public enum ImportField: String, Sendable, CaseIterable {
             return [.name, .firstName, .lastName, .email, .phone, .company, .metadata, .createdAt]
         case .deals:
             return [.title, .value, .stage, .probability, .closeDate, .lostReason, .owner, .product, .contact, .contactEmail, .externalRef, .createdAt]
+        case .actions:
+            // `funnel import actions` maps its own columns (ActionImport.swift).
+            return []
         }
     }
 

@@ -26,6 +26,11 @@ public struct ImportLogService: Sendable {
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 let (entry, result) = try tx.undoImport(orgId: session.orgId, number: number, by: session.userId, at: now, force: force)
+                if entry.entity == .actions {
+                    // The leads that lost actions are scored again without them.
+                    _ = try tx.rescoreLeads(ids: result.leadIds, orgId: session.orgId,
+                                            score: ScoringService.scorer(ScoringService.model(for: session), now: now))
+                }
                 try tx.record(AuditTrail.activity(
                     "undone", on: .import, id: number, by: session, before: nil as String?, after: nil as String?,
                     details: ["entity": entry.entity.rawValue, "file": entry.file, "deleted": String(result.deleted), "restored": String(result.restored)],

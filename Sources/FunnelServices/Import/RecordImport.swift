@@ -356,6 +356,8 @@ public struct RecordImportService: Sendable {
             if options.mode != .create && !mapping.has(.externalRef) {
                 throw ServiceError.invalid(field: file, problem: "line \(line): mode \(options.mode.rawValue) needs an external_ref column to find deals by")
             }
+        case .actions:
+            throw ServiceError.invalid(field: file, problem: "actions are imported by `funnel import actions` (ActionImportService)")
         }
     }
 }

@@ -116,6 +116,8 @@ struct RecordImportJob {
                     }
                 }
             }
+        case .actions:
+            break
         }
         let columnCount = fields.count
         while true {
@@ -145,6 +147,7 @@ struct RecordImportJob {
             case .leads: try importLead(record)
             case .contacts: try importContact(record)
             case .deals: try importDeal(record)
+            case .actions: break
             }
         }
         try flushLeads()

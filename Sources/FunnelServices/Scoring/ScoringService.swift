@@ -47,21 +47,27 @@ public struct ScoringService: Sendable {
     /// Rescores every lead of the session's organization in one pass; `progress` may stop it.
     public func rescoreAll(in session: Session, progress: (Int, Int) -> Bool = { _, _ in true }) throws -> RescoreResult {
         try session.require(.leadsEdit)
-        let model = model(for: session)
-        let now = Int64(clock().timeIntervalSince1970)
+        let score = Self.scorer(model(for: session), now: clock())
         return try ServiceError.wrapping {
-            // The model's points as arrays indexed by the enumerations' positions, read once per pass
-            // (a dictionary lookup per action is a hash of each of five million actions).
-            let actionPoints = LeadActionType.allCases.map { model.actionPoints[$0] ?? 0 }
-            return try database.rescoreLeads(orgId: session.orgId, score: { lead, actions in
-                let fit = model.fitPoints(source: lead.source, email: lead.email, hasPhone: lead.hasPhone, hasCompany: lead.hasCompany, hasProduct: lead.hasProduct)
-                var engagement = 0.0
-                for action in actions {
-                    let base = actionPoints.indices.contains(action.ordinal) ? actionPoints[action.ordinal] : 0
-                    engagement += model.decayedPoints(base: base, ageDays: Double(now - action.secondsSince1970) / 86_400)
-                }
-                return model.score(fit: fit, engagement: model.engagement(engagement))
-            }, progress: progress)
+            try database.rescoreLeads(orgId: session.orgId, score: score, progress: progress)
+        }
+    }
+
+    /// A lead's score from what a pass reads of it and its actions, as of `now` (a rescoring pass,
+    /// or the leads an import of actions touched).
+    public static func scorer(_ model: LeadScoringModel, now: Date) -> (LeadScoringInput, [LeadActionSample]) -> Int {
+        let now = Int64(now.timeIntervalSince1970)
+        // The model's points as arrays indexed by the enumerations' positions, read once per pass
+        // (a dictionary lookup per action is a hash of each of five million actions).
+        let actionPoints = LeadActionType.allCases.map { model.actionPoints[$0] ?? 0 }
+        return { lead, actions in
+            let fit = model.fitPoints(source: lead.source, email: lead.email, hasPhone: lead.hasPhone, hasCompany: lead.hasCompany, hasProduct: lead.hasProduct)
+            var engagement = 0.0
+            for action in actions {
+                let base = actionPoints.indices.contains(action.ordinal) ? actionPoints[action.ordinal] : 0
+                engagement += model.decayedPoints(base: base, ageDays: Double(now - action.secondsSince1970) / 86_400)
+            }
+            return model.score(fit: fit, engagement: model.engagement(engagement))
         }
     }
 }

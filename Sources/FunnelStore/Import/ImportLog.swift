@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// What a CSV import brings in: leads, contacts or deals.
+/// What a CSV import brings in: leads, contacts, deals, or lead actions (`funnel import actions`).
 public enum ImportEntity: String, Codable, Sendable, CaseIterable {
-    case leads, contacts, deals
+    case leads, contacts, deals, actions
 
     /// One record of the kind, in words (`lead`).
     public var singular: String { String(rawValue.dropLast()) }
@@ -84,6 +84,8 @@ public struct ImportUndoResult: Sendable, Equatable {
     public var deleted = 0
     /// Rows the import had updated, restored to their earlier values.
     public var restored = 0
+    /// An import of actions: the leads whose actions were deleted (ascending), to be rescored.
+    public var leadIds: [Int64] = []
 
     public init(deleted: Int = 0, restored: Int = 0) {
         self.deleted = deleted
@@ -212,6 +214,10 @@ extension StoreTransaction {
         }
         if entry.isUndone {
             throw StoreError.constraint("import #\(number) was already undone (\(entry.undoneAt ?? "earlier"))")
+        }
+        if entry.entity == .actions {
+            // An import of actions only created rows (ActionImport.swift).
+            return try undoActionImport(entry, by: userId, at: now)
         }
         let table = entry.entity.rawValue
         if !force {

@@ -1,0 +1,367 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+// The store side of `funnel import actions`: the keys that find a lead, the writer that adds
+// actions by the thousand and records each in the import log, the rescoring of the leads an
+// import touched (in its transaction), and undoing such an import.
+
+/// One action an import adds: a lead of the organization, a type, a time, an optional agent and
+/// metadata, and the line of the file it came from.
+public struct ActionImportRow: Sendable, Equatable {
+    public var leadId: Int64
+    /// Milliseconds since 1970, UTC.
+    public var milliseconds: Int64
+    /// An `ai_agents` row of the organization; 0 for none.
+    public var agentId: Int64
+    public var line: Int32
+    /// The type's position in `LeadActionType.allCases`.
+    public var typeOrdinal: UInt8
+    /// A JSON object (nil: `{}`).
+    public var metadata: String?
+
+    public init(leadId: Int64, type: LeadActionType, milliseconds: Int64, agentId: Int64? = nil, metadata: String? = nil, line: Int) {
+        self.init(leadId: leadId, typeOrdinal: UInt8(LeadActionType.allCases.firstIndex(of: type) ?? 0), milliseconds: milliseconds,
+                  agentId: agentId ?? 0, metadata: metadata, line: line)
+    }
+
+    /// The same with the type's position in `LeadActionType.allCases`, and 0 for no agent.
+    public init(leadId: Int64, typeOrdinal: UInt8, milliseconds: Int64, agentId: Int64, metadata: String?, line: Int) {
+        self.leadId = leadId
+        self.milliseconds = milliseconds
+        self.agentId = agentId
+        self.line = Int32(clamping: line)
+        self.typeOrdinal = typeOrdinal
+        self.metadata = metadata
+    }
+
+    public var type: LeadActionType { LeadActionType.allCases[Int(typeOrdinal)] }
+}
+
+extension StoreReader {
+    /// Calls `body` with the bytes of the normalized email of every lead of the organization that
+    /// has one, and the lead's id, lowest id first for each email (read from `idx_leads_email`
+    /// alone, without a String per row).
+    public func forEachLeadEmail(orgId: Int64, _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Void) throws {
+        try forEachLeadText("email_normalized", orgId: orgId, body)
+    }
+
+    /// The same for the leads' external ids (schema v7: `idx_leads_external_id`); nothing when the
+    /// schema has no such column.
+    public func forEachLeadExternalID(orgId: Int64, _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Void) throws {
+        guard try leadsHaveExternalIDs() else { return }
+        try forEachLeadText("external_id", orgId: orgId, body)
+    }
+
+    /// Whether leads have an external id (schema v7 and later).
+    public func leadsHaveExternalIDs() throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM pragma_table_info('leads') WHERE name = 'external_id'") ?? false
+    }
+
+    private func forEachLeadText(_ column: String, orgId: Int64, _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: "SELECT \(column), id FROM leads WHERE org_id = ? AND \(column) IS NOT NULL ORDER BY \(column), id")
+        try statement.setArguments([orgId])
+        try statement.forEachRawRow(in: db) { handle in
+            guard let text = sqlite3_column_text(handle, 0) else { return true }
+            try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 0))), sqlite3_column_int64(handle, 1))
+            return true
+        }
+    }
+
+    /// The ids of the organization's leads, ascending.
+    public func leadIDs(orgId: Int64) throws -> [Int64] {
+        var ids: [Int64] = []
+        let statement = try db.makeStatement(sql: "SELECT id FROM leads WHERE org_id = ? ORDER BY id")
+        try statement.setArguments([orgId])
+        try statement.forEachRawRow(in: db) { handle in
+            ids.append(sqlite3_column_int64(handle, 0))
+            return true
+        }
+        return ids
+    }
+
+    /// The organization's AI agents by name, lowest id first.
+    public func agentIDs(orgId: Int64) throws -> [(name: String, id: Int64)] {
+        try Row.fetchAll(db, sql: "SELECT name, id FROM ai_agents WHERE org_id = ? ORDER BY id", arguments: [orgId]).map { ($0["name"], $0["id"]) }
+    }
+}
+
+extension StoreTransaction {
+    /// Starts an import of actions: writes its log entry (entity `actions`, numbered after the
+    /// organization's last import) and returns the writer that adds the actions.
+    public func beginActionImport(orgId: Int64, userId: Int64?, file: String, at now: Date) throws -> ActionImportWriter {
+        let number = try lastImportNumber(orgId: orgId) + 1
+        let nowText = StoreTimestamp.text(Int64(now.timeIntervalSince1970.rounded(.down)))
+        do {
+            try db.execute(sql: """
+                INSERT INTO imports(org_id, number, user_id, entity, mode, file, counts, status, created_at)
+                VALUES (?, ?, ?, 'actions', 'create', ?, '{}', 'done', ?)
+                """, arguments: [orgId, number, userId, String(file.prefix(4096)), nowText])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError.constraint("this database cannot record an import of actions yet (schema version 7 is needed: open it once with this version of Funnel to migrate it)")
+        }
+        return try ActionImportWriter(db: db, orgId: orgId, importId: db.lastInsertedRowID, number: number)
+    }
+
+    /// Rescores the given leads of the organization (ids ascending) from their fields and every
+    /// action they have, in this transaction; writes a score only where it changed. Returns how
+    /// many scores changed.
+    public func rescoreLeads(ids: [Int64], orgId: Int64, score: (LeadScoringInput, [LeadActionSample]) -> Int) throws -> Int {
+        let leads = try db.makeStatement(sql: """
+            SELECT id, source, email, phone IS NOT NULL, company IS NOT NULL, product_id IS NOT NULL, score FROM leads WHERE id = ? AND org_id = ?
+            """)
+        // The covering index (lead_id, created_at DESC, action_type) holds all it reads.
+        let actionRows = try db.makeStatement(sql: "SELECT action_type, created_at FROM lead_actions WHERE lead_id = ?")
+        let update = try db.makeStatement(sql: "UPDATE leads SET score = ? WHERE id = ?")
+        let (leadHandle, actionHandle, updateHandle) = (leads.sqliteStatement, actionRows.sqliteStatement, update.sqliteStatement)
+        var changed = 0
+        var actions: [LeadActionSample] = []
+        actions.reserveCapacity(256)
+        for id in ids {
+            sqlite3_bind_int64(leadHandle, 1, id)
+            sqlite3_bind_int64(leadHandle, 2, orgId)
+            defer { sqlite3_reset(leadHandle) }
+            let code = sqlite3_step(leadHandle)
+            if code == SQLITE_DONE { continue }
+            guard code == SQLITE_ROW else { throw db.stepFailure(code) }
+            let email: String? = sqlite3_column_type(leadHandle, 2) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(leadHandle, 2))
+            let input = LeadScoringInput(
+                id: id, source: ByteEnums.leadSources.value(leadHandle, 1) ?? .other, email: email,
+                hasPhone: sqlite3_column_int(leadHandle, 3) != 0, hasCompany: sqlite3_column_int(leadHandle, 4) != 0,
+                hasProduct: sqlite3_column_int(leadHandle, 5) != 0, score: Int(sqlite3_column_int64(leadHandle, 6)))
+            actions.removeAll(keepingCapacity: true)
+            sqlite3_bind_int64(actionHandle, 1, id)
+            while true {
+                let step = sqlite3_step(actionHandle)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW else {
+                    sqlite3_reset(actionHandle)
+                    throw db.stepFailure(step)
+                }
+                if let (type, ordinal) = ByteEnums.actionTypes.value(actionHandle, 0), let text = sqlite3_column_text(actionHandle, 1) {
+                    let seconds = StoreTimestamp.seconds(bytes: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(actionHandle, 1))))
+                    actions.append(LeadActionSample(type: type, ordinal: ordinal, secondsSince1970: seconds ?? 0))
+                }
+            }
+            sqlite3_reset(actionHandle)
+            let newScore = score(input, actions)
+            if newScore != input.score {
+                sqlite3_bind_int64(updateHandle, 1, Int64(newScore))
+                sqlite3_bind_int64(updateHandle, 2, id)
+                let written = sqlite3_step(updateHandle)
+                sqlite3_reset(updateHandle)
+                guard written == SQLITE_DONE else { throw db.stepFailure(written) }
+                changed += 1
+            }
+        }
+        return changed
+    }
+
+    /// Undoes an import of actions (called by `undoImport`): deletes the actions it added that are
+    /// still the organization's, gives the leads they belonged to their last action's time again,
+    /// and marks the import undone. The result names those leads (ascending), to be rescored.
+    func undoActionImport(_ entry: ImportLogEntry, by userId: Int64?, at now: Date) throws -> (ImportLogEntry, ImportUndoResult) {
+        let (importId, orgId) = (entry.id, entry.orgId)
+        var leadIds: [Int64] = []
+        let affected = try db.makeStatement(sql: """
+            SELECT DISTINCT a.lead_id FROM import_rows r JOIN lead_actions a ON a.id = r.row_id
+            JOIN leads l ON l.id = a.lead_id AND l.org_id = ?
+            WHERE r.import_id = ? ORDER BY a.lead_id
+            """)
+        try affected.setArguments([orgId, importId])
+        try affected.forEachRawRow(in: db) { handle in
+            leadIds.append(sqlite3_column_int64(handle, 0))
+            return true
+        }
+        try db.execute(sql: """
+            DELETE FROM lead_actions WHERE id IN (SELECT row_id FROM import_rows WHERE import_id = ?)
+              AND lead_id IN (SELECT id FROM leads WHERE org_id = ?)
+            """, arguments: [importId, orgId])
+        let deleted = db.changesCount
+        let lastAction = try db.makeStatement(sql: """
+            UPDATE leads SET last_action_at = (SELECT max(created_at) FROM lead_actions WHERE lead_id = ?1) WHERE id = ?1
+            """)
+        for id in leadIds {
+            try lastAction.execute(arguments: [id])
+        }
+        let nowText = StoreTimestamp.text(Int64(now.timeIntervalSince1970.rounded(.down)))
+        try db.execute(sql: "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
+                       arguments: [nowText, userId, importId])
+        var undone = entry
+        undone.isUndone = true
+        undone.undoneAt = nowText
+        var result = ImportUndoResult(deleted: deleted)
+        result.leadIds = leadIds
+        return (undone, result)
+    }
+}
+
+/// Adds the actions of one import and records each in `import_rows` (`row_id`: the action's id),
+/// through two multi-row statements prepared once and bound column by column.
+///
+/// Rows go in as the caller orders them; ordered by lead (and, within a lead, newest first) they
+/// touch the index `idx_lead_actions_lead_created` and the `lead_actions_touch_lead` trigger's lead
+/// page by page instead of all over the file.
+public final class ActionImportWriter {
+    let db: Database
+    public let orgId: Int64
+    /// The log entry's id.
+    public let importId: Int64
+    /// The import's number in the organization.
+    public let number: Int64
+    /// Rows a statement inserts at once.
+    public static let rowsPerStatement = 32
+    private let insertActions: Statement
+    private let insertOneAction: Statement
+    private let insertRows: Statement
+    private var cacheSize: Int?
+    /// The action types as NUL-terminated bytes, bound without a copy.
+    private let typeNames: [UnsafeMutablePointer<CChar>]
+    /// `{}`, bound without a copy.
+    private let emptyObject: UnsafeMutablePointer<CChar> = strdup("{}")!
+    private static let actionColumns = 5
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(db: Database, orgId: Int64, importId: Int64, number: Int64) throws {
+        self.db = db
+        self.orgId = orgId
+        self.importId = importId
+        self.number = number
+        let count = Self.rowsPerStatement
+        let actionRow = "(?, ?, ?, ?, ?)"
+        insertActions = try db.makeStatement(sql: """
+            INSERT INTO lead_actions(lead_id, action_type, agent_id, metadata, created_at)
+            SELECT * FROM (VALUES \(Array(repeating: actionRow, count: count).joined(separator: ", "))) LIMIT ?
+            """)
+        insertOneAction = try db.makeStatement(sql: "INSERT INTO lead_actions(lead_id, action_type, agent_id, metadata, created_at) VALUES \(actionRow)")
+        insertRows = try db.makeStatement(sql: """
+            INSERT INTO import_rows(import_id, row_id, line)
+            SELECT * FROM (VALUES \(Array(repeating: "(?, ?, ?)", count: count).joined(separator: ", "))) LIMIT ?
+            """)
+        typeNames = LeadActionType.allCases.map { strdup($0.rawValue)! }
+        cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size")
+        try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
+    }
+
+    deinit {
+        for name in typeNames { free(name) }
+        free(emptyObject)
+    }
+
+    /// The page cache of an import of actions, in KiB.
+    static let cacheKiB = 8_192
+
+    /// Puts the connection's page cache back as it was.
+    public func close() {
+        if let cacheSize {
+            try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)")
+            self.cacheSize = nil
+        }
+    }
+
+    /// Adds `rows` in the order `order` gives (indexes into `rows`; nil: as they are). Returns the
+    /// rows the schema refused, with its reason (the others are written).
+    public func insert(_ rows: [ActionImportRow], order: [Int32]? = nil) throws -> [(line: Int, message: String)] {
+        var refused: [(line: Int, message: String)] = []
+        let total = rows.count
+        var start = 0
+        try rows.withUnsafeBufferPointer { rows in
+            while start < total {
+                let end = min(start + Self.rowsPerStatement, total)
+                func row(_ position: Int) -> Int { order.map { Int($0[position]) } ?? position }
+                do {
+                    try insertChunk(rows, from: start, to: end, row: row)
+                } catch StoreError.constraint {
+                    // One of the chunk's rows was refused: the rows one by one, to find it.
+                    for position in start..<end {
+                        do {
+                            try insertOne(rows[row(position)])
+                        } catch StoreError.constraint(let message) {
+                            refused.append((Int(rows[row(position)].line), message))
+                        }
+                    }
+                }
+                start = end
+            }
+        }
+        return refused
+    }
+
+    private func insertChunk(_ rows: UnsafeBufferPointer<ActionImportRow>, from start: Int, to end: Int, row: (Int) -> Int) throws {
+        let handle = insertActions.sqliteStatement
+        var index: Int32 = 1
+        for position in start..<end {
+            bind(rows[row(position)], handle, &index)
+        }
+        let count = end - start
+        try step(handle, limitAt: Int32(Self.rowsPerStatement * Self.actionColumns + 1), rows: count)
+        let first = db.lastInsertedRowID - Int64(count) + 1
+        let rowsHandle = insertRows.sqliteStatement
+        index = 1
+        for (offset, position) in (start..<end).enumerated() {
+            sqlite3_bind_int64(rowsHandle, index, importId)
+            sqlite3_bind_int64(rowsHandle, index + 1, first + Int64(offset))
+            sqlite3_bind_int64(rowsHandle, index + 2, Int64(rows[row(position)].line))
+            index += 3
+        }
+        try step(rowsHandle, limitAt: Int32(Self.rowsPerStatement * 3 + 1), rows: count)
+    }
+
+    private func insertOne(_ row: ActionImportRow) throws {
+        let handle = insertOneAction.sqliteStatement
+        var index: Int32 = 1
+        bind(row, handle, &index)
+        try step(handle, limitAt: nil, rows: 1)
+        let rowsHandle = insertRows.sqliteStatement
+        sqlite3_bind_int64(rowsHandle, 1, importId)
+        sqlite3_bind_int64(rowsHandle, 2, db.lastInsertedRowID)
+        sqlite3_bind_int64(rowsHandle, 3, Int64(row.line))
+        try step(rowsHandle, limitAt: Int32(Self.rowsPerStatement * 3 + 1), rows: 1)
+    }
+
+    @inline(__always)
+    private func bind(_ row: ActionImportRow, _ handle: OpaquePointer, _ index: inout Int32) {
+        sqlite3_bind_int64(handle, index, row.leadId)
+        sqlite3_bind_text(handle, index + 1, typeNames[Int(row.typeOrdinal)], -1, nil)
+        if row.agentId > 0 { sqlite3_bind_int64(handle, index + 2, row.agentId) } else { sqlite3_bind_null(handle, index + 2) }
+        if let metadata = row.metadata {
+            var metadata = metadata
+            metadata.withUTF8 { sqlite3_bind_text(handle, index + 3, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count), Self.transient) }
+        } else {
+            sqlite3_bind_text(handle, index + 3, emptyObject, 2, nil)
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 23) { buffer in
+            StoreTimestamp.write(milliseconds: row.milliseconds, into: buffer)
+            _ = sqlite3_bind_text(handle, index + 4, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), 23, Self.transient)
+        }
+        index += Int32(Self.actionColumns)
+    }
+
+    private func step(_ handle: OpaquePointer, limitAt limit: Int32?, rows: Int) throws {
+        if let limit { sqlite3_bind_int64(handle, limit, Int64(rows)) }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+            if code & 0xFF == SQLITE_CONSTRAINT { throw StoreError.constraint("the database refused the row: " + message) }
+            throw StoreError.failed(path: sqlite3_db_filename(sqlite3_db_handle(handle), "main").map { String(cString: $0) } ?? "", detail: message)
+        }
+    }
+
+    /// Writes the import's counts (a JSON object) into its log entry.
+    public func finish(counts: String) throws {
+        try db.execute(sql: "UPDATE imports SET counts = ? WHERE id = ?", arguments: [counts, importId])
+    }
+}
+
+extension StoreTimestamp {
+    /// Writes the 23 bytes of the timestamp of `milliseconds` since 1970 into `buffer`.
+    static func write(milliseconds: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        write(seconds, into: buffer)
+        let fraction = milliseconds - seconds * 1000
+        buffer[20] = UInt8(48 + fraction / 100)
+        buffer[21] = UInt8(48 + fraction / 10 % 10)
+        buffer[22] = UInt8(48 + fraction % 10)
+    }
+}
