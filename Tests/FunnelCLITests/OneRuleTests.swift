@@ -128,6 +128,43 @@ import Testing
         #expect(try LeadService(database: db).list(LeadFilter(), in: session).first { $0.id == leadId }?.lead.score == explained)
     }
 
+    /// `funnel leads log` takes every action type and `--at`, through the service the pane's `l` calls.
+    @Test func leadsLogTakesEveryActionTypeAtTheTimeItHappened() throws {
+        let held = try holdOpen()
+        defer { held.close() }
+        let before = try checksums()
+        let unknown = try funnel(["leads", "log", "\(leadId)", "--type", "tweet"], user: Self.rep)
+        #expect(unknown.status != 0)
+        #expect(unknown.standardError.contains("--type: \"tweet\" is not an action type: use one of email_sent, email_open, email_click, page_visit, "
+                                               + "form_submit, content_download, webinar, demo_request, reply, call, meeting, note, unsubscribe, bounce"),
+                "\(unknown.standardError)")
+        let unreadable = try funnel(["leads", "log", "\(leadId)", "--type", "call", "--at", "3/14/2026"], user: Self.rep)
+        #expect(unreadable.status != 0)
+        #expect(unreadable.standardError.contains("--at: \"3/14/2026\" is not a date or time: use 2026-03-14, 2026-03-14 09:30 or 2026-03-14T09:30:00Z"),
+                "\(unreadable.standardError)")
+        let future = try funnel(["leads", "log", "\(leadId)", "--type", "call", "--at", "2999-01-01"], user: Self.rep)
+        #expect(future.status == 1)
+        #expect(future.standardError.contains("is in the future: an action is logged once it happened"), "\(future.standardError)")
+        let viewer = try funnel(["leads", "log", "\(leadId)", "--type", "page_visit"], user: Self.viewer)
+        #expect(viewer.status == 1 && viewer.standardError.contains("needs the leads.edit permission"), "\(viewer.standardError)")
+        #expect(try checksums() == before, "a refused log changed the database or its WAL")
+
+        let visit = try funnel(["leads", "log", "\(leadId)", "--type", "page_visit", "--at", "2026-01-31T09:30:00Z", "--note", "pricing"], user: Self.rep)
+        #expect(visit.status == 0, "\(visit.standardError)")
+        #expect(visit.standardOutput.hasPrefix("Logged a page visit on "), "\(visit.standardOutput)")
+        let call = try funnel(["leads", "log", "\(leadId)", "--type", "call"], user: Self.rep)
+        #expect(call.status == 0 && call.standardOutput.hasPrefix("Logged a call on "), "\(call.standardOutput)")
+
+        let (db, session) = try signIn(Self.viewer)
+        let actions = try db.snapshot { try $0.leadActions(leadId: leadId) }
+        #expect(Set(actions.map(\.actionType)) == [.pageVisit, .call])
+        let logged = try #require(actions.first { $0.actionType == .pageVisit })
+        #expect(logged.createdAt == Date(timeIntervalSince1970: 1_769_851_800))  // 2026-01-31 09:30 UTC
+        let lead = try #require(try LeadService(database: db).list(LeadFilter(), in: session).first { $0.id == leadId }?.lead)
+        #expect(lead.lastActionAt == actions.first { $0.actionType == .call }?.createdAt)
+        #expect(lead.score == (try ScoringService(database: db).explanation(leadId: leadId, in: session).score))
+    }
+
     // MARK: - The forecast
 
     func forecastRows(_ arguments: [String]) throws -> [[String: Any]] {

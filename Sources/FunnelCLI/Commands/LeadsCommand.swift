@@ -147,18 +147,30 @@ struct LeadsCommand: ParsableCommand {
     }
 
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Log a call, email, meeting or note on a lead (it is rescored at once).")
+        static let configuration = CommandConfiguration(
+            abstract: "Log an action on a lead, now or at the time it happened (the lead is rescored at once).")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The lead's id.") var id: Int64
-        @Option(help: "call, email, meeting or note.") var type: String
+        @Option(help: ArgumentHelp("The action type: \(LeadActionType.allCases.map(\.rawValue).joined(separator: ", ")) (email is email_sent).",
+                                   valueName: "type")) var type: String
+        @Option(help: ArgumentHelp("When it happened (default now; not in the future): 2026-03-14, 2026-03-14 09:30 (local time) or 2026-03-14T09:30:00Z.",
+                                   valueName: "time")) var at: String?
         @Option(help: "What was said or done.") var note: String?
 
-        func run() throws {
-            guard let kind = LoggedActionKind(rawValue: type) else {
-                throw ValidationError("--type must be one of: " + LoggedActionKind.allCases.map(\.rawValue).joined(separator: ", "))
+        func validate() throws {
+            do {
+                _ = try LeadService.actionType(type)
+                _ = try at.map { try LeadService.actionTime($0) }
+            } catch let error as ServiceError {
+                throw ValidationError("--\(error.description)")
             }
+        }
+
+        func run() throws {
+            let type = try LeadService.actionType(type)
+            let time = try at.map { try LeadService.actionTime($0) }
             let (db, session) = try database.choice.signIn()
-            print(try LeadService(database: db).logAction(kind, note: note, on: id, in: session).summary)
+            print(try LeadService(database: db).logAction(type, note: note, at: time, on: id, in: session).summary)
         }
     }
 

@@ -50,6 +50,11 @@ public enum ActivityText {
             guard let value = metadata[key] as? String, !value.isEmpty else { continue }
             notes.append("\(key) “\(value)”")
         }
+        // An action logged after the fact: when it happened.
+        if activity.action == "action_logged", let text = metadata["action_at"] as? String, let at = actionTime(text),
+           abs(at.timeIntervalSince(activity.createdAt)) >= 60 {
+            notes.append("happened " + moment(at, now: activity.createdAt))
+        }
         if let ids = metadata["merged_ids"] as? String { notes.append("merged " + ids.split(separator: ",").map { "#\($0)" }.joined(separator: ", ")) }
         if let contact = metadata["contact_id"] as? String, let deal = metadata["deal_id"] as? String {
             notes.append("contact #\(contact), deal #\(deal)")
@@ -80,6 +85,13 @@ public enum ActivityText {
     }
 
     // MARK: - Reading the metadata
+
+    /// An `action_at` detail: `2026-03-14T09:30:00.000Z`.
+    static func actionTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
 
     /// Fields that say nothing to a person (or that the action already says).
     static let hidden: Set<String> = ["id", "org_id", "created_at", "updated_at", "version", "phone_normalized", "last_action_at",
@@ -178,7 +190,9 @@ public enum ActivityText {
     static func actionText(_ action: String, metadata: [String: Any]) -> String {
         switch action {
         case "action_logged":
-            let kind = (metadata["action"] as? String) ?? "action"
+            // The action's type (`page_visit`; `email` before every type could be logged).
+            let type = (metadata["action"] as? String) ?? "action"
+            let kind = type == "email_sent" ? "email" : type.replacingOccurrences(of: "_", with: " ")
             return "logged a" + (kind.first.map { "aeiou".contains($0) } == true ? "n " : " ") + kind
         case "undone":
             return "undid " + ((metadata["undid"] as? String) ?? "a change").replacingOccurrences(of: "_", with: " ")

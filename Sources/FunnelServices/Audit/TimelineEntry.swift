@@ -22,14 +22,18 @@ public struct TimelineEntry: Sendable, Equatable, Encodable {
         // Notes of logged actions by (who, when): activities written before notes were copied into
         // them find theirs here.
         var logged: [String: LeadAction] = [:]
+        var byId: [Int64: LeadAction] = [:]
         for action in actions where action.userId != nil {
             logged["\(action.userId ?? 0)@\(action.createdAt.timeIntervalSince1970)"] = action
+            if let id = action.id { byId[id] = action }
         }
         var told: Set<Int64> = []
         var entries: [TimelineEntry] = history.map { activity in
             var description = ActivityText.describe(activity, names: names)
+            // An activity names its action by id (an action logged after the fact has its own time);
+            // older ones by who and when.
             if activity.action == "action_logged",
-               let action = logged["\(activity.userId ?? 0)@\(activity.createdAt.timeIntervalSince1970)"] {
+               let action = loggedActionId(activity).flatMap({ byId[$0] }) ?? logged["\(activity.userId ?? 0)@\(activity.createdAt.timeIntervalSince1970)"] {
                 action.id.map { _ = told.insert($0) }
                 if !description.notes.contains(where: { $0.hasPrefix("note ") }), let note = note(of: action) {
                     description = ActivityDescription(action: description.action, changes: description.changes,
@@ -45,6 +49,14 @@ public struct TimelineEntry: Sendable, Equatable, Encodable {
             entries.append(TimelineEntry(at: action.createdAt, who: who, what: what))
         }
         return entries.sorted { $0.at > $1.at }
+    }
+
+    /// The `action_id` detail of an `action_logged` activity.
+    static func loggedActionId(_ activity: Activity) -> Int64? {
+        guard let data = activity.metadata.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let id = object["action_id"] as? String else { return nil }
+        return Int64(id)
     }
 
     /// The note an action's metadata holds, if any.

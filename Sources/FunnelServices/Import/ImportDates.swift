@@ -263,8 +263,9 @@ public struct ImportDateReader: Sendable {
     static let clockShape = "H:MM or H:MM:SS, 24-hour or with AM/PM; in UTC, or ending with Z or +HH:MM"
 
     /// A time of day `H:MM[:SS[.fff]] [AM|PM] [Z|+HH:MM|-HH:MM|+HHMM]`: seconds into the day, the
-    /// milliseconds, and the offset from UTC in minutes; or why it is not one.
-    static func clock(_ text: String) -> Result<(seconds: Int, milliseconds: Int, offsetMinutes: Int), ImportDateProblem> {
+    /// milliseconds, the offset from UTC in minutes and whether the text gave one (`Z` or an
+    /// offset); or why it is not one.
+    static func clock(_ text: String) -> Result<(seconds: Int, milliseconds: Int, offsetMinutes: Int, zoned: Bool), ImportDateProblem> {
         let bytes = Array(text.utf8)
         var index = 0
         func digits(max: Int = 9) -> (value: Int, count: Int) {
@@ -312,8 +313,9 @@ public struct ImportDateReader: Sendable {
         }
         spaces()
         var offset = 0
-        let utc = next(UInt8(ascii: "Z")) || next(UInt8(ascii: "z"))
-        if !utc, index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+        var zoned = next(UInt8(ascii: "Z")) || next(UInt8(ascii: "z"))
+        if !zoned, index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            zoned = true
             let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
             index += 1
             let zoneStart = index - 1
@@ -335,7 +337,7 @@ public struct ImportDateReader: Sendable {
         }
         guard minute.value < 60 else { return .failure(ImportDateProblem("minute \(minute.value) is past 59")) }
         guard second < 60 else { return .failure(ImportDateProblem("second \(second) is past 59")) }
-        return .success((hours * 3600 + minute.value * 60 + second, milliseconds, offset))
+        return .success((hours * 3600 + minute.value * 60 + second, milliseconds, offset, zoned))
     }
 }
 

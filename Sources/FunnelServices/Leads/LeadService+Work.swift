@@ -27,15 +27,28 @@ public struct LeadMergeResult: Sendable, Equatable {
 }
 
 extension LeadService {
-    /// Logs a call, email, meeting or note on a lead and rescores it at once. Logging adds to the
-    /// lead without overwriting anything, so it needs no version.
+    /// Logs a call, email, meeting or note on a lead, now, and rescores it at once (the panes' `l`).
     @discardableResult
     public func logAction(_ kind: LoggedActionKind, note: String?, on leadId: Int64, in session: Session) throws -> LeadChange {
+        try logAction(kind.actionType, note: note, at: nil, on: leadId, in: session)
+    }
+
+    /// Logs an action of any type on a lead, at `time` (nil: now; a time in the future is refused),
+    /// and rescores the lead at once: its score is as of now, each action decayed by its own age.
+    /// The lead's `last_action_at` keeps the latest of its actions. The activity says who logged it
+    /// and when, with the action's time (`action_at`) and id. Logging adds to the lead without
+    /// overwriting anything, so it needs no version.
+    @discardableResult
+    public func logAction(_ type: LeadActionType, note: String?, at time: Date?, on leadId: Int64, in session: Session) throws -> LeadChange {
         try session.require(.leadsEdit)
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let note, note.count > 5_000 { throw ServiceError.invalid(field: "note", problem: "at most 5,000 characters") }
         try TypedText.refuseNUL(note, field: "note")
         let now = clock()
+        let at = time ?? now
+        if at > now {
+            throw ServiceError.invalid(field: "at", problem: "\(ActivityText.moment(at, now: now)) is in the future: an action is logged once it happened")
+        }
         let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
@@ -43,21 +56,69 @@ extension LeadService {
                 let before = lead
                 let details = (note?.isEmpty == false) ? ["note": note!] : [:]
                 let metadata = AuditTrail.metadata(before: nil as String?, after: nil as String?, details: details)
-                var action = LeadAction(leadId: leadId, actionType: kind.actionType, userId: session.userId, metadata: metadata, createdAt: now)
+                var action = LeadAction(leadId: leadId, actionType: type, userId: session.userId, metadata: metadata, createdAt: at)
                 try tx.insert(&action)
                 lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
-                lead.lastActionAt = now
+                lead.lastActionAt = max(lead.lastActionAt ?? at, at)
                 lead.updatedAt = now
                 try tx.update(lead)
+                let logged = details.merging(["action": type.rawValue, "action_id": "\(action.id ?? 0)", "action_at": Self.actionTimeText(at)]) { a, _ in a }
                 try tx.record(AuditTrail.activity(
                     "action_logged", on: .lead, id: leadId, by: session, before: ["score": before.score], after: ["score": lead.score],
-                    details: details.merging(["action": kind.rawValue]) { a, _ in a }, at: now))
+                    details: logged, at: now))
                 let version = try tx.require(Lead.self, id: leadId, orgId: session.orgId).version
+                let word = Self.words(type)
+                let when = time == nil ? "" : " at \(ActivityText.moment(at, now: now))"
                 return LeadChange(action: "action_logged", undo: .removeAction(actionId: action.id ?? 0, lead: before),
-                                  summary: "Logged a\(kind == .email ? "n" : "") \(kind.rawValue) on \(before.displayName); score \(before.score) → \(lead.score)",
+                                  summary: "Logged a\("aeiou".contains(word.prefix(1)) ? "n" : "") \(word) on \(before.displayName)\(when); score \(before.score) → \(lead.score)",
                                   versionsAfter: [leadId: version])
             }
         }
+    }
+
+    /// An action type in words: `page visit`; `email` for an email sent.
+    static func words(_ type: LeadActionType) -> String {
+        type == .emailSent ? "email" : type.rawValue.replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// A moment as the activity keeps it: `2026-03-14T09:30:00.000Z`.
+    static func actionTimeText(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// The action type `text` names: a `LeadActionType` raw value (`page_visit`; `page visit` and
+    /// `page-visit` too, any case), or `email` for `email_sent`; else refused with the list.
+    public static func actionType(_ text: String) throws -> LeadActionType {
+        let key = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        if key == "email" { return .emailSent }
+        guard let type = LeadActionType(rawValue: key) else {
+            throw ServiceError.invalid(field: "type", problem: "\"\(text)\" is not an action type: use one of "
+                                       + LeadActionType.allCases.map(\.rawValue).joined(separator: ", ") + " (email is email_sent)")
+        }
+        return type
+    }
+
+    /// The moment `--at` names: an ISO date (its midnight) or time, `2026-03-14 09:30`,
+    /// `2026-03-14T09:30:00`, in `timeZone` unless it ends with `Z` or an offset (`+02:00`).
+    public static func actionTime(_ text: String, timeZone: TimeZone = .current) throws -> Date {
+        let value = ImportDateValue(text)
+        guard case .iso = value.day else {
+            throw ServiceError.invalid(field: "at", problem: "\"\(text)\" is not a date or time: use 2026-03-14, 2026-03-14 09:30 or 2026-03-14T09:30:00Z")
+        }
+        let time: ImportedTime
+        switch ImportDateReader(format: .iso).read(value) {
+        case .success(let read): time = read
+        case .failure(let problem): throw ServiceError.invalid(field: "at", problem: problem.message)
+        }
+        if let clock = value.time, (try? ImportDateReader.clock(clock).get().zoned) == true { return time.date }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = DateComponents(year: time.year, month: time.month, day: time.day, hour: time.seconds / 3600, minute: time.seconds / 60 % 60,
+                                   second: time.seconds % 60, nanosecond: time.milliseconds * 1_000_000)
+        guard let date = calendar.date(from: parts) else { throw ServiceError.invalid(field: "at", problem: "\"\(text)\" is not a moment of the calendar") }
+        return date
     }
 
     func removeAction(_ actionId: Int64, of previous: Lead, undoing change: LeadChange, in session: Session) throws -> [Int64: Int64] {
