@@ -77,18 +77,25 @@ import Testing
         #expect(try importCount() == 0)
     }
 
-    @Test func unknownColumnsAreIgnoredAndNamedAndAliasesAreRecognised() throws {
+    @Test func unknownColumnsAreKeptAsAttributesAndAliasesAreRecognised() throws {
         let path = try file("aliases.csv", "E-Mail Address ,Phone Number,Company Name,Lead Source,Favourite Colour,first name,Last_Name\nana@example.com,+1 415 555 0142,Initech,Paid Ads,blue,Ana,Lima\n")
         let report = try importLeads(path)
         #expect(report.created == 1)
-        #expect(report.ignoredColumns == ["Favourite Colour"])
+        #expect(report.ignoredColumns.isEmpty)
         #expect(report.mapping.contains("E-Mail Address -> email"))
-        #expect(report.lines().contains { $0.contains("ignored columns: Favourite Colour") })
+        #expect(report.mapping.contains("Favourite Colour -> attribute text"))
+        #expect(report.lines().contains { $0.contains("new attributes: Favourite Colour (text)") })
         let lead = try #require(try acmeLeads().last)
         #expect(lead.name == "Ana Lima")
         #expect(lead.source == .paidAds)
         #expect(lead.company == "Initech")
         #expect(lead.phoneNormalized == "+14155550142")
+        var ignoring = RecordImportOptions(entity: .leads)
+        ignoring.map = try ImportMapFile.parse("* = ignore")
+        let other = try file("aliases2.csv", "email,Favourite Colour\nbo@example.com,red\n")
+        let ignored = try importLeads(other, ignoring)
+        #expect(ignored.ignoredColumns.isEmpty)
+        #expect(ignored.mapping.contains("Favourite Colour -> (ignored)"))
     }
 
     @Test func badRowsAreSkippedEachWithItsLineAndWhatIsWrong() throws {

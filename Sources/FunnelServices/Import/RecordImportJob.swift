@@ -25,6 +25,8 @@ struct RecordImportJob {
     var fallbackAttributes: [Int: LeadAttribute] = [:]
     /// Values outside an enumeration imported as the fallback, by column and value.
     var fallbacks: [String: RecordImportReport.FallbackValue] = [:]
+    /// The dry run's count of ambiguous and refused dates, per date column (ImportDateStats).
+    var dateStats: [Int: ImportDateStats] = [:]
     /// Bad rows' problems by message.
     var groups: [String: RecordImportReport.ProblemGroup] = [:]
     let reader: CSVReader
@@ -62,6 +64,13 @@ struct RecordImportJob {
         columns = mapping.columns
         self.mapping = mapping
         fileName = (file as NSString).lastPathComponent
+        if options.dryRun {
+            let dateFields: Set<ImportField> = [.createdAt, .closeDate, .outcomeDate]
+            for index in mapping.columns.indices {
+                let isDate = mapping.fields[index].map(dateFields.contains) ?? (mapping.attributes[index]?.kind == .date)
+                if isDate { dateStats[index] = ImportDateStats(format: options.dateFormat) }
+            }
+        }
         self.reader = reader
         self.now = now
         self.report = report
@@ -143,6 +152,12 @@ struct RecordImportJob {
                 problem(record.line, "\(record.fields.count) fields where the header has \(columnCount)")
                 continue
             }
+            if !dateStats.isEmpty {
+                for index in dateStats.keys {
+                    let text = Self.trimmed(record.fields[index])
+                    if !text.isEmpty { dateStats[index]?.record(text) }
+                }
+            }
             switch options.entity {
             case .leads: try importLead(record)
             case .contacts: try importContact(record)
@@ -151,6 +166,9 @@ struct RecordImportJob {
             }
         }
         try flushLeads()
+        for index in dateStats.keys.sorted() {
+            report.notes += dateStats[index]?.lines(column: columns[index]) ?? []
+        }
         report.fallbackValues = fallbacks.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
         report.problemGroups = groups.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lines.first ?? 0 < $1.lines.first ?? 0 }
         progress(report.rowsRead, fileSize, fileSize)
