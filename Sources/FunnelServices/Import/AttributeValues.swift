@@ -10,9 +10,15 @@ struct AttributeKindDetector {
     private var yesNo = true
     private var number = true
     private var date = true
+    /// Distinct values seen, up to one more than `LeadAttribute.indexedValueLimit`.
+    private var distinct = Set<String>()
+
+    /// Whether the column has few enough distinct values to be indexed (filtered by value).
+    var fewValues: Bool { distinct.count <= LeadAttribute.indexedValueLimit }
 
     mutating func record(_ text: String, dates: ImportDateReader) {
         values += 1
+        if distinct.count <= LeadAttribute.indexedValueLimit { distinct.insert(text) }
         if yesNo, AttributeParsing.yesNo(text) == nil { yesNo = false }
         if number, AttributeParsing.number(text) == nil { number = false }
         if date, !yesNo || values == 1 {

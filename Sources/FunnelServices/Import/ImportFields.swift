@@ -84,6 +84,8 @@ public struct AttributeColumn: Sendable, Equatable {
     public var kind: AttributeKind?
     /// False: never a scoring feature (`, not scored` in the map).
     public var scoring: Bool
+    /// Whether its values go into the value index (few distinct values: read before the import).
+    public var indexed = true
 }
 
 /// What becomes of one column of a file.

@@ -239,7 +239,7 @@ public struct RecordImportService: Sendable {
         }
 
         var report = RecordImportReport(entity: options.entity, mode: options.mode, file: path, dryRun: options.dryRun)
-        if mapping.attributes.values.contains(where: { $0.kind == nil }) {
+        if !mapping.attributes.isEmpty {
             try Self.detectKinds(&mapping, path: path, name: name, delimiter: delimiter, dates: ImportDateReader(format: options.dateFormat),
                                  removesFormulaGuards: reader.removesFormulaGuards)
         }
@@ -275,11 +275,12 @@ public struct RecordImportService: Sendable {
         }
     }
 
-    /// Reads every value of the attribute columns whose kind the map does not give, and sets
-    /// each kind from them (`AttributeKindDetector`): a pass over the file before the import.
+    /// Reads every value of the attribute columns and sets the kind of those the map does not give,
+    /// and whether each has few enough distinct values to be indexed (`AttributeKindDetector`): a
+    /// pass over the file before the import.
     static func detectKinds(_ mapping: inout ImportMapping, path: String, name: String, delimiter: UInt8, dates: ImportDateReader,
                             removesFormulaGuards: Bool) throws {
-        let columns = mapping.attributes.filter { $0.value.kind == nil }.map(\.key).sorted()
+        let columns = mapping.attributes.map(\.key).sorted()
         var detectors = Array(repeating: AttributeKindDetector(), count: columns.count)
         let reader: CSVReader
         do {
@@ -310,7 +311,8 @@ public struct RecordImportService: Sendable {
             }
         }
         for (slot, index) in columns.enumerated() {
-            mapping.attributes[index]?.kind = detectors[slot].kind
+            if mapping.attributes[index]?.kind == nil { mapping.attributes[index]?.kind = detectors[slot].kind }
+            mapping.attributes[index]?.indexed = detectors[slot].fewValues
         }
     }
 

@@ -62,15 +62,22 @@ public struct LeadAttribute: Sendable, Equatable, Identifiable {
     public var scoring: Bool
     /// Its place in the organization's list (the order of the columns of the file that made it).
     public var position: Int
+    /// Whether its values are in the value index (`lead_attribute_values`), so the Leads pane can
+    /// filter by them: attributes with few distinct values (categories, yes/no, small counts).
+    public var indexed: Bool
 
-    public init(id: Int64, orgId: Int64, name: String, kind: AttributeKind, scoring: Bool = true, position: Int = 0) {
+    public init(id: Int64, orgId: Int64, name: String, kind: AttributeKind, scoring: Bool = true, position: Int = 0, indexed: Bool = true) {
         self.id = id
         self.orgId = orgId
         self.name = name
         self.kind = kind
         self.scoring = scoring
         self.position = position
+        self.indexed = indexed
     }
+
+    /// An attribute with more distinct values than this among a file's rows is not indexed.
+    public static let indexedValueLimit = 1_000
 }
 
 /// An attribute a writer wants to exist, before it writes values of it.
@@ -78,11 +85,13 @@ public struct LeadAttributeSpec: Sendable, Equatable {
     public var name: String
     public var kind: AttributeKind
     public var scoring: Bool
+    public var indexed: Bool
 
-    public init(name: String, kind: AttributeKind, scoring: Bool = true) {
+    public init(name: String, kind: AttributeKind, scoring: Bool = true, indexed: Bool = true) {
         self.name = name
         self.kind = kind
         self.scoring = scoring
+        self.indexed = indexed
     }
 }
 

@@ -45,19 +45,19 @@ extension AttributeValue {
 extension StoreReader {
     /// The organization's lead attributes, in their order.
     public func leadAttributes(orgId: Int64) throws -> [LeadAttribute] {
-        try Row.fetchAll(db, sql: "SELECT id, org_id, name, kind, scoring, position FROM lead_attributes WHERE org_id = ? ORDER BY position, id",
+        try Row.fetchAll(db, sql: "SELECT id, org_id, name, kind, scoring, position, indexed FROM lead_attributes WHERE org_id = ? ORDER BY position, id",
                          arguments: [orgId]).map(Self.leadAttribute)
     }
 
     static func leadAttribute(_ row: Row) -> LeadAttribute {
         LeadAttribute(id: row["id"], orgId: row["org_id"], name: row["name"], kind: AttributeKind(rawValue: row["kind"]) ?? .text,
-                      scoring: (row["scoring"] as Int64) != 0, position: row["position"])
+                      scoring: (row["scoring"] as Int64) != 0, position: row["position"], indexed: (row["indexed"] as Int64? ?? 1) != 0)
     }
 
     /// One lead's attributes, in the organization's order of attributes.
     public func attributes(ofLead id: Int64, orgId: Int64) throws -> LeadAttributeValues {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT a.id, a.org_id, a.name, a.kind, a.scoring, a.position, j.value AS value
+            SELECT a.id, a.org_id, a.name, a.kind, a.scoring, a.position, a.indexed, j.value AS value
             FROM leads l, json_each(l.attributes) j JOIN lead_attributes a ON a.org_id = l.org_id AND a.name = j.key
             WHERE l.id = ? AND l.org_id = ? ORDER BY a.position, a.id
             """, arguments: [id, orgId])
@@ -125,9 +125,10 @@ extension StoreTransaction {
                 result.append(attribute)
                 continue
             }
-            try db.execute(sql: "INSERT INTO lead_attributes(org_id, name, kind, scoring, position, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [orgId, spec.name, spec.kind.rawValue, spec.scoring ? 1 : 0, position, nowText])
-            let attribute = LeadAttribute(id: db.lastInsertedRowID, orgId: orgId, name: spec.name, kind: spec.kind, scoring: spec.scoring, position: position)
+            try db.execute(sql: "INSERT INTO lead_attributes(org_id, name, kind, scoring, position, indexed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [orgId, spec.name, spec.kind.rawValue, spec.scoring ? 1 : 0, position, spec.indexed ? 1 : 0, nowText])
+            let attribute = LeadAttribute(id: db.lastInsertedRowID, orgId: orgId, name: spec.name, kind: spec.kind, scoring: spec.scoring,
+                                          position: position, indexed: spec.indexed)
             position += 1
             existing[spec.name] = attribute
             result.append(attribute)
