@@ -45,6 +45,12 @@ extension AppDatabase {
             try SchemaV7.migrate(db)
             try db.execute(sql: "PRAGMA user_version = 7")
         }
+        migrator.registerMigration("v8 import linked rows") { db in
+            for statement in SchemaV8.statements {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "PRAGMA user_version = 8")
+        }
         return migrator
     }()
 }

@@ -86,10 +86,17 @@ public struct ImportUndoResult: Sendable, Equatable {
     public var restored = 0
     /// An import of actions: the leads whose actions were deleted (ascending), to be rescored.
     public var leadIds: [Int64] = []
+    /// Records of other tables the import had created along with its rows (a deals import: the
+    /// contacts of the leads it converted), deleted now, by table.
+    public var linkedDeleted: [String: Int] = [:]
+    /// Records of other tables the import had changed (the leads it converted), restored, by table.
+    public var linkedRestored: [String: Int] = [:]
 
-    public init(deleted: Int = 0, restored: Int = 0) {
+    public init(deleted: Int = 0, restored: Int = 0, linkedDeleted: [String: Int] = [:], linkedRestored: [String: Int] = [:]) {
         self.deleted = deleted
         self.restored = restored
+        self.linkedDeleted = linkedDeleted
+        self.linkedRestored = linkedRestored
     }
 }
 
@@ -229,6 +236,17 @@ extension StoreTransaction {
                 throw StoreError.constraint(
                     "\(changed) \(changed == 1 ? entry.entity.singular : table) of import #\(number) changed after it; undoing would lose those changes (use --force to undo anyway)")
             }
+            for linked in SchemaV8.linkedTables {
+                let changed = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM import_linked_rows r JOIN \(linked) t ON t.id = r.row_id
+                    WHERE r.import_id = ? AND r.row_table = ? AND t.org_id = ? AND t.updated_at > ?
+                    """, arguments: [entry.id, linked, orgId, entry.createdAt]) ?? 0
+                if changed > 0 {
+                    let singular = String(linked.dropLast())
+                    throw StoreError.constraint(
+                        "\(changed) \(changed == 1 ? singular : linked) that import #\(number) \(linked == "leads" ? "converted" : "created") changed after it; undoing would lose those changes (use --force to undo anyway)")
+                }
+            }
         }
         var result = ImportUndoResult()
         let columns = ImportWriter.snapshotColumns[entry.entity] ?? []
@@ -243,6 +261,7 @@ extension StoreTransaction {
             DELETE FROM \(table) WHERE org_id = ? AND id IN (SELECT row_id FROM import_rows WHERE import_id = ? AND before IS NULL)
             """, arguments: [orgId, entry.id])
         result.deleted = db.changesCount
+        try undoLinkedRows(of: entry, number: number, orgId: orgId, force: force, into: &result)
         let nowText = StoreTimestamp.text(Int64(now.timeIntervalSince1970.rounded(.down)))
         try db.execute(sql: "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
                        arguments: [nowText, userId, entry.id])
@@ -250,6 +269,38 @@ extension StoreTransaction {
         undone.isUndone = true
         undone.undoneAt = nowText
         return (undone, result)
+    }
+
+    /// Undoes what an import did to other tables than its own (`import_linked_rows`, schema v8),
+    /// after its own rows: restores the records it changed and deletes the ones it created. A
+    /// contact it created that carries a deal the import did not make (a later one: the import's
+    /// own deals are gone by now) is a change made after it: refused unless `force`.
+    func undoLinkedRows(of entry: ImportLogEntry, number: Int64, orgId: Int64, force: Bool, into result: inout ImportUndoResult) throws {
+        if !force {
+            let carrying = try Int.fetchOne(db, sql: """
+                SELECT count(DISTINCT r.row_id) FROM import_linked_rows r JOIN deals d ON d.contact_id = r.row_id AND d.org_id = ?
+                WHERE r.import_id = ? AND r.row_table = 'contacts' AND r.before IS NULL
+                """, arguments: [orgId, entry.id]) ?? 0
+            if carrying > 0 {
+                throw StoreError.constraint(
+                    "\(carrying) \(carrying == 1 ? "contact" : "contacts") that import #\(number) created \(carrying == 1 ? "has" : "have") other deals since; undoing would detach them (use --force to undo anyway)")
+            }
+        }
+        for table in SchemaV8.linkedTables {
+            let columns = ImportEntity(rawValue: table).flatMap { ImportWriter.snapshotColumns[$0] } ?? []
+            let assignments = columns.map { "\($0) = json_extract(r.before, '$.\($0)')" }.joined(separator: ", ")
+            try db.execute(sql: """
+                UPDATE \(table) SET \(assignments)
+                FROM (SELECT row_id, before FROM import_linked_rows WHERE import_id = ? AND row_table = ? AND before IS NOT NULL) AS r
+                WHERE \(table).id = r.row_id AND \(table).org_id = ?
+                """, arguments: [entry.id, table, orgId])
+            if db.changesCount > 0 { result.linkedRestored[table] = db.changesCount }
+            try db.execute(sql: """
+                DELETE FROM \(table) WHERE org_id = ? AND id IN (
+                  SELECT row_id FROM import_linked_rows WHERE import_id = ? AND row_table = ? AND before IS NULL)
+                """, arguments: [orgId, entry.id, table])
+            if db.changesCount > 0 { result.linkedDeleted[table] = db.changesCount }
+        }
     }
 }
 
@@ -511,6 +562,53 @@ public final class ImportWriter {
             try recordBefore(id, line: line)
             try deal.update(db)
         }
+    }
+
+    // MARK: - Records of other tables (schema v8)
+
+    /// Runs the writes of one row as one: all of them or none (a savepoint), a value the schema
+    /// refuses becoming `StoreError.constraint` (a deal with the lead it converts and the contact
+    /// it creates).
+    public func together<T>(_ body: () throws -> T) throws -> T {
+        try guarded(savepoint: true, body)
+    }
+
+    /// Creates a contact along with the import's rows (a deals import: the contact of a lead it
+    /// converts), recorded in `import_linked_rows` so that undo deletes it; returns its id.
+    @discardableResult
+    public func insertLinkedContact(_ contact: Contact, line: Int) throws -> Int64 {
+        try guarded {
+            var contact = contact
+            contact.orgId = orgId
+            contact.id = nil
+            try contact.insert(db)
+            let id = db.lastInsertedRowID
+            try db.execute(sql: """
+                INSERT INTO import_linked_rows(import_id, row_table, row_id, line, before) VALUES (?, 'contacts', ?, ?, NULL)
+                """, arguments: [importId, id, line])
+            return id
+        }
+    }
+
+    /// Writes a lead changed along with the import's rows (a deals import converts the lead of a
+    /// deal), its earlier values kept in `import_linked_rows` (the first time the import changes
+    /// it) so that undo restores them.
+    public func updateLinkedLead(_ lead: Lead, line: Int) throws {
+        guard let id = lead.id, lead.orgId == orgId else { throw StoreError.notFound(entity: "lead", id: lead.id ?? 0) }
+        let snapshot = (Self.snapshotColumns[.leads] ?? []).map { "'\($0)', \($0)" }.joined(separator: ", ")
+        try guarded(savepoint: true) {
+            try db.execute(sql: """
+                INSERT INTO import_linked_rows(import_id, row_table, row_id, line, before)
+                SELECT ?, 'leads', id, ?, json_object(\(snapshot)) FROM leads WHERE id = ? AND org_id = ?
+                ON CONFLICT (import_id, row_table, row_id) DO NOTHING
+                """, arguments: [importId, line, id, orgId])
+            try lead.update(db)
+        }
+    }
+
+    /// The first contact made from a lead (`contacts.lead_id`), if any.
+    public func contactId(ofLead leadId: Int64) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM contacts WHERE lead_id = ? AND org_id = ? ORDER BY id LIMIT 1", arguments: [leadId, orgId])
     }
 
     /// Writes the import's counts (a JSON object) into its log entry.
