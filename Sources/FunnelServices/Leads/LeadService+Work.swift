@@ -287,20 +287,15 @@ extension LeadService {
                     throw ServiceError.invalid(field: "product", problem: "no product with id \(productId) in \(session.organization.name)")
                 }
                 let before = lead
-                let name = lead.name ?? lead.email ?? lead.phone ?? lead.externalId ?? "Lead #\(leadId)"
-                var contact = Contact(
-                    orgId: session.orgId, leadId: leadId, name: name, email: lead.email.flatMap { EmailAddress.problem(with: $0) == nil ? EmailAddress.normalized($0) : nil },
-                    phone: lead.phone, company: lead.company, metadata: #"{"converted_from":"lead"}"#, createdAt: now, updatedAt: now)
+                var contact = LeadConversion.contact(for: lead, at: now)
                 try tx.insert(&contact)
                 let closeDate = ISO8601DateFormatter().string(from: now.addingTimeInterval(30 * 86_400)).prefix(10)
                 var deal = Deal(
                     orgId: session.orgId, contactId: contact.id, productId: productId, ownerId: lead.assignedTo ?? session.userId,
-                    title: "\(lead.company ?? name) – \(product?.name ?? "New deal")", value: valueCents, stage: .prospecting,
+                    title: LeadConversion.dealTitle(for: lead, productName: product?.name), value: valueCents, stage: .prospecting,
                     probability: OrganizationSettings(of: session.organization).pipeline.probability(.prospecting), closeDate: String(closeDate), stageChangedAt: now, createdAt: now, updatedAt: now)
                 try tx.insert(&deal)
-                lead.status = .converted
-                lead.statusReason = nil
-                lead.updatedAt = now
+                lead = LeadConversion.converted(lead, at: now)
                 try tx.update(lead)
                 try tx.record(AuditTrail.activity("converted", on: .lead, id: leadId, by: session, before: LeadSnapshot(before), after: LeadSnapshot(lead),
                                                   details: ["contact_id": "\(contact.id ?? 0)", "deal_id": "\(deal.id ?? 0)"], at: now))
