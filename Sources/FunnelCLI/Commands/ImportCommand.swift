@@ -87,7 +87,11 @@ struct ImportCommand: ParsableCommand {
                 print("Undid import #\(entry.number) (actions from \(entry.file)): \(NumberText.grouped(result.deleted)) \(result.deleted == 1 ? "action" : "actions") deleted; \(NumberText.grouped(result.leadIds.count)) \(result.leadIds.count == 1 ? "lead" : "leads") rescored.")
                 return
             }
-            print("Undid import #\(entry.number) (\(entry.entity.rawValue) from \(entry.file)): \(NumberText.grouped(result.deleted)) created \(entry.entity.rawValue) deleted, \(NumberText.grouped(result.restored)) updated \(entry.entity.rawValue) restored to their earlier values.")
+            // A deals import that linked deals to their leads converted them and made their contacts.
+            let linked = result.linkedRestored.sorted { $0.key < $1.key }.map { "\(NumberText.grouped($0.value)) \($0.key) it changed restored" }
+                + result.linkedDeleted.sorted { $0.key < $1.key }.map { "\(NumberText.grouped($0.value)) \($0.key) it created deleted" }
+            print("Undid import #\(entry.number) (\(entry.entity.rawValue) from \(entry.file)): \(NumberText.grouped(result.deleted)) created \(entry.entity.rawValue) deleted, \(NumberText.grouped(result.restored)) updated \(entry.entity.rawValue) restored to their earlier values"
+                  + (linked.isEmpty ? "." : "; and " + linked.joined(separator: ", ") + "."))
         }
     }
 

@@ -10,6 +10,8 @@ public enum ImportField: String, Sendable, CaseIterable {
     case contact, contactEmail = "contact_email", externalRef = "external_ref"
     /// Leads: the lead's id in the file's system (`--key`); its outcome (converted or lost) and the outcome's date.
     case externalId = "external_id", outcome, outcomeDate = "outcome_date"
+    /// Deals: the lead a deal came from (its external id, email or `#id`), and when the deal entered its stage.
+    case lead, stageChangedAt = "stage_changed_at"
 
     /// The fields of each kind of record, in the order exports write them.
     public static func fields(of entity: ImportEntity) -> [ImportField] {
@@ -20,7 +22,8 @@ public enum ImportField: String, Sendable, CaseIterable {
         case .contacts:
             return [.name, .firstName, .lastName, .email, .phone, .company, .metadata, .createdAt]
         case .deals:
-            return [.title, .value, .stage, .probability, .closeDate, .lostReason, .owner, .product, .contact, .contactEmail, .externalRef, .createdAt]
+            return [.title, .value, .stage, .probability, .closeDate, .lostReason, .owner, .product, .contact, .contactEmail, .externalRef, .createdAt,
+                    .lead, .stageChangedAt]
         case .actions:
             // `funnel import actions` maps its own columns (ActionImport.swift).
             return []
@@ -56,6 +59,9 @@ public enum ImportField: String, Sendable, CaseIterable {
         case .externalId: return ["external id", "lead external id"]
         case .outcome: return ["converted", "is converted", "lead outcome"]
         case .outcomeDate: return ["converted at", "converted on", "converted date", "conversion date", "outcome at"]
+        case .lead: return ["lead id", "lead key", "lead email", "lead external id", "lead ref", "lead reference", "mql id", "mql", "prospect id"]
+        case .stageChangedAt: return ["stage changed", "stage changed at", "stage changed on", "stage change date", "last stage change",
+                                      "won date", "won at", "won on", "date won", "lost date", "lost at", "lost on", "date lost"]
         }
     }
 

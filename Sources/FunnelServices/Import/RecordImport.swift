@@ -71,6 +71,11 @@ public struct RecordImportReport: Sendable, Equatable {
     public var problemGroups: [ProblemGroup] = []
     /// Notes about the file the user should know (a missing stage column, ambiguous dates...).
     public var notes: [String] = []
+    /// Deals: rows linked to a lead (`lead` column), the leads converted on the way, and the
+    /// contacts created for them.
+    public var dealsLinked = 0
+    public var leadsConverted = 0
+    public var contactsCreated = 0
 
     /// A value outside an enumeration imported as the fallback, and how many rows had it.
     public struct FallbackValue: Sendable, Equatable {
@@ -128,6 +133,9 @@ public struct RecordImportReport: Sendable, Equatable {
         if !attributesCreated.isEmpty {
             lines.append("  new attributes: " + attributesCreated.joined(separator: ", "))
         }
+        if dealsLinked > 0 {
+            lines.append("  leads:      \(n(dealsLinked)) \(dealsLinked == 1 ? "deal" : "deals") linked to their lead; \(n(leadsConverted)) \(leadsConverted == 1 ? "lead" : "leads") \(verb.isEmpty ? "" : "to be ")converted, \(n(contactsCreated)) \(contactsCreated == 1 ? "contact" : "contacts") \(verb.isEmpty ? "" : "to be ")created for them")
+        }
         for note in notes { lines.append("  note: " + note) }
         if !fallbackValues.isEmpty {
             lines.append("Values outside Funnel's lists, imported as the fallback (the file's value kept as an attribute):")
@@ -172,10 +180,14 @@ public struct RecordImportReport: Sendable, Equatable {
 
     /// The counts as the import log and its activity keep them.
     var countsJSON: String {
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "rows": rowsRead, "created": created, "updated": updated, "duplicates": duplicateCount,
             "unmatched": unmatchedCount, "bad_rows": problemCount,
         ]
+        if dealsLinked > 0 {
+            object["leads_converted"] = leadsConverted
+            object["contacts_created"] = contactsCreated
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -352,8 +364,8 @@ public struct RecordImportService: Sendable {
                 throw ServiceError.invalid(field: file, problem: "line \(line): mode \(options.mode.rawValue) needs an email or phone column to find contacts by")
             }
         case .deals:
-            if options.mode != .update && !mapping.has(.title) {
-                throw ServiceError.invalid(field: file, problem: "line \(line): the header has no title column; it has \(mapping.columns.joined(separator: ", "))")
+            if options.mode != .update && !mapping.has(.title) && !mapping.has(.lead) {
+                throw ServiceError.invalid(field: file, problem: "line \(line): the header has no title column (nor a lead column: a deal linked to its lead is named after it); it has \(mapping.columns.joined(separator: ", "))")
             }
             if options.mode != .create && !mapping.has(.externalRef) {
                 throw ServiceError.invalid(field: file, problem: "line \(line): mode \(options.mode.rawValue) needs an external_ref column to find deals by")

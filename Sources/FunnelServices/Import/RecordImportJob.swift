@@ -54,6 +54,8 @@ struct RecordImportJob {
     /// New leads waiting for the next multi-row insert, with their line and keys.
     var pendingLeads: [(values: LeadImportRow, line: Int)] = []
     var pendingKeys: [(email: UInt64?, phone: UInt64?)] = []
+    /// Deals: the leads deals link to, and their contacts (RecordImportJob+Deals.swift).
+    var dealLinks = DealLinks()
 
     init(tx: StoreTransaction, session: Session, options: RecordImportOptions, mapping: ImportMapping, reader: CSVReader, now: Date,
          report: RecordImportReport, file: String, fileSize: Int64, progress: @escaping ImportProgress) throws {
@@ -111,20 +113,7 @@ struct RecordImportJob {
                 if let phone { keys[DuplicateKey.hash(PhoneNumber.normalized(phone) ?? phone)] = id }
             }
         case .deals:
-            try tx.forEachDealExternalRef(orgId: orgId) { id, ref in keys[DuplicateKey.hash(ref)] = id }
-            if fields.contains(.contact) || fields.contains(.contactEmail) {
-                for contact in try tx.contactIDs(orgId: orgId) {
-                    if let email = contact.email, contactsByEmail[email.lowercased()] == nil { contactsByEmail[email.lowercased()] = contact.id }
-                    if contactsByName[contact.name.lowercased()] == nil { contactsByName[contact.name.lowercased()] = contact.id }
-                    if contact.email == nil, contactsWithoutEmail[contact.name.lowercased()] == nil {
-                        contactsWithoutEmail[contact.name.lowercased()] = contact.id
-                    }
-                    if let email = contact.email {
-                        let both = email.lowercased() + "\n" + contact.name.lowercased()
-                        if contactsByEmailAndName[both] == nil { contactsByEmailAndName[both] = contact.id }
-                    }
-                }
-            }
+            try prepareDeals()
         case .actions:
             break
         }
