@@ -103,9 +103,9 @@ struct RecordImportJob {
             if !slots.isEmpty {
                 let before = Set(try tx.leadAttributes(orgId: orgId).map(\.name))
                 let stored = try tx.ensureLeadAttributes(
-                    orgId: orgId, slots.map { LeadAttributeSpec(name: $0.value.name, kind: $0.value.kind ?? .text, scoring: $0.value.scoring) }, at: now)
+                    orgId: orgId, slots.map { LeadAttributeSpec(name: $0.value.name, kind: $0.value.kind ?? .text, scoring: $0.value.scoring, indexed: $0.value.indexed) }, at: now)
                 attributeSlots = zip(slots, stored).map { ($0.key, $1) }
-                report.attributesCreated = stored.filter { !before.contains($0.name) }.map { "\($0.name) (\($0.kind.label)\($0.scoring ? "" : ", not scored"))" }
+                report.attributesCreated = stored.filter { !before.contains($0.name) }.map { "\($0.name) (\($0.kind.label)\($0.scoring ? "" : ", not scored")\($0.indexed ? "" : ", not indexed: many values"))" }
             }
         case .contacts:
             try tx.forEachContactKey(orgId: orgId) { id, email, phone in
