@@ -21,8 +21,15 @@ import Testing
 
     func openImport(_ session: TmuxSession, file: String) throws {
         try session.press("C-o")
-        try session.waitForSettled("the import form") { $0.contains("Import a CSV file") && $0.contains("enter checks it, writing nothing") }
+        try session.waitForSettled("the import form") { $0.contains("Import a CSV file") && $0.contains("enter shows its columns, writing nothing") }
         try session.type(file)
+        try session.press("Enter")
+        let name = (file as NSString).lastPathComponent
+        try session.waitForSettled("the columns", timeout: 20) { $0.contains("Columns of \(name): nothing written yet") }
+    }
+
+    /// From the columns to the dry run's report.
+    func check(_ session: TmuxSession) throws {
         try session.press("Enter")
     }
 
@@ -39,6 +46,7 @@ import Testing
         let before = try sqlite("SELECT count(*) FROM leads")
         let session = try start()
         try openImport(session, file: file)
+        try check(session)
         let preview = try session.waitForSettled("the preview") { $0.contains("Preview of people.csv: nothing written yet") }
         #expect(preview.contains("y imports 2 rows now"))
         #expect(preview.contains("line 3: email"))
@@ -51,6 +59,40 @@ import Testing
         try session.waitForSettled("the leads pane") { !$0.contains("Imported leads from") && $0.contains("[1 Leads") }
     }
 
+    @Test func theColumnsShowTheirFatesAndAChangedFateIsWhatTheImportDoes() throws {
+        let file = fixture.folder.file("fates.csv")
+        try """
+            Name,Email,Plan Code,Notes
+            Ana Fate,ana.fate@example.com,100,call back
+            Bo Fate,bo.fate@example.com,200,
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let session = try start()
+        try openImport(session, file: file)
+        let columns = try session.waitForSettled("the samples") { $0.contains("100 · 200") }
+        #expect(columns.contains("attribute number*"))
+        #expect(columns.contains("field email"))
+        #expect(columns.contains("* kind read from all 2 rows"))
+        // The unknown column: its kind, read as a number, becomes text.
+        try session.press("j", "j", "l")
+        try session.waitForSettled("the new fate") { $0.contains("\"Plan Code\" now: attribute text (was attribute number") }
+        // Another, from the list: ignored.
+        try session.press("j", "f")
+        try session.waitForSettled("the list of fates") { $0.contains("What becomes of \"Notes\"") }
+        try session.type("ignore")
+        try session.press("Enter")
+        try session.waitForSettled("the ignored column") { $0.contains("\"Notes\" now: ignored") }
+        try check(session)
+        let preview = try session.waitForSettled("the preview") { $0.contains("Preview of fates.csv: nothing written yet") }
+        #expect(preview.contains("y imports 2 rows now"))
+        #expect(preview.contains("Plan Code -> attribute text"))
+        try session.press("y")
+        try session.waitForSettled("the report") { $0.contains("Imported leads from") }
+        #expect(try sqlite("SELECT json_type(attributes, '$.\"Plan Code\"') || ' ' || json_extract(attributes, '$.\"Plan Code\"') FROM leads WHERE email = 'ana.fate@example.com'") == "text 100")
+        #expect(try sqlite("SELECT count(*) FROM leads WHERE email = 'ana.fate@example.com' AND json_extract(attributes, '$.Notes') IS NOT NULL") == "0")
+        #expect(try sqlite("SELECT group_concat(name || ' ' || kind) FROM lead_attributes WHERE name IN ('Plan Code', 'Notes')") == "Plan Code text")
+    }
+
     @Test func aLongImportShowsProgressAndEscStopsItWithNothingWritten() throws {
         let file = fixture.folder.file("many.csv")
         var text = "name,email,company,source\n"
@@ -59,6 +101,7 @@ import Testing
         let before = try sqlite("SELECT count(*) FROM leads")
         let session = try start()
         try openImport(session, file: file)
+        try check(session)
         try session.waitFor("the preview", timeout: 60) { $0.contains("Preview of many.csv") }
         try session.press("y")
         try session.waitFor("the import's progress", timeout: 20) { $0.contains("Importing many.csv") && $0.contains("rows/s") }

@@ -142,7 +142,11 @@ public final class FunnelApplication: TerminalApplication {
             return .redraw
         }
         if let screen = importScreen {
-            if screen.handle(key) == .close { importScreen = nil }
+            switch screen.handle(key, registry: registry) {
+            case .close: importScreen = nil
+            case .help: help = HelpOverlay(registry: registry, scope: ImportKeymap.scope)
+            case .handled: break
+            }
             return .redraw
         }
         if shell.activePane == .leads, let pane = leadsPane, pane.handlePromptKey(key) {
@@ -384,7 +388,7 @@ public final class FunnelApplication: TerminalApplication {
         }
         statusBar.render(into: &buffer, in: bottom)
         if let importScreen {
-            importScreen.render(into: &buffer, in: body)
+            importScreen.render(into: &buffer, in: body, registry: registry)
             importStageDrawn = importScreen.viewModel.revision
         }
         if let help { help.render(into: &buffer, in: body) }
