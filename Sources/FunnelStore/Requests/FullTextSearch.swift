@@ -58,10 +58,16 @@ struct LeadSearchTerms: Equatable {
     /// For a search of digits alone: the digits the lead's phone number may start with (after
     /// its `+`), one or two readings of what was typed.
     var phoneStarts: [String]
+    /// The words with a letter, as typed.
+    var lettered: [String]
+    /// The words that text attribute values start with (`resolveAttributes`): each matches a lead
+    /// by its text or by those values, and is not in `fullText`.
+    var attributed: [AttributedWord] = []
 
     init(_ text: String) {
         let words = FullTextQuery.words(text)
         let lettered = words.filter { $0.contains(where: \.isLetter) }
+        self.lettered = lettered.map(String.init)
         fullText = lettered.isEmpty ? nil : lettered.map(FullTextQuery.quotedPrefix).joined(separator: " ")
         if lettered.isEmpty {
             phoneStarts = Self.phoneStarts(text)
@@ -111,7 +117,7 @@ struct LeadSearchTerms: Equatable {
     }
 
     /// Nothing to look for (only punctuation): matches no lead.
-    var isEmpty: Bool { fullText == nil && phoneStarts.isEmpty }
+    var isEmpty: Bool { fullText == nil && phoneStarts.isEmpty && attributed.isEmpty }
 
     /// The conditions on a lead row for the words with digits.
     func verbatimConditions() -> ([String], [any DatabaseValueConvertible]) {
@@ -150,8 +156,13 @@ struct LeadMatchSet {
     /// much again as the read): the ids are only ever asked about by the caller's walk over one
     /// organization's leads, and the rows it keeps are read with `org_id = ?`.
     init(_ db: Database, fullText: String) throws {
-        let statement = try db.makeStatement(sql: "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid")
-        try statement.setArguments([fullText])
+        try self.init(db, sql: "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid", arguments: [fullText])
+    }
+
+    /// Reads the ids a query gives, in ascending order (the query's `ORDER BY`).
+    init(_ db: Database, sql: String, arguments: StatementArguments) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
         var ids: [Int64] = []
         try statement.forEachRawRow(in: db) { handle in
             ids.append(sqlite3_column_int64(handle, 0))

@@ -87,17 +87,22 @@ extension StoreReader {
             let counts = try leadStatusCounts(orgId: orgId)
             return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
         }
-        let matches = try filter.search.map { try searchMatchCount(orgId: orgId, search: $0, cap: max(cap, Self.searchDrivenLimit)) }
+        let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
+        let matches = try terms.map { try searchMatchCount(orgId: orgId, terms: $0, cap: max(cap, Self.searchDrivenLimit)) }
         if let matches, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil, filter.attribute == nil {
             return min(matches, cap)  // a search alone: the match count is the answer
         }
         let searchDriven = matches.map { $0 < Self.searchDrivenLimit } ?? false
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: searchDriven, attributeDriven: filter.attribute != nil)
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, terms: terms, searchDriven: searchDriven,
+                                                     attributeDriven: filter.attribute != nil)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)",
                                 arguments: StatementArguments(arguments + [cap])) ?? 0
     }
 
-    func leadConditions(orgId: Int64, filter: LeadFilter, searchDriven: Bool = false, attributeDriven: Bool = false) -> ([String], [any DatabaseValueConvertible]) {
+    /// The conditions of a filter on `leads`. `terms` is the filter's search as `searchTerms` read
+    /// it (its words found among attribute values); nil: read again, by name, email, company and phone only.
+    func leadConditions(orgId: Int64, filter: LeadFilter, terms: LeadSearchTerms? = nil, searchDriven: Bool = false,
+                        attributeDriven: Bool = false) -> ([String], [any DatabaseValueConvertible]) {
         var conditions = ["leads.org_id = ?"]
         var arguments: [any DatabaseValueConvertible] = [orgId]
         if let attribute = filter.attribute {
@@ -126,7 +131,7 @@ extension StoreReader {
             arguments.append(product)
         }
         if let search = filter.search {
-            let terms = LeadSearchTerms(search)
+            let terms = terms ?? LeadSearchTerms(search)
             // The unary + keeps SQLite from driving the query from the matches: it walks the
             // ranking's index and tests each lead, which stops after a page. For a search with few
             // matches the caller drives from the matches instead (`searchDriven`).
@@ -143,6 +148,12 @@ extension StoreReader {
             let (verbatim, words) = terms.verbatimConditions()
             conditions += verbatim
             arguments += words
+            // A word some attribute values start with: driven from its few matches, or tested on each lead.
+            for word in terms.attributed {
+                let (condition, values) = searchDriven && word.isSmall ? word.drivenCondition() : word.testCondition()
+                conditions.append(condition)
+                arguments += values
+            }
         }
         return (conditions, arguments)
     }
@@ -150,7 +161,8 @@ extension StoreReader {
     /// How many of the leads matching a search are in each status, when it has fewer than `cap`
     /// matches; nil when it has more. One query, driven by the matches, that stops at `cap` of them.
     public func searchStatusCounts(orgId: Int64, search: String, cap: Int) throws -> [LeadStatus: Int]? {
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: LeadFilter(search: search), searchDriven: true)
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: LeadFilter(search: search), terms: try searchTerms(search, orgId: orgId),
+                                                     searchDriven: true)
         var counts: [LeadStatus: Int] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT status, count(*) FROM (SELECT leads.status FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?) GROUP BY status
@@ -162,9 +174,12 @@ extension StoreReader {
 
     /// How many of an organization's leads match a search, counting at most `cap`.
     public func searchMatchCount(orgId: Int64, search: String, cap: Int) throws -> Int {
-        let terms = LeadSearchTerms(search)
+        try searchMatchCount(orgId: orgId, terms: searchTerms(search, orgId: orgId), cap: cap)
+    }
+
+    func searchMatchCount(orgId: Int64, terms: LeadSearchTerms, cap: Int) throws -> Int {
         if terms.isEmpty { return 0 }
-        if let fullText = terms.fullText {
+        if let fullText = terms.fullText, terms.attributed.isEmpty {
             // Driven by the full-text index, which stops after `cap` matches of the organization.
             // CROSS JOIN keeps that order on a file never analyzed: otherwise SQLite may walk the
             // organization's leads and ask the index about each one.
@@ -174,9 +189,9 @@ extension StoreReader {
                 WHERE leads_fts MATCH ? AND leads.org_id = ?\(verbatim.map { " AND " + $0 }.joined()) LIMIT ?)
                 """, arguments: StatementArguments([fullText, orgId] + words + [cap])) ?? 0
         }
-        var filter = LeadFilter()
-        filter.search = search
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: true)
+        // Digits alone (a phone number), or words found among attribute values: each small set of
+        // matches drives, the others are tested on its leads.
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: LeadFilter(search: ""), terms: terms, searchDriven: true)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT ?)",
                                 arguments: StatementArguments(arguments + [cap])) ?? 0
     }
@@ -185,16 +200,17 @@ extension StoreReader {
     static var searchDrivenLimit: Int { 300 }
 
     func leads(orgId: Int64, filter: LeadFilter, key: LeadPageKey?, forward: Bool, limit: Int) throws -> [LeadListItem] {
-        let searchDriven = try filter.search.map { search in
-            try (filter.searchMatches ?? searchMatchCount(orgId: orgId, search: search, cap: Self.searchDrivenLimit)) < Self.searchDrivenLimit
+        let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
+        let searchDriven = try terms.map { terms in
+            try (filter.searchMatches ?? searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)) < Self.searchDrivenLimit
         } ?? false
-        if !searchDriven, let search = filter.search, let fullText = LeadSearchTerms(search).fullText {
-            return try leadsWalkingMatches(orgId: orgId, filter: filter, fullText: fullText, key: key, forward: forward, limit: limit)
+        if !searchDriven, let terms, terms.fullText != nil || !terms.attributed.isEmpty {
+            return try leadsWalkingMatches(orgId: orgId, filter: filter, terms: terms, key: key, forward: forward, limit: limit)
         }
         // A rare attribute value is read from its index, then ranked; a common one is tested lead by
         // lead down the ranking, which stops after a page.
         let attributeDriven = try filter.attribute.map { try attributeMatchCount($0, cap: Self.searchDrivenLimit) < Self.searchDrivenLimit } ?? false
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, searchDriven: searchDriven, attributeDriven: attributeDriven)
+        let (conditions, arguments) = leadConditions(orgId: orgId, filter: filter, terms: terms, searchDriven: searchDriven, attributeDriven: attributeDriven)
         var found: [LeadListItem] = []
         for segment in Self.segments(after: key, forward: forward) where found.count < limit {
             found += try leadItems(where: conditions + segment.conditions, arguments: arguments + segment.arguments + [limit - found.count],
@@ -224,13 +240,30 @@ extension StoreReader {
     /// index is walked in order, keeping the ids the set holds, until a page is found. SQLite's
     /// own plan for `+id IN (SELECT rowid ...)` builds a b-tree of every match first (30,000 for a
     /// common surname at 1,000,000 leads, about 3 ms) for the same answer.
-    func leadsWalkingMatches(orgId: Int64, filter: LeadFilter, fullText: String, key: LeadPageKey?, forward: Bool, limit: Int) throws -> [LeadListItem] {
+    ///
+    /// A word found among attribute values (`LeadSearchTerms.attributed`) with few matches is read
+    /// into a set of its own (its full-text matches and its leads by value); one with many is tested
+    /// on each lead of the walk (a point lookup in the value index per value), which finds a page soon.
+    func leadsWalkingMatches(orgId: Int64, filter: LeadFilter, terms: LeadSearchTerms, key: LeadPageKey?, forward: Bool, limit: Int) throws -> [LeadListItem] {
         guard limit > 0 else { return [] }
-        let matches = try LeadMatchSet(db, fullText: fullText)
+        var sets: [LeadMatchSet] = []
+        if let fullText = terms.fullText { sets.append(try LeadMatchSet(db, fullText: fullText)) }
         var unsearched = filter
         unsearched.search = nil
-        let (conditions, arguments) = leadConditions(orgId: orgId, filter: unsearched)
-        let (verbatim, words) = LeadSearchTerms(filter.search ?? "").verbatimConditions()
+        var (conditions, arguments) = leadConditions(orgId: orgId, filter: unsearched)
+        for word in terms.attributed {
+            if word.isSmall {
+                let (leads, values) = word.valueLeads()
+                let union = leads.replacingOccurrences(of: " UNION ALL ", with: " UNION ")
+                sets.append(try LeadMatchSet(db, sql: "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? UNION \(union) ORDER BY 1",
+                                             arguments: StatementArguments([word.fullText] + values)))
+            } else {
+                let (condition, values) = word.testCondition()
+                conditions.append(condition)
+                arguments += values
+            }
+        }
+        let (verbatim, words) = terms.verbatimConditions()
         var found: [LeadListItem] = []
         var batch: [Int64] = []
         func take() throws {
@@ -249,7 +282,7 @@ extension StoreReader {
             try walk.setArguments(StatementArguments(arguments + segment.arguments))
             try walk.forEachRawRow(in: db) { handle in
                 let id = sqlite3_column_int64(handle, 0)
-                if matches.contains(id) {
+                if sets.allSatisfy({ $0.contains(id) }) {
                     batch.append(id)
                     if found.count + batch.count == limit { try take() }
                 }

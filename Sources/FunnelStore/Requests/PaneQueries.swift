@@ -154,7 +154,8 @@ enum PaneQueries {
 
     /// Every pane query, for `funnel doctor`.
     static let all: [PaneQuery] = [
-        leadsRanked, leadsSameScore, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadsSearchFew, leadsSearchPhone, leadDuplicatesByEmail,
+        leadsRanked, leadsSameScore, leadsByStatus, leadsByOwner, leadCounts, leadsSearch, leadsSearchFew, leadsSearchPhone,
+        leadsSearchAttributeValues, leadsSearchAttributeFew, leadsSearchAttribute, leadDuplicatesByEmail,
         leadDuplicatesByPhone, leadTimeline, entityHistory, dealsByStage, dealsByValue, dealTotals, dealsForecast,
         calendarDayCount, calendarDayItems, approvalsQueue,
     ]
