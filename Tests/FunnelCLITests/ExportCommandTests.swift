@@ -63,7 +63,8 @@ import Testing
         let leads = try funnel(["export", "leads", "--format", "json"], db: db, folder: folder)
         let first = try #require((try JSONSerialization.jsonObject(with: Data(leads.standardOutput.utf8)) as? [[String: Any]])?.first)
         #expect(first["score"] is NSNumber)
-        #expect(Set(first.keys) == ["name", "email", "phone", "company", "source", "status", "status_reason", "score", "owner", "product", "created_at"])
+        #expect(Set(first.keys) == ["name", "email", "phone", "company", "source", "status", "status_reason", "score", "owner", "product", "created_at",
+                                    "external_id"])
         let rep = try sqlite(db, "SELECT u.email FROM users u JOIN roles r ON r.id = u.role_id WHERE r.name = 'sales_rep' LIMIT 1")
         let refused = try funnel(["export", "leads"], db: db, user: rep, folder: folder)
         #expect(refused.status == 1)

@@ -71,7 +71,17 @@ struct LeadsCommand: ParsableCommand {
             return formatter
         }()
 
-        static let configuration = CommandConfiguration(abstract: "One lead: every field, the score explained, its timeline and duplicates.")
+        static let configuration = CommandConfiguration(abstract: "One lead: every field and attribute, the score explained, its timeline and duplicates.")
+
+        /// An attribute's value in JSON, typed: a string, a number, a `YYYY-MM-DD` string, true or false.
+        static func json(_ value: AttributeValue) -> Any {
+            switch value {
+            case .text(let text), .date(let text): return text
+            case .number(let number):
+                return number.rounded() == number && abs(number) < 1e15 ? Int64(number) as Any : number as Any
+            case .yesNo(let yes): return yes
+            }
+        }
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The lead's id.") var id: Int64
         @Option(help: "table or json") var format: OutputFormat = .table
@@ -91,6 +101,8 @@ struct LeadsCommand: ParsableCommand {
                     "duplicates": detail.duplicates.compactMap(\.id),
                     "version": lead.version, "reason": lead.statusReason as Any,
                     "timeline": detail.timeline.map { ["at": ISO8601DateFormatter().string(from: $0.at), "who": $0.who, "what": $0.what] },
+                    "external_id": detail.externalId as Any,
+                    "attributes": Dictionary(detail.attributes.map { ($0.name, Self.json($0.value)) }, uniquingKeysWith: { first, _ in first }),
                 ]
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
                 print(String(decoding: data, as: UTF8.self))
@@ -99,8 +111,18 @@ struct LeadsCommand: ParsableCommand {
             print("\(lead.name ?? "(no name)")  #\(id)  \(lead.status.rawValue)  score \(detail.explanation.score) (\(detail.explanation.grade.rawValue), \(detail.explanation.grade.temperature))"
                   + (detail.staleStoredScore.map { "  (stored \($0), scored before its points decayed)" } ?? ""))
             for (label, value) in [("email", lead.email), ("phone", lead.phone), ("company", lead.company), ("source", lead.source.rawValue),
-                                   ("owner", detail.item.ownerName), ("product", detail.item.productName), ("reason", lead.statusReason)] {
-                if let value { print("  \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(value)") }
+                                   ("owner", detail.item.ownerName), ("product", detail.item.productName), ("reason", lead.statusReason),
+                                   ("external id", detail.externalId)] {
+                if let value { print("  \(label.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)") }
+            }
+            if !detail.attributes.isEmpty {
+                // Names aligned (up to 24 characters); a value's line breaks shown as \n, on one line.
+                print("Attributes:")
+                let width = min(24, detail.attributes.map(\.name.count).max() ?? 0)
+                for entry in detail.attributes {
+                    let name = entry.name.count < width ? entry.name.padding(toLength: width, withPad: " ", startingAt: 0) : entry.name
+                    print("  \(TerminalText.escaped(name, keepingLineBreaks: false))  \(TerminalText.escaped(entry.value.description, keepingLineBreaks: false))")
+                }
             }
             print("Score:")
             for rule in detail.explanation.rules {

@@ -25,10 +25,11 @@ public struct ExportService: Sendable {
     @discardableResult
     public func export(_ entity: ExportEntity, format: ExportFormat, in session: Session, write: (String) throws -> Void) throws -> Int {
         try session.require(.dataExport)
-        let columns = StoreReader.exportColumns(entity)
         var rows = 0
         try ServiceError.wrapping {
             try database.snapshot { reader in
+                // Leads: the fields, then a column per attribute of the organization.
+                let columns = try reader.exportColumns(entity, orgId: session.orgId)
                 switch format {
                 case .csv:
                     try write(columns.map { CSVWriter.field($0.name) }.joined(separator: ",") + "\r\n")

@@ -11,6 +11,12 @@ public struct LeadDetail: Sendable {
     /// Everything that happened to the lead, newest first: each change with who, when, from → to,
     /// and each action with its note.
     public let timeline: [TimelineEntry]
+    /// The lead's attributes (what an imported file said of it), in the organization's order of
+    /// attributes, each typed (text, number, date, yes/no).
+    public var attributes: [AttributeEntry] = []
+
+    /// The lead's id in the system it came from (`--key COLUMN`), if any.
+    public var externalId: String? { item.lead.externalId }
 
     /// The score stored for the lead when it differs from the one explained (its points decayed
     /// since it was scored, and this session could not write the new one); nil when they agree.
@@ -112,7 +118,7 @@ public struct LeadService: Sendable {
     public func detail(leadId: Int64, in session: Session) throws -> LeadDetail {
         try session.require(.leadsView)
         let explanation = try ScoringService(database: database, clock: clock).explanation(leadId: leadId, in: session)
-        var (lead, owner, product, actions, history, duplicates, names) = try ServiceError.wrapping {
+        var (lead, owner, product, actions, history, duplicates, names, attributes) = try ServiceError.wrapping {
             try database.snapshot { reader in
                 let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)
                 return (lead,
@@ -121,7 +127,8 @@ public struct LeadService: Sendable {
                         try reader.leadActions(leadId: leadId),
                         try reader.activities(orgId: session.orgId, entityType: .lead, entityId: leadId),
                         try reader.duplicates(of: lead),
-                        try reader.userNames(orgId: session.orgId))
+                        try reader.userNames(orgId: session.orgId),
+                        try reader.attributes(ofLead: leadId, orgId: session.orgId).map { AttributeEntry($0.attribute.name, $0.value) })
             }
         }
         // A stored score goes stale as its actions' points decay (until `funnel score --all` or an
@@ -133,7 +140,7 @@ public struct LeadService: Sendable {
         }
         return LeadDetail(item: LeadListItem(lead: lead, ownerName: owner, productName: product), explanation: explanation,
                           actions: actions, history: history, duplicates: duplicates,
-                          timeline: TimelineEntry.timeline(actions: actions, history: history, names: names))
+                          timeline: TimelineEntry.timeline(actions: actions, history: history, names: names), attributes: attributes)
     }
 
     /// Other leads of the organization with the same normalized email or phone.
