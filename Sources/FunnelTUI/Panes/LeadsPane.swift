@@ -20,7 +20,10 @@ final class LeadsPane {
         case note(TextField, LoggedActionKind, ActionTarget)
         case convert(Form, [Product], ActionTarget)
         case merge(ConfirmDialog, [Int64], ActionTarget)
-        case sourceFilter(Picker)
+        /// `f`: a source, or an attribute (then `attributeValue`).
+        case sourceFilter(Picker, [LeadTriageViewModel.FilterChoice])
+        /// An attribute's most common values, with their counts.
+        case attributeValue(Picker, [LeadTriageViewModel.ValueChoice])
         case productFilter(Picker, [Product])
         /// A new lead (no target) or the target lead edited.
         case leadForm(Form, editing: ActionTarget?)
@@ -130,11 +133,21 @@ final class LeadsPane {
             case .cancelled: prompt = nil
             case .confirmed: prompt = nil; viewModel.mergeIntoSelected(ids, target: target)
             }
-        case .sourceFilter(var picker):
+        case .sourceFilter(var picker, let choices):
             switch picker.handle(key) {
-            case .pending: prompt = .sourceFilter(picker)
+            case .pending: prompt = .sourceFilter(picker, choices)
             case .cancelled: prompt = nil
-            case .chose(let index): prompt = nil; viewModel.filter(source: index == 0 ? nil : LeadSource.allCases[index - 1])
+            case .chose(let index):
+                prompt = nil
+                if let values = viewModel.choose(choices[index]), let attribute = choices[index].attribute {
+                    prompt = .attributeValue(Picker(title: "Filter by \(attribute.name): most common values", items: values.map(\.label)), values)
+                }
+            }
+        case .attributeValue(var picker, let choices):
+            switch picker.handle(key) {
+            case .pending: prompt = .attributeValue(picker, choices)
+            case .cancelled: prompt = nil
+            case .chose(let index): prompt = nil; viewModel.choose(choices[index])
             }
         case .productFilter(var picker, let products):
             switch picker.handle(key) {
@@ -237,7 +250,9 @@ final class LeadsPane {
                                           message: "Merge \(list) into \(record.label)? Their actions and history move to it; they are deleted.",
                                           isDangerous: true), duplicates.compactMap(\.id), target)
         case "leads.source":
-            prompt = .sourceFilter(Picker(title: "Filter by source", items: ["every source"] + LeadSource.allCases.map(\.rawValue)))
+            let choices = viewModel.filterChoices()
+            let title = choices.count > LeadSource.allCases.count + 1 ? "Filter by source or attribute" : "Filter by source"
+            prompt = .sourceFilter(Picker(title: title, items: choices.map(\.label)), choices)
         case "leads.product":
             let products = viewModel.products()
             prompt = .productFilter(Picker(title: "Filter by product", items: ["every product"] + products.map(\.name)), products)
@@ -295,6 +310,7 @@ final class LeadsPane {
     func renderFilters(into buffer: inout CellBuffer, in rect: Rect) {
         var parts = ["owner: \(viewModel.ownerLabel) (o)", "source: \(viewModel.source?.rawValue ?? "any") (f)",
                      "product: \(viewModel.product?.name ?? "any") (p)"]
+        if let attribute = viewModel.attributeLabel { parts.insert("\(attribute) (f)", at: 2) }
         if let search = viewModel.search { parts.append("search: \"\(search)\" (esc clears)") }
         if !viewModel.marked.isEmpty { parts.append("\(viewModel.marked.count) marked") }
         let position = viewModel.total == 0 ? "0"
@@ -315,9 +331,10 @@ final class LeadsPane {
         lines.append("")
         for (label, value) in [("Email", lead.email), ("Phone", lead.phone), ("Company", lead.company), ("Source", lead.source.rawValue),
                                ("Owner", detail.item.ownerName ?? "unassigned"), ("Product", detail.item.productName), ("Reason", lead.statusReason),
-                               ("Created", Self.dayFormatter.string(from: lead.createdAt))] {
-            if let value { lines.append("\(label.padding(toLength: 9, withPad: " ", startingAt: 0))\(value)") }
+                               ("Created", Self.dayFormatter.string(from: lead.createdAt)), ("External id", detail.externalId)] {
+            if let value { lines.append("\(label.padding(toLength: 12, withPad: " ", startingAt: 0))\(value)") }
         }
+        lines += Self.attributeLines(detail.attributes, width: rect.width - 8)
         lines.append("")
         lines.append("Why the score is \(detail.explanation.score):")
         for rule in detail.explanation.rules {
@@ -339,6 +356,19 @@ final class LeadsPane {
         detailOverlay.render(lines: lines, title: "Lead #\(detail.item.id)", into: &buffer, in: rect)
     }
 
+    /// The detail's attributes, in the organization's order: names aligned (at most 24 cells),
+    /// each value on one line (its line breaks as spaces) cut to `width` cells with an ellipsis.
+    static func attributeLines(_ attributes: [AttributeEntry], width: Int) -> [String] {
+        guard !attributes.isEmpty else { return [] }
+        let nameWidth = min(24, attributes.map { DisplayWidth.width(of: TextLayout.sanitized($0.name)) }.max() ?? 0)
+        let valueWidth = max(8, width - nameWidth - 4)
+        return ["", "Attributes:"] + attributes.map { entry in
+            let value = entry.value.description.replacingOccurrences(of: "\r\n", with: " ")
+                .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+            return "  " + TextLayout.fit(entry.name, width: nameWidth) + "  " + TextLayout.truncate(value, to: valueWidth)
+        }
+    }
+
     func renderPrompt(into buffer: inout CellBuffer, in rect: Rect) {
         switch prompt {
         case nil: return
@@ -353,7 +383,7 @@ final class LeadsPane {
         case .convert(let form, _, let target):
             PromptBox.form(form, title: "Convert \(target.label) into a contact and a deal", width: 70, top: 2, into: &buffer, in: rect)
         case .merge(let dialog, _, _): dialog.render(into: &buffer, in: rect)
-        case .sourceFilter(let picker), .productFilter(let picker, _): picker.render(into: &buffer, in: rect)
+        case .sourceFilter(let picker, _), .attributeValue(let picker, _), .productFilter(let picker, _): picker.render(into: &buffer, in: rect)
         case .leadForm(let form, let editing):
             PromptBox.form(form, title: editing.map { "Edit \($0.label)" } ?? "New lead", into: &buffer, in: rect)
         }

@@ -21,6 +21,8 @@ public final class LeadTriageViewModel: PaneMessage {
     public private(set) var source: LeadSource?
     public private(set) var product: Product?
     public private(set) var search: String?
+    /// Only leads whose attribute holds a value (`f`, after the sources).
+    public private(set) var attribute: AttributeFilter?
     /// The ranking's loaded rows around the selection, paged by key (the same window the
     /// Pipeline and Approvals panes use).
     public private(set) var rows = KeysetWindow<LeadListItem>()
@@ -74,7 +76,7 @@ public final class LeadTriageViewModel: PaneMessage {
     public var status: LeadStatus? { Self.tabs[tabIndex] }
 
     public var filter: LeadFilter {
-        var filter = LeadFilter(status: status, owner: owner, source: source, productId: product?.id, search: search)
+        var filter = LeadFilter(status: status, owner: owner, source: source, productId: product?.id, search: search, attribute: attribute)
         filter.searchMatches = searchMatches
         return filter
     }
@@ -85,7 +87,7 @@ public final class LeadTriageViewModel: PaneMessage {
     /// Whether the total is exact (false: "10,000 or more").
     public var totalIsExact: Bool {
         if search != nil { return total < Self.searchCountCap }
-        return total < Self.countCap || (owner == .anyone && source == nil && product == nil)
+        return total < Self.countCap || (owner == .anyone && source == nil && product == nil && attribute == nil)
     }
 
     /// The row at an absolute index, when loaded.
@@ -99,8 +101,8 @@ public final class LeadTriageViewModel: PaneMessage {
     /// organization's counts would not describe the list.
     var tabCounts: [LeadStatus: Int]?
 
-    /// Whether an owner, source or product filter is set (a search is not a filter here).
-    var isFiltered: Bool { owner != .anyone || source != nil || product != nil }
+    /// Whether an owner, source, product or attribute filter is set (a search is not a filter here).
+    var isFiltered: Bool { owner != .anyone || source != nil || product != nil || attribute != nil }
 
     /// The count a status tab shows (all leads for the first tab), or nil for no number.
     public func count(forTab index: Int) -> Int? {
@@ -195,7 +197,18 @@ public final class LeadTriageViewModel: PaneMessage {
         resetList()
     }
 
-    /// Searches names, emails and companies (empty clears the search).
+    /// Shows only leads whose attribute holds a value (nil: any value of any attribute).
+    public func filter(attribute: AttributeFilter?) {
+        self.attribute = attribute
+        resetList()
+    }
+
+    /// The attribute filter in words, on one line (`job = management`), or nil.
+    public var attributeLabel: String? {
+        attribute.map { ValueChoice.oneLine("\($0.name) = \($0.value)") }
+    }
+
+    /// Searches names, emails, companies, phone numbers and text attribute values (empty clears the search).
     public func setSearch(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         search = trimmed.isEmpty ? nil : trimmed
