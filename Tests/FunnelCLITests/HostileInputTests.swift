@@ -159,7 +159,7 @@ import Testing
         let report = try funnel(["import", "leads", path])
         #expect(report.status == 0, "\(report.standardError)")
         #expect(Self.controls(in: report.standardOutput) == [], "\(report.standardOutput)")
-        #expect(report.standardOutput.contains("source \"\\e[31mweb\" is not one of"), "\(report.standardOutput)")
+        #expect(report.standardOutput.contains("source \"\\e[31mweb\" -> other"), "\(report.standardOutput)")
         #expect(report.standardOutput.contains("leads\\e]0;X\\x07.csv"), "\(report.standardOutput)")
         try check(["import", "list"], shows: ["leads\\e]0;X\\x07.csv"])
 

@@ -332,7 +332,9 @@ public struct RecordImportService: Sendable {
     /// order. The fields of such a file lose their formula guard (`CSVWriter`) as they are read.
     static func isFunnelExport(header: [String], entity: ImportEntity) -> Bool {
         guard let exported = ExportEntity(rawValue: entity.rawValue) else { return false }
-        return header == StoreReader.exportColumns(exported).map(\.name)
+        // Leads: the fixed columns, then one per attribute of the exporting organization.
+        let fixed = StoreReader.exportColumns(exported).map(\.name)
+        return entity == .leads ? Array(header.prefix(fixed.count)) == fixed : header == fixed
     }
 
     /// The error that refuses a whole import for a NUL byte: the file, the line, the column (by

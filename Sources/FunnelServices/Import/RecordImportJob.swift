@@ -440,11 +440,13 @@ struct RecordImportJob {
             problem(line, problems)
             return
         }
-        let keyed = mapping.has(.externalId) || mapping.keyFromLine
-        if keyed, row.externalId == nil {
+        // `--key` makes the key every row's identity; an `external_id` column of the file (an
+        // export) keys the rows that have one, and the others go by email or phone.
+        if options.key != nil, row.externalId == nil {
             problem(line, "the key column \(mapping.columns[mapping.fields.firstIndex(of: .externalId) ?? 0]) is empty (--key names the column that identifies a lead)")
             return
         }
+        let keyed = row.externalId != nil
         guard row.email != nil || row.phone != nil || row.externalId != nil else {
             problem(line, "a lead needs an email or a phone (both are empty), or a key (--key COLUMN)")
             return
