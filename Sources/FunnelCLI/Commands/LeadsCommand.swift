@@ -42,7 +42,7 @@ struct LeadsCommand: ParsableCommand {
                     let lead = item.lead
                     let grade = model.grade(for: lead.score).rawValue
                     printer.add(
-                        ["\(item.id)", "\(lead.score)", grade, lead.name ?? "", lead.email ?? "", lead.company ?? "", lead.source.rawValue,
+                        ["\(item.id)", "\(lead.score)", grade, lead.name ?? lead.externalId ?? "", lead.email ?? lead.phone ?? "", lead.company ?? "", lead.source.rawValue,
                          lead.status.rawValue, item.ownerName ?? "", item.productName ?? "", Self.day(lead.createdAt), lead.lastActionAt.map(Self.day) ?? ""],
                         json: ["id": item.id, "score": lead.score, "grade": grade, "name": lead.name as Any, "email": lead.email as Any,
                                "company": lead.company as Any, "source": lead.source.rawValue, "status": lead.status.rawValue,

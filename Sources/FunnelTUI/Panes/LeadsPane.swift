@@ -326,7 +326,7 @@ final class LeadsPane {
     func renderDetail(_ detail: LeadDetail, into buffer: inout CellBuffer, in rect: Rect) {
         let lead = detail.item.lead
         var lines: [String] = []
-        lines.append("\(lead.name ?? "(no name)")   #\(detail.item.id)   \(lead.status.rawValue)   score \(detail.explanation.score) · grade \(detail.explanation.grade.rawValue) (\(detail.explanation.grade.temperature))"
+        lines.append("\(lead.name ?? lead.externalId ?? "(no name)")   #\(detail.item.id)   \(lead.status.rawValue)   score \(detail.explanation.score) · grade \(detail.explanation.grade.rawValue) (\(detail.explanation.grade.temperature))"
                      + (detail.staleStoredScore.map { "   (the list's \($0) was scored before its points decayed)" } ?? ""))
         lines.append("")
         for (label, value) in [("Email", lead.email), ("Phone", lead.phone), ("Company", lead.company), ("Source", lead.source.rawValue),
@@ -410,7 +410,8 @@ enum LeadRowSource {
             let grade = viewModel.model.grade(for: lead.score).rawValue
             cells[index] = [
                 ScoreBar(lead.score).text(width: 11) + " " + grade,
-                lead.name ?? "", lead.email ?? lead.phone ?? "", lead.company ?? "",
+                // A lead imported by its key alone is named by it (`bank-full.csv:153`).
+                lead.name ?? lead.externalId ?? "", lead.email ?? lead.phone ?? "", lead.company ?? "",
                 lead.source.rawValue.replacingOccurrences(of: "_", with: " "), lead.status.rawValue,
                 item.ownerName ?? "—", item.productName ?? "",
                 age(from: lead.createdAt, to: now), lead.lastActionAt.map { age(from: $0, to: now) } ?? "—",
