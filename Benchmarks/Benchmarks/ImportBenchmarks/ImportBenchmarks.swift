@@ -116,4 +116,6 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         benchmark.measurement(rowsPerSecond, Int(Double(rows) / Date().timeIntervalSince(started)))
     }
+
+    actionImportBenchmarks(rowsPerSecond)
 }

@@ -154,9 +154,11 @@ public struct ActionImportReport: Sendable, Equatable {
 /// deletes the actions again) with one `imported` activity; the leads that got actions are
 /// rescored at the end, in the same transaction.
 ///
-/// Speed: the file is read, checked and resolved on a thread of its own while the transaction's
-/// thread writes the previous batch; a batch is sorted by lead (newest first within a lead) so that
-/// its rows reach the lead-actions index and the leads they touch page by page.
+/// Speed (docs/import.md, "How it is fast"): the file is read, checked and resolved on a thread of
+/// its own while the transaction's thread writes the previous batch; a batch is sorted by lead
+/// (newest first within a lead) so that its rows reach the lead-actions index page by page; the
+/// trigger that would update the lead for every action is set aside in the transaction, and the
+/// rescoring pass gives each touched lead its last action's time once.
 public struct ActionImportService: Sendable {
     let database: AppDatabase
     let clock: @Sendable () -> Date
@@ -870,7 +872,7 @@ final class ActionRowReader: @unchecked Sendable {
         var text = text
         return text.withUTF8 { bytes -> Int64? in
             var count = bytes.count
-            if count > 10, bytes[count - 1] == UInt8(ascii: "Z") { count -= 1 }
+            if count > 16, bytes[count - 1] == UInt8(ascii: "Z") { count -= 1 }
             guard count == 10 || count == 16 || count == 19 || count == 23 else { return nil }
             func digits(_ from: Int, _ length: Int) -> Int? {
                 var value = 0
