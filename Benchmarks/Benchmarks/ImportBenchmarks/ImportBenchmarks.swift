@@ -118,4 +118,5 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     actionImportBenchmarks(rowsPerSecond)
+    attributeImportBenchmarks(rowsPerSecond)
 }

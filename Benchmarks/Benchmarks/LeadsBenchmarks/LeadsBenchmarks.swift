@@ -203,6 +203,9 @@ let benchmarks: @Sendable () -> Void = {
         },
         teardown: { @MainActor in LeadsBench.tearDown() }
     )
+
+    // Filtered by an attribute value, on 1,000,000 imported leads with 20 attributes (AttributeFilterBenchmarks.swift).
+    attributeFilterBenchmarks(paneConfiguration)
 }
 
 private func label(_ leads: Int) -> String { leads >= 1_000_000 ? "\(leads / 1_000_000)M" : "\(leads / 1_000)k" }
@@ -219,8 +222,7 @@ enum LeadsBench {
         let (database, session) = try DemoDatabases.open(leads: leads)
         opened = (database, session)
         guard withPane else { return }
-        let pane = LeadTriageViewModel(database: database, session: session)
-        pane.pageSize = 38
+        let pane = LeadTriageViewModel(database: database, session: session, visibleRows: 38)
         guard pane.message == nil, pane.total > 0, pane.selectedItem != nil else {
             throw BenchProblem(description: "the pane opened with \(pane.total) leads: \(pane.message ?? "no message")")
         }
