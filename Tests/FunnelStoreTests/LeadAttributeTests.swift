@@ -60,12 +60,13 @@ import Testing
     }
 
     /// Every page forward and backward, and the count: each must be `expected`.
+    /// With `plan`, an attribute filter's pages and counts are read the way it says, whatever the value's share.
     static func checkPages(_ database: AppDatabase, orgId: Int64, filter: LeadFilter, expected: [Int64], limit: Int = 37,
-                           _ comment: String) throws {
+                           plan: StoreReader.AttributePlan = .sized, _ comment: String) throws {
         var forward: [Int64] = []
         var key: LeadPageKey?
         while true {
-            let page = try database.snapshot { try $0.leads(orgId: orgId, filter: filter, after: key, limit: limit) }
+            let page = try database.snapshot { try $0.leads(orgId: orgId, filter: filter, key: key, forward: true, limit: limit, plan: plan) }
             forward += page.map(\.id)
             guard let last = page.last, page.count == limit else { break }
             key = last.pageKey
@@ -74,14 +75,15 @@ import Testing
         var backward: [Int64] = []
         key = nil
         while true {
-            let page = try database.snapshot { try $0.leads(orgId: orgId, filter: filter, before: key, limit: limit + 4) }
+            let page = try database.snapshot { try $0.leads(orgId: orgId, filter: filter, key: key, forward: false, limit: limit + 4, plan: plan) }
+                .reversed()
             backward = page.map(\.id) + backward
             guard let first = page.first, page.count == limit + 4 else { break }
             key = first.pageKey
         }
         #expect(backward == expected, "\(comment): \(backward.count) found backward")
         for cap in [300, 10_000] {
-            let count = try database.snapshot { try $0.leadCount(orgId: orgId, filter: filter, cap: cap) }
+            let count = try database.snapshot { try $0.leadCount(orgId: orgId, filter: filter, cap: cap, plan: plan) }
             #expect(count == min(expected.count, cap), "\(comment): counted \(count) under \(cap)")
         }
     }
@@ -105,7 +107,13 @@ import Testing
                     (values[lead.id!]?.contains(AttributeEntry(name, value)) ?? false) && (status == nil || lead.status == status)
                         && (search.map { LeadSearchTests.Searchable(lead).matches($0) } ?? true)
                 })
-                try Self.checkPages(workspace.database, orgId: orgId, filter: filter, expected: expected, "\(name) = \(value) \(String(describing: status)) \(search ?? "")")
+                // As sized for this value, then each way whatever its size: driven, a set walked, tested on each lead.
+                let plans: [StoreReader.AttributePlan] = [.sized, .init(drivenLimit: .max, setLimit: .max), .init(drivenLimit: 0, setLimit: .max),
+                                                          .init(drivenLimit: 0, setLimit: 0)]
+                for plan in plans {
+                    try Self.checkPages(workspace.database, orgId: orgId, filter: filter, expected: expected, plan: plan,
+                                        "\(name) = \(value) \(String(describing: status)) \(search ?? "") \(plan)")
+                }
             }
         }
     }

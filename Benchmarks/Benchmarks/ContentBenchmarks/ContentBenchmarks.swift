@@ -155,7 +155,7 @@ enum ContentBench {
         }
         calendarPane = pane
         let approvals = ApprovalsViewModel(database: database, session: session, clock: { referenceDate }, calendar: utc)
-        approvals.pageSize = 36
+        approvals.resize(visibleRows: 36)
         approvalsPane = approvals
     }
 

@@ -108,7 +108,7 @@ let benchmarks: @Sendable () -> Void = {
             guard let pane = PipelineBench.pane else { return }
             pane.toggleTable()
             pane.cycleSort()
-            pane.pageSize = 38
+            pane.resize(visibleCards: pane.visibleCards, tableRows: 38)
         },
         teardown: { @MainActor in PipelineBench.tearDown() }
     )
@@ -144,7 +144,7 @@ enum PipelineBench {
         opened = (database, session)
         guard withPane else { return }
         let pane = PipelineViewModel(database: database, session: session)
-        pane.pageSize = 7
+        pane.resize(visibleCards: 7, tableRows: pane.tableRows)
         guard pane.message == nil, pane.filteredTotal >= 90_000, pane.selectedItem != nil else {
             throw BenchProblem(description: "the pane opened with \(pane.filteredTotal) deals: \(pane.message ?? "no message")")
         }

@@ -93,16 +93,11 @@ extension StoreReader {
             """, arguments: [filter.attributeId, filter.value.databaseValue, cap]) ?? 0
     }
 
-    /// The condition that keeps the leads having the filter's value: walked from the ranking (a
-    /// point lookup in the value index per lead, stopping after a page) when the value is common,
-    /// driven from the value index when it is rare (`driven`).
-    func attributeCondition(_ filter: AttributeFilter, driven: Bool) -> (String, [any DatabaseValueConvertible]) {
-        if driven {
-            return ("leads.id IN (SELECT lead_id FROM lead_attribute_values WHERE attribute_id = ? AND value = ?)",
-                    [filter.attributeId, filter.value.databaseValue])
-        }
-        return ("EXISTS (SELECT 1 FROM lead_attribute_values v WHERE v.attribute_id = ? AND v.value = ? AND v.lead_id = leads.id)",
-                [filter.attributeId, filter.value.databaseValue])
+    /// The condition that keeps the leads having the filter's value, tested on each lead (a point
+    /// lookup in the value index); the pages of rarer values are read otherwise (`leads(orgId:...)`).
+    func attributeCondition(_ filter: AttributeFilter) -> (String, [any DatabaseValueConvertible]) {
+        ("EXISTS (SELECT 1 FROM lead_attribute_values v WHERE v.attribute_id = ? AND v.value = ? AND v.lead_id = leads.id)",
+         [filter.attributeId, filter.value.databaseValue])
     }
 }
 
