@@ -155,7 +155,7 @@ import Testing
         }
         try queue.close()
         let database = try AppDatabase.open(path: path)
-        #expect(try database.schemaVersion() == 8)
+        #expect(try database.schemaVersion() == 9)
         // The index was made again with digits as separators, and rebuilt from the leads.
         let reader = try DatabaseQueue(path: path)
         try reader.inDatabase { db in
@@ -192,7 +192,7 @@ import Testing
         let before = try queue.read { db in try Row.fetchAll(db, sql: "SELECT id, name, email, score FROM leads ORDER BY id") }
         try queue.close()
         let database = try AppDatabase.open(path: path)
-        #expect(try database.schemaVersion() == 8)
+        #expect(try database.schemaVersion() == 9)
         let reader = try DatabaseQueue(path: path)
         let (after, atVersion1) = try reader.read { db in
             (try Row.fetchAll(db, sql: "SELECT id, name, email, score FROM leads ORDER BY id"),

@@ -98,6 +98,6 @@ import Testing
         let diagnosis = try database.diagnose()
         #expect(diagnosis.journalMode == "wal")
         #expect(diagnosis.isHealthy)
-        #expect(try database.schemaVersion() == 8)
+        #expect(try database.schemaVersion() == 9)
     }
 }

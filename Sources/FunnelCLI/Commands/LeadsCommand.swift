@@ -96,6 +96,7 @@ struct LeadsCommand: ParsableCommand {
                     "company": lead.company as Any, "source": lead.source.rawValue, "status": lead.status.rawValue,
                     "score": detail.explanation.score, "stored_score": lead.score, "grade": detail.explanation.grade.rawValue,
                     "owner": detail.item.ownerName as Any, "product": detail.item.productName as Any,
+                    "score_model": detail.explanation.origin ?? "rules",
                     "explanation": detail.explanation.rules.map { ["rule": $0.label, "points": $0.points, "group": $0.group.rawValue] },
                     "actions": detail.actions.map { ["type": $0.actionType.rawValue, "at": ISO8601DateFormatter().string(from: $0.createdAt)] },
                     "duplicates": detail.duplicates.compactMap(\.id),
@@ -108,7 +109,7 @@ struct LeadsCommand: ParsableCommand {
                 print(String(decoding: data, as: UTF8.self))
                 return
             }
-            print("\(lead.name ?? "(no name)")  #\(id)  \(lead.status.rawValue)  score \(detail.explanation.score) (\(detail.explanation.grade.rawValue), \(detail.explanation.grade.temperature))"
+            print("\(lead.name ?? lead.externalId ?? "(no name)")  #\(id)  \(lead.status.rawValue)  score \(detail.explanation.score) (\(detail.explanation.grade.rawValue), \(detail.explanation.grade.temperature))"
                   + (detail.staleStoredScore.map { "  (stored \($0), scored before its points decayed)" } ?? ""))
             for (label, value) in [("email", lead.email), ("phone", lead.phone), ("company", lead.company), ("source", lead.source.rawValue),
                                    ("owner", detail.item.ownerName), ("product", detail.item.productName), ("reason", lead.statusReason),
@@ -124,7 +125,7 @@ struct LeadsCommand: ParsableCommand {
                     print("  \(TerminalText.escaped(name, keepingLineBreaks: false))  \(TerminalText.escaped(entry.value.description, keepingLineBreaks: false))")
                 }
             }
-            print("Score:")
+            print("Score:" + (detail.explanation.origin.map { " \($0)" } ?? " the rules (docs/scoring.md)"))
             for rule in detail.explanation.rules {
                 print("  \(String(format: "%+4d", rule.points))  \(rule.label)")
             }
@@ -279,25 +280,199 @@ struct LeadsCommand: ParsableCommand {
     }
 }
 
-/// `funnel score --all`: the same as `funnel leads score --all`.
+/// `funnel score`: rescore leads (the default), learn a model from the organization's outcomes,
+/// switch between it and the rules, list the models.
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Rescore leads (`--all` for every lead of the organization, with progress)."
+        abstract: "Rescore leads, or learn a score from the organization's outcomes and use it.",
+        discussion: """
+            funnel score --all             rescore every lead with the model in force
+            funnel score learn             learn a model (stored as the next version; --apply uses it)
+            funnel score use rules|N       score with the rules, or with learned model vN
+            funnel score models            the learned models and which is in force
+            """,
+        subcommands: [Rescore.self, Learn.self, Use.self, Models.self],
+        defaultSubcommand: Rescore.self
     )
-    @OptionGroup var database: DatabaseOptions
-    @Argument(help: "A lead id.") var id: Int64?
-    @Flag(help: "Rescore every lead of the organization.") var all = false
 
-    func validate() throws {
-        guard (id == nil) == all else { throw ValidationError("give a lead id or --all") }
+    struct Rescore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rescore", abstract: "Rescore leads (`--all` for every lead of the organization, with progress).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "A lead id.") var id: Int64?
+        @Flag(help: "Rescore every lead of the organization.") var all = false
+
+        func validate() throws {
+            guard (id == nil) == all else { throw ValidationError("give a lead id or --all") }
+        }
+
+        func run() throws {
+            var command = LeadsCommand.Score()
+            command.database = database
+            command.id = id
+            command.all = all
+            try command.run()
+        }
     }
 
-    func run() throws {
-        var command = LeadsCommand.Score()
-        command.database = database
-        command.id = id
-        command.all = all
-        try command.run()
+    struct Learn: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Learn a score from the leads with an outcome (administrators); stored as the next model version.",
+            discussion: """
+                Fits a regularised logistic regression on the leads whose status is an outcome (converted against \
+                lost and unqualified), with the source, email kind, phone, company, product, every attribute that may \
+                be a scoring feature, and the actions by type (decayed by the organization's half-life). Prints the \
+                cross-validated AUC of the model and of the rules on the same leads, the calibration by tenth and the \
+                strongest factors. --apply also switches the organization to it and rescores every lead. docs/scoring.md.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Use the learned model at once (an activity; `funnel score use rules` goes back).") var apply = false
+        @Option(help: "The statuses that count as converted (comma-separated).") var converted = "converted"
+        @Option(name: .customLong("not-converted"), help: "The statuses that count as not converted (comma-separated).") var notConverted = "lost,unqualified"
+        @Option(help: "Cross-validation folds.") var folds = 5
+        @Option(help: "The inverse of the L2 penalty (scikit-learn's C).") var penalty = 1.0
+        @Option(help: "table or json") var format: OutputFormat = .table
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            var options = ScoreLearningOptions()
+            options.positive = try Self.statuses(converted, option: "--converted")
+            options.negative = try Self.statuses(notConverted, option: "--not-converted")
+            options.folds = folds
+            options.penalty = penalty
+            let bar = ProgressBar(enabled: Prompt.canDrawProgress, unit: "leads")
+            let (_, report) = try ScoringService(database: db).learn(options, apply: apply, in: session) { step in
+                switch step {
+                case .reading(let done, let total): bar.update(phase: "reading", done: done, total: total)
+                case .fitting(let fold, let of): bar.update(phase: fold == of ? "fitting the model" : "cross-validating", done: fold, total: of)
+                }
+                return true
+            }
+            bar.finish()
+            let model = report.model
+            if format == .json {
+                let object: [String: Any] = [
+                    "version": report.version, "applied": report.applied, "cv_auc": model.cvAUC, "rules_cv_auc": model.rulesCvAUC as Any,
+                    "fold_auc": report.foldAUCs, "rules_fold_auc": report.rulesFoldAUCs,
+                    "outcomes": model.outcomes, "converted": model.converted, "base_rate": model.baseRate, "folds": model.folds,
+                    "features": report.featureLabels, "excluded_attributes": report.excludedAttributes,
+                    "calibration": model.calibration.map { ["decile": $0.decile, "leads": $0.leads, "predicted": $0.predicted, "observed": $0.observed] },
+                    "factors": report.strongestFactors().map { ["factor": $0.label, "weight": $0.weight, "odds_ratio": exp($0.weight)] },
+                    "grades": ["a": model.gradeA, "b": model.gradeB, "c": model.gradeC],
+                    "seconds": report.seconds,
+                ]
+                let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            print(model.origin(version: report.version))
+            print("Outcomes: \(grouped(model.outcomes)) (\(grouped(model.converted)) converted, \(String(format: "%.1f", 100 * model.baseRate))%), \(model.folds)-fold cross-validation")
+            print("AUC: learned \(String(format: "%.3f", model.cvAUC)), rules \(model.rulesCvAUC.map { String(format: "%.3f", $0) } ?? "-") on the same leads")
+            print("Features: \(model.features.count)" + (report.excludedAttributes.isEmpty ? "" : "; not used (no scoring feature): \(report.excludedAttributes.joined(separator: ", "))"))
+            print("")
+            print("Calibration (by tenth of the predictions): decile, leads, predicted, observed")
+            for band in model.calibration {
+                print(String(format: "  %2d  %7d  %5.1f%%  %5.1f%%", band.decile, band.leads, 100 * band.predicted, 100 * band.observed))
+            }
+            print("")
+            print("Strongest factors (odds multiplied by):")
+            for factor in report.strongestFactors() {
+                print(String(format: "  %6.2f×  ", exp(factor.weight)) + factor.label)
+            }
+            print("")
+            print("Grades: A >= \(model.gradeA), B >= \(model.gradeB), C >= \(model.gradeC) (twice, once and half the conversion rate)")
+            if report.applied, let rescored = report.rescored {
+                print("In force now: \(rescored.leadsScanned) leads rescored, \(rescored.scoresChanged) scores changed. `funnel score use rules` goes back.")
+            } else {
+                print("Stored as v\(report.version), not in force: `funnel score use \(report.version)` uses it.")
+            }
+            print("Took \(String(format: "%.1f", report.seconds)) s.")
+        }
+
+        func grouped(_ number: Int) -> String {
+            let formatter = NumberFormatter()
+            formatter.numberStyle = .decimal
+            formatter.locale = Locale(identifier: "en_US")
+            return formatter.string(from: NSNumber(value: number)) ?? String(number)
+        }
+
+        static func statuses(_ text: String, option: String) throws -> Set<LeadStatus> {
+            var statuses = Set<LeadStatus>()
+            for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                guard let status = LeadStatus(rawValue: name) else {
+                    throw ValidationError("\(option): \"\(name)\" is not a lead status (\(LeadStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                statuses.insert(status)
+            }
+            return statuses
+        }
+    }
+
+    struct Use: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score with the rules (`rules`) or a learned model (its version), as an activity; every lead is rescored.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "`rules`, a model's version (`2` or `v2`), or `latest`.") var model: String
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let service = ScoringService(database: db)
+            var version: Int?
+            switch model.lowercased() {
+            case "rules": version = nil
+            case "latest":
+                guard let latest = try service.models(in: session).first else { throw ValidationError("no model learned yet: `funnel score learn`") }
+                version = latest.version
+            default:
+                guard let number = Int(model.lowercased().hasPrefix("v") ? String(model.dropFirst()) : model) else {
+                    throw ValidationError("\"\(model)\" is not `rules`, `latest` or a model version")
+                }
+                version = number
+            }
+            let bar = ProgressBar(enabled: Prompt.canDrawProgress, unit: "leads")
+            let (_, result) = try service.use(version: version, in: session) { done, total in
+                bar.update(phase: "rescoring", done: done, total: total)
+                return true
+            }
+            bar.finish()
+            print((version.map { "Scoring with learned model v\($0)" } ?? "Scoring with the rules")
+                  + "; \(result.leadsScanned) leads rescored, \(result.scoresChanged) scores changed.")
+        }
+    }
+
+    struct Models: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The organization's learned models, newest first, and which is in force.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "table or json") var format: OutputFormat = .table
+
+        func run() throws {
+            let (db, session) = try database.choice.signIn()
+            let service = ScoringService(database: db)
+            let models = try service.models(in: session)
+            let inForce = try service.scorer(for: session).learned?.version
+            if format == .json {
+                let objects: [[String: Any]] = models.map {
+                    ["version": $0.version, "learned_at": ISO8601DateFormatter().string(from: $0.createdAt), "outcomes": $0.outcomes,
+                     "converted": $0.converted, "cv_auc": $0.cvAUC, "rules_cv_auc": $0.rulesCvAUC as Any, "in_force": $0.version == inForce]
+                }
+                let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            print(inForce.map { "In force: learned model v\($0) (the rules are the fallback)." } ?? "In force: the rules.")
+            if models.isEmpty {
+                print("No model learned yet: `funnel score learn`.")
+                return
+            }
+            print("version  learned at            outcomes  converted  CV AUC  rules")
+            for model in models {
+                let when = ISO8601DateFormatter().string(from: model.createdAt).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
+                let name = "v\(model.version)\(model.version == inForce ? "*" : "")"
+                print(name.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + when.padding(toLength: 20, withPad: " ", startingAt: 0)
+                      + String(format: "  %8d  %9d  %6.3f  ", model.outcomes, model.converted, model.cvAUC)
+                      + (model.rulesCvAUC.map { String(format: "%.3f", $0) } ?? "-"))
+            }
+        }
     }
 }

@@ -72,6 +72,8 @@ public struct ScoringSettings: Codable, Sendable, Equatable {
     public var gradeA: Int?
     public var gradeB: Int?
     public var gradeC: Int?
+    /// The learned model in force (`scoring_models.id`, `funnel score use`); nil: the rules score.
+    public var learnedModel: Int64?
 
     public init() {}
 
@@ -81,6 +83,7 @@ public struct ScoringSettings: Codable, Sendable, Equatable {
         case businessEmailPoints = "business_email_points", freeEmailPoints = "free_email_points"
         case phonePoints = "phone_points", companyPoints = "company_points", productPoints = "product_points"
         case gradeA = "grade_a", gradeB = "grade_b", gradeC = "grade_c"
+        case learnedModel = "learned_model"
     }
 
     /// The scoring model: the defaults with these changes applied.

@@ -251,8 +251,9 @@ public struct ActionImportService: Sendable {
                 if !options.dryRun { throw Refusal(report: report) }
                 return report
             }
+            let scorer = try ScoringService.scorer(for: session, reader: tx)
             report.scoresChanged = try tx.rescoreLeads(
-                ids: touched, orgId: session.orgId, lastActions: lastActions, score: ScoringService.scorer(ScoringService.model(for: session), now: clock()))
+                ids: touched, orgId: session.orgId, lastActions: lastActions, withAttributes: scorer.readsAttributes, score: scorer.scorer(now: clock()))
             report.seconds = Date().timeIntervalSince(started)
             try writer.finish(counts: report.countsJSON)
             try tx.record(AuditTrail.activity(

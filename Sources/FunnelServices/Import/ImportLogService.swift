@@ -28,8 +28,9 @@ public struct ImportLogService: Sendable {
                 let (entry, result) = try tx.undoImport(orgId: session.orgId, number: number, by: session.userId, at: now, force: force)
                 if entry.entity == .actions {
                     // The leads that lost actions are scored again without them.
-                    _ = try tx.rescoreLeads(ids: result.leadIds, orgId: session.orgId,
-                                            score: ScoringService.scorer(ScoringService.model(for: session), now: now))
+                    let scorer = try ScoringService.scorer(for: session, reader: tx)
+                    _ = try tx.rescoreLeads(ids: result.leadIds, orgId: session.orgId, withAttributes: scorer.readsAttributes,
+                                            score: scorer.scorer(now: now))
                 }
                 try tx.record(AuditTrail.activity(
                     "undone", on: .import, id: number, by: session, before: nil as String?, after: nil as String?,

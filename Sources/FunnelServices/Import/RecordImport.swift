@@ -270,6 +270,13 @@ public struct RecordImportService: Sendable {
                 tx: tx, session: session, options: options, mapping: mapping, reader: reader, now: now, report: report,
                 file: path, fileSize: size, progress: progress)
             try job.run()
+            // The rows were scored by the rules' fit points as they were written; a learned model
+            // in force scores the leads the import wrote, with their attributes, before it commits.
+            let scorer = try ScoringService.scorer(for: session, reader: tx)
+            if options.entity == .leads, scorer.learned != nil, job.report.importNumber > 0 {
+                _ = try tx.rescoreLeads(ids: tx.importedRowIds(importNumber: job.report.importNumber, orgId: session.orgId), orgId: session.orgId,
+                                        withAttributes: scorer.readsAttributes, score: scorer.scorer(now: now))
+            }
             job.report.seconds = Date().timeIntervalSince(started)
             if options.strict, job.report.problemCount > 0 {
                 job.report.refused = true

@@ -49,7 +49,6 @@ extension LeadService {
         if at > now {
             throw ServiceError.invalid(field: "at", problem: "\(ActivityText.moment(at, now: now)) is in the future: an action is logged once it happened")
         }
-        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
@@ -58,7 +57,7 @@ extension LeadService {
                 let metadata = AuditTrail.metadata(before: nil as String?, after: nil as String?, details: details)
                 var action = LeadAction(leadId: leadId, actionType: type, userId: session.userId, metadata: metadata, createdAt: at)
                 try tx.insert(&action)
-                lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
+                lead.score = try Self.score(of: lead, in: session, tx: tx, now: now)
                 lead.lastActionAt = max(lead.lastActionAt ?? at, at)
                 lead.updatedAt = now
                 try tx.update(lead)
@@ -124,7 +123,6 @@ extension LeadService {
     func removeAction(_ actionId: Int64, of previous: Lead, undoing change: LeadChange, in session: Session) throws -> [Int64: Int64] {
         try session.require(.leadsEdit)
         let now = clock()
-        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 guard let id = previous.id else { return [:] }
@@ -135,7 +133,7 @@ extension LeadService {
                 try tx.refreshLastAction(leadId: id)
                 lead.lastActionAt = try tx.require(Lead.self, id: id, orgId: session.orgId).lastActionAt
                 let before = lead.score
-                lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
+                lead.score = try Self.score(of: lead, in: session, tx: tx, now: now)
                 try tx.update(lead)
                 try tx.record(AuditTrail.activity("undone", on: .lead, id: id, by: session, before: ["score": before], after: ["score": lead.score],
                                                   details: ["undid": "action_logged"], at: now))
@@ -170,7 +168,6 @@ extension LeadService {
         let others = Array(Set(others)).filter { $0 != survivorId }.sorted()
         guard !others.isEmpty else { throw ServiceError.invalid(field: "leads", problem: "choose at least one lead to merge into #\(survivorId)") }
         let now = clock()
-        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var survivor = try tx.require(Lead.self, id: survivorId, orgId: session.orgId)
@@ -197,7 +194,7 @@ extension LeadService {
                 for id in others { try tx.delete(Lead.self, id: id, orgId: session.orgId) }
                 try tx.refreshLastAction(leadId: survivorId)
                 if let refreshed = try tx.fetch(Lead.self, id: survivorId, orgId: session.orgId) { survivor.lastActionAt = refreshed.lastActionAt }
-                survivor.score = try Self.score(of: survivor, model: model, tx: tx, now: now)
+                survivor.score = try Self.score(of: survivor, in: session, tx: tx, now: now)
                 survivor.updatedAt = now
                 // A merge changes the lead even when no field of it changes (it takes others'
                 // actions, contacts and deals): its version is raised by hand (the trigger then stays quiet).
@@ -225,7 +222,6 @@ extension LeadService {
     func unmerge(_ previous: Lead, merged: [Lead], moved: LeadRecordOwners, undoing change: LeadChange, in session: Session) throws -> [Int64: Int64] {
         try session.require(.leadsMerge)
         let now = clock()
-        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 guard let id = previous.id else { return [:] }
@@ -255,7 +251,7 @@ extension LeadService {
                 try tx.update(survivor)
                 try tx.refreshLastAction(leadId: id)
                 survivor = try tx.require(Lead.self, id: id, orgId: session.orgId)
-                survivor.score = try Self.score(of: survivor, model: model, tx: tx, now: now)
+                survivor.score = try Self.score(of: survivor, in: session, tx: tx, now: now)
                 try tx.update(survivor)
                 for lead in merged {
                     guard let mergedId = lead.id else { continue }
@@ -344,10 +340,9 @@ extension LeadService {
     }
 
     /// A lead's score from its fields and all its actions, as of `now`.
-    static func score(of lead: Lead, model: LeadScoringModel, tx: StoreTransaction, now: Date) throws -> Int {
-        guard let id = lead.id else { return lead.score }
-        let actions = try tx.allLeadActions(leadId: id).map { ScoredAction(type: $0.actionType, ageDays: now.timeIntervalSince($0.createdAt) / 86_400) }
-        return model.explain(lead, actions: actions).score
+    static func score(of lead: Lead, in session: Session, tx: StoreTransaction, now: Date) throws -> Int {
+        guard lead.id != nil else { return lead.score }
+        return try ScoringService.explain(lead, scorer: ScoringService.scorer(for: session, reader: tx), reader: tx, now: now).score
     }
 }
 
@@ -410,12 +405,11 @@ extension LeadService {
         try session.require(.leadsEdit)
         if let (field, problem) = draft.problems.sorted(by: { $0.key < $1.key }).first { throw ServiceError.invalid(field: field, problem: problem) }
         let now = clock()
-        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var lead = Lead(orgId: session.orgId, email: "placeholder@example.com", source: .other, createdAt: now, updatedAt: now)
                 draft.apply(to: &lead)
-                lead.score = model.explain(lead, actions: []).score
+                lead.score = try ScoringService.scorer(for: session, reader: tx).explain(lead, actions: [], attributes: [], now: now).score
                 try tx.insert(&lead)
                 try tx.record(AuditTrail.activity("created", on: .lead, id: lead.id ?? 0, by: session, before: nil as Lead?, after: lead, at: now))
                 return lead
@@ -433,14 +427,13 @@ extension LeadService {
         try session.require(.leadsEdit)
         if let (field, problem) = draft.problems.sorted(by: { $0.key < $1.key }).first { throw ServiceError.invalid(field: field, problem: problem) }
         let now = clock()
-        let model = ScoringService.model(for: session)
         return try ServiceError.wrapping {
             try database.transaction { tx in
                 var lead = try tx.require(Lead.self, id: leadId, orgId: session.orgId)
                 try StaleCheck.require(lead, at: version, outcome, tx: tx, session: session, now: now)
                 let before = lead
                 draft.apply(to: &lead)
-                lead.score = try Self.score(of: lead, model: model, tx: tx, now: now)
+                lead.score = try Self.score(of: lead, in: session, tx: tx, now: now)
                 lead.updatedAt = now
                 try tx.update(lead)
                 try tx.record(AuditTrail.activity("edited", on: .lead, id: leadId, by: session, before: LeadDraft(before), after: LeadDraft(lead), at: now))

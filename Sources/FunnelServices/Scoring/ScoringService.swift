@@ -19,19 +19,24 @@ public struct ScoringService: Sendable {
         OrganizationSettings(of: session.organization).scoring.model
     }
 
-    /// A lead's score explained, rule by rule, as of now.
+    /// A lead's score explained, rule by rule (or factor by factor, under a learned model), as of now.
     public func explanation(leadId: Int64, in session: Session) throws -> ScoreExplanation {
         try session.require(.leadsView)
         let now = clock()
         return try ServiceError.wrapping {
             try database.snapshot { reader in
                 let lead = try reader.require(Lead.self, id: leadId, orgId: session.orgId)
-                let actions = try reader.allLeadActions(leadId: leadId).map {
-                    ScoredAction(type: $0.actionType, ageDays: now.timeIntervalSince($0.createdAt) / 86_400)
-                }
-                return model(for: session).explain(lead, actions: actions)
+                return try Self.explain(lead, scorer: Self.scorer(for: session, reader: reader), reader: reader, now: now)
             }
         }
+    }
+
+    /// A lead's score explained by `scorer`, reading its actions (and attributes, when it uses them).
+    static func explain(_ lead: Lead, scorer: LeadScorer, reader: StoreReader, now: Date) throws -> ScoreExplanation {
+        guard let id = lead.id else { return scorer.explain(lead, actions: [], attributes: [], now: now) }
+        let attributes = scorer.readsAttributes
+            ? try reader.attributes(ofLead: id, orgId: lead.orgId).map { AttributeEntry($0.attribute.name, $0.value) } : []
+        return scorer.explain(lead, actions: try reader.allLeadActions(leadId: id), attributes: attributes, now: now)
     }
 
     /// Rescores one lead now (after an action was logged); returns its new score. Writing a score
@@ -44,12 +49,14 @@ public struct ScoringService: Sendable {
         return explanation.score
     }
 
-    /// Rescores every lead of the session's organization in one pass; `progress` may stop it.
+    /// Rescores every lead of the session's organization in one pass, with the rules or the
+    /// learned model in force; `progress` may stop it.
     public func rescoreAll(in session: Session, progress: (Int, Int) -> Bool = { _, _ in true }) throws -> RescoreResult {
         try session.require(.leadsEdit)
-        let score = Self.scorer(model(for: session), now: clock())
+        let scorer = try scorer(for: session)
+        let score = scorer.scorer(now: clock())
         return try ServiceError.wrapping {
-            try database.rescoreLeads(orgId: session.orgId, score: score, progress: progress)
+            try database.rescoreLeads(orgId: session.orgId, withAttributes: scorer.readsAttributes, score: score, progress: progress)
         }
     }
 

@@ -31,11 +31,13 @@ public struct ScoringSettingsService: Sendable {
                 var settings = OrganizationSettings(of: organization)
                 let before = settings.scoring
                 settings.scoring = scoring
+                // The model in force is chosen with `funnel score use`, not by these settings: kept.
+                settings.scoring.learnedModel = before.learnedModel
                 organization.settings = settings.json
                 organization.updatedAt = now
                 try tx.update(organization)
                 try tx.record(AuditTrail.activity("scoring_changed", on: .organization, id: session.orgId, by: session,
-                                                  before: before, after: scoring, at: now))
+                                                  before: before, after: settings.scoring, at: now))
                 return organization
             }
         }

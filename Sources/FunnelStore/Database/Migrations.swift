@@ -51,6 +51,12 @@ extension AppDatabase {
             }
             try db.execute(sql: "PRAGMA user_version = 8")
         }
+        migrator.registerMigration("v9 scoring models") { db in
+            for statement in SchemaV9.statements {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "PRAGMA user_version = 9")
+        }
         return migrator
     }()
 }

@@ -126,9 +126,10 @@ extension StoreTransaction {
     /// action they have, in this transaction; writes a score only where it changed. Returns how
     /// many scores changed. With `lastActions`, also gives each lead its newest action's time
     /// (`last_action_at`, as the `lead_actions_touch_lead` trigger keeps it) where that differs.
-    public func rescoreLeads(ids: [Int64], orgId: Int64, lastActions: Bool = false, score: (LeadScoringInput, [LeadActionSample]) -> Int) throws -> Int {
+    public func rescoreLeads(ids: [Int64], orgId: Int64, lastActions: Bool = false, withAttributes: Bool = false,
+                             score: (LeadScoringInput, [LeadActionSample]) -> Int) throws -> Int {
         let leads = try db.makeStatement(sql: """
-            SELECT id, source, email, phone IS NOT NULL, company IS NOT NULL, product_id IS NOT NULL, score, last_action_at
+            SELECT \(LeadScoringInput.columns), last_action_at
             FROM leads WHERE id = ? AND org_id = ?
             """)
         // The covering index (lead_id, created_at DESC, action_type) holds all it reads, newest first.
@@ -147,11 +148,7 @@ extension StoreTransaction {
             let code = sqlite3_step(leadHandle)
             if code == SQLITE_DONE { continue }
             guard code == SQLITE_ROW else { throw db.stepFailure(code) }
-            let email: String? = sqlite3_column_type(leadHandle, 2) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(leadHandle, 2))
-            let input = LeadScoringInput(
-                id: id, source: ByteEnums.leadSources.value(leadHandle, 1) ?? .other, email: email,
-                hasPhone: sqlite3_column_int(leadHandle, 3) != 0, hasCompany: sqlite3_column_int(leadHandle, 4) != 0,
-                hasProduct: sqlite3_column_int(leadHandle, 5) != 0, score: Int(sqlite3_column_int64(leadHandle, 6)))
+            let input = LeadScoringInput(row: leadHandle, withAttributes: withAttributes)
             actions.removeAll(keepingCapacity: true)
             newest.removeAll(keepingCapacity: true)
             sqlite3_bind_int64(actionHandle, 1, id)
@@ -172,7 +169,7 @@ extension StoreTransaction {
             }
             sqlite3_reset(actionHandle)
             let newScore = score(input, actions)
-            if lastActions, !newest.isEmpty, !Self.sameText(leadHandle, 7, newest) {
+            if lastActions, !newest.isEmpty, !Self.sameText(leadHandle, 9, newest) {
                 try updateBoth.execute(arguments: [newScore, String(decoding: newest, as: UTF8.self), id])
                 if newScore != input.score { changed += 1 }
             } else if newScore != input.score {

@@ -11,6 +11,48 @@ public struct LeadScoringInput: Sendable {
     public var hasCompany: Bool
     public var hasProduct: Bool
     public var score: Int
+    public var status: LeadStatus = .new
+    /// The lead's attributes, when the pass was asked to read them (a learned model uses them).
+    public var attributes: [AttributeEntry] = []
+
+    public init(id: Int64, source: LeadSource, email: String?, hasPhone: Bool, hasCompany: Bool, hasProduct: Bool, score: Int,
+                status: LeadStatus = .new, attributes: [AttributeEntry] = []) {
+        self.id = id
+        self.source = source
+        self.email = email
+        self.hasPhone = hasPhone
+        self.hasCompany = hasCompany
+        self.hasProduct = hasProduct
+        self.score = score
+        self.status = status
+        self.attributes = attributes
+    }
+}
+
+extension LeadScoringInput {
+    /// The columns a scoring read selects from `leads`, in the order `init(row:)` reads them.
+    static let columns = "id, source, email, phone IS NOT NULL, company IS NOT NULL, product_id IS NOT NULL, score, status, attributes"
+
+    /// The lead of the statement's current row (selected with `columns` first); its attributes
+    /// only `withAttributes` (read from its JSON without a Foundation object).
+    init(row handle: OpaquePointer?, withAttributes: Bool) {
+        let email: String? = sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(handle, 2))
+        self.init(id: sqlite3_column_int64(handle, 0), source: ByteEnums.leadSources.value(handle, 1) ?? .other, email: email,
+                  hasPhone: sqlite3_column_int(handle, 3) != 0, hasCompany: sqlite3_column_int(handle, 4) != 0,
+                  hasProduct: sqlite3_column_int(handle, 5) != 0, score: Int(sqlite3_column_int64(handle, 6)),
+                  status: ByteEnums.leadStatuses.value(handle, 7) ?? .new)
+        if withAttributes, sqlite3_column_type(handle, 8) != SQLITE_NULL, let text = sqlite3_column_text(handle, 8) {
+            var reader = FlatJSONObject(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 8))))
+            reader.forEachMember { key, value in
+                switch value {
+                case .number(let token): if let number = Double(token) { attributes.append(AttributeEntry(key, .number(number))) }
+                case .string(let text): attributes.append(AttributeEntry(key, .text(text)))
+                case .bool(let yes): attributes.append(AttributeEntry(key, .yesNo(yes)))
+                case .other: break
+                }
+            }
+        }
+    }
 }
 
 /// What scoring reads of an action: its type and when (seconds since 1970, UTC).
@@ -49,15 +91,11 @@ extension AppDatabase {
     /// Each chunk is one transaction; `progress(scanned, total)` returning false stops the pass
     /// after the current chunk (what was written stays, rescoring is idempotent).
     public func rescoreLeads(
-        orgId: Int64?, chunkSize: Int = 25_000,
+        orgId: Int64?, chunkSize: Int = 25_000, withAttributes: Bool = false,
         score: (LeadScoringInput, [LeadActionSample]) -> Int,
         progress: (Int, Int) -> Bool = { _, _ in true }
     ) throws -> RescoreResult {
-        let (total, maxID): (Int, Int64) = try read { db in
-            let total = try orgId.map { try Int.fetchOne(db, sql: "SELECT sum(lead_count) FROM lead_status_counts WHERE org_id = ?", arguments: [$0]) ?? 0 }
-                ?? (Int.fetchOne(db, sql: "SELECT sum(lead_count) FROM lead_status_counts") ?? 0)
-            return (total, try Int64.fetchOne(db, sql: "SELECT max(id) FROM leads") ?? 0)
-        }
+        let (total, maxID) = try read { db in try Self.scoringExtent(db, orgId: orgId) }
         // A pass that rewrites many scores moves entries all over the three score indexes: a page
         // cache that holds them (64 MiB, for the pass only) keeps each page from being read again.
         let cacheSize = try read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000 }
@@ -65,52 +103,14 @@ extension AppDatabase {
         defer { try? writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(cacheSize)") } }
         var result = RescoreResult(leadsScanned: 0, scoresChanged: 0, completed: true)
         var start: Int64 = 0
-        var actions: [LeadActionSample] = []
-        actions.reserveCapacity(64)
         while start < maxID {
             let end = start + Int64(chunkSize)
             try write { db in
-                // Read with SQLite's own calls: five million actions would otherwise make ten
-                // million Swift strings (their type and time) only to parse and drop them.
-                let leadSQL = "SELECT id, source, email, phone IS NOT NULL, company IS NOT NULL, product_id IS NOT NULL, score FROM leads WHERE id > ? AND id <= ?"
-                    + (orgId == nil ? "" : " AND +org_id = \(orgId!)") + " ORDER BY id"
-                let leads = try db.makeStatement(sql: leadSQL)
-                try leads.setArguments([start, end])
-                let actionRows = try db.makeStatement(sql: "SELECT lead_id, action_type, created_at FROM lead_actions WHERE lead_id > ? AND lead_id <= ? ORDER BY lead_id")
-                try actionRows.setArguments([start, end])
                 let update = try db.makeStatement(sql: "UPDATE leads SET score = ? WHERE id = ?")
-                let (leadHandle, actionHandle) = (leads.sqliteStatement, actionRows.sqliteStatement)
-                defer {
-                    sqlite3_reset(leadHandle)
-                    sqlite3_reset(actionHandle)
-                }
-                var actionState = sqlite3_step(actionHandle)
-                while true {
-                    let code = sqlite3_step(leadHandle)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else { throw db.stepFailure(code) }
-                    let id = sqlite3_column_int64(leadHandle, 0)
-                    let email: String? = sqlite3_column_type(leadHandle, 2) == SQLITE_NULL ? nil
-                        : String(cString: sqlite3_column_text(leadHandle, 2))
-                    let input = LeadScoringInput(
-                        id: id, source: ByteEnums.leadSources.value(leadHandle, 1) ?? .other, email: email,
-                        hasPhone: sqlite3_column_int(leadHandle, 3) != 0, hasCompany: sqlite3_column_int(leadHandle, 4) != 0,
-                        hasProduct: sqlite3_column_int(leadHandle, 5) != 0, score: Int(sqlite3_column_int64(leadHandle, 6)))
-                    actions.removeAll(keepingCapacity: true)
-                    while actionState == SQLITE_ROW {
-                        let leadID = sqlite3_column_int64(actionHandle, 0)
-                        if leadID > id { break }
-                        if leadID == id, let (type, ordinal) = ByteEnums.actionTypes.value(actionHandle, 1),
-                           let text = sqlite3_column_text(actionHandle, 2) {
-                            let seconds = StoreTimestamp.seconds(bytes: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(actionHandle, 2))))
-                            actions.append(LeadActionSample(type: type, ordinal: ordinal, secondsSince1970: seconds ?? 0))
-                        }
-                        actionState = sqlite3_step(actionHandle)
-                    }
-                    guard actionState == SQLITE_ROW || actionState == SQLITE_DONE else { throw db.stepFailure(actionState) }
+                try Self.scanScoringChunk(db, orgId: orgId, after: start, through: end, withAttributes: withAttributes) { input, actions in
                     let newScore = score(input, actions)
                     if newScore != input.score {
-                        try update.execute(arguments: [newScore, id])
+                        try update.execute(arguments: [newScore, input.id])
                         result.scoresChanged += 1
                     }
                     result.leadsScanned += 1
@@ -123,6 +123,78 @@ extension AppDatabase {
             }
         }
         return result
+    }
+
+    /// Reads every lead of the organization with its actions, in id order, as scoring reads them
+    /// (for learning a model): one read transaction, chunk by chunk, no query per lead.
+    /// `progress(read, total)` returning false stops the read (`CancellationError`).
+    public func scanLeadsForScoring(orgId: Int64, withAttributes: Bool, chunkSize: Int = 25_000,
+                                    _ body: (LeadScoringInput, [LeadActionSample]) throws -> Void,
+                                    progress: (Int, Int) -> Bool = { _, _ in true }) throws {
+        try read { db in
+            let (total, maxID) = try Self.scoringExtent(db, orgId: orgId)
+            var done = 0
+            var start: Int64 = 0
+            while start < maxID {
+                let end = start + Int64(chunkSize)
+                try Self.scanScoringChunk(db, orgId: orgId, after: start, through: end, withAttributes: withAttributes) { input, actions in
+                    try body(input, actions)
+                    done += 1
+                }
+                start = end
+                if !progress(done, total) { throw CancellationError() }
+            }
+        }
+    }
+
+    /// How many leads a pass reads (the maintained counts) and the largest lead id.
+    static func scoringExtent(_ db: Database, orgId: Int64?) throws -> (Int, Int64) {
+        let total = try orgId.map { try Int.fetchOne(db, sql: "SELECT sum(lead_count) FROM lead_status_counts WHERE org_id = ?", arguments: [$0]) ?? 0 }
+            ?? (Int.fetchOne(db, sql: "SELECT sum(lead_count) FROM lead_status_counts") ?? 0)
+        return (total, try Int64.fetchOne(db, sql: "SELECT max(id) FROM leads") ?? 0)
+    }
+
+    /// The leads with ids in `(start, end]` (of the organization, or all) and their actions.
+    ///
+    /// Leads are read in id order and their actions through `idx_lead_actions_lead_created` in the
+    /// same order, merged without a query per lead, with SQLite's own calls: five million actions
+    /// would otherwise make ten million Swift strings (their type and time) only to parse and drop them.
+    static func scanScoringChunk(_ db: Database, orgId: Int64?, after start: Int64, through end: Int64, withAttributes: Bool,
+                                 _ body: (LeadScoringInput, [LeadActionSample]) throws -> Void) throws {
+        let leadSQL = "SELECT \(LeadScoringInput.columns) FROM leads WHERE id > ? AND id <= ?"
+            + (orgId == nil ? "" : " AND +org_id = \(orgId!)") + " ORDER BY id"
+        let leads = try db.makeStatement(sql: leadSQL)
+        try leads.setArguments([start, end])
+        let actionRows = try db.makeStatement(sql: "SELECT lead_id, action_type, created_at FROM lead_actions WHERE lead_id > ? AND lead_id <= ? ORDER BY lead_id")
+        try actionRows.setArguments([start, end])
+        let (leadHandle, actionHandle) = (leads.sqliteStatement, actionRows.sqliteStatement)
+        defer {
+            sqlite3_reset(leadHandle)
+            sqlite3_reset(actionHandle)
+        }
+        var actions: [LeadActionSample] = []
+        actions.reserveCapacity(64)
+        var actionState = sqlite3_step(actionHandle)
+        while true {
+            let code = sqlite3_step(leadHandle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw db.stepFailure(code) }
+            let input = LeadScoringInput(row: leadHandle, withAttributes: withAttributes)
+            let id = input.id
+            actions.removeAll(keepingCapacity: true)
+            while actionState == SQLITE_ROW {
+                let leadID = sqlite3_column_int64(actionHandle, 0)
+                if leadID > id { break }
+                if leadID == id, let (type, ordinal) = ByteEnums.actionTypes.value(actionHandle, 1),
+                   let text = sqlite3_column_text(actionHandle, 2) {
+                    let seconds = StoreTimestamp.seconds(bytes: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(actionHandle, 2))))
+                    actions.append(LeadActionSample(type: type, ordinal: ordinal, secondsSince1970: seconds ?? 0))
+                }
+                actionState = sqlite3_step(actionHandle)
+            }
+            guard actionState == SQLITE_ROW || actionState == SQLITE_DONE else { throw db.stepFailure(actionState) }
+            try body(input, actions)
+        }
     }
 
     /// Writes one lead's score (after an action was logged, settings changed, or its points
@@ -193,5 +265,6 @@ struct ByteEnum<Value: Sendable>: Sendable {
 /// The enumerations scoring reads from text columns.
 enum ByteEnums {
     static let leadSources = ByteEnum<LeadSource>(LeadSource.allCases.map { ($0.rawValue, $0) })
+    static let leadStatuses = ByteEnum<LeadStatus>(LeadStatus.allCases.map { ($0.rawValue, $0) })
     static let actionTypes = ByteEnum<(LeadActionType, Int)>(LeadActionType.allCases.enumerated().map { ($1.rawValue, ($1, $0)) })
 }

@@ -336,7 +336,7 @@ final class LeadsPane {
         }
         lines += Self.attributeLines(detail.attributes, width: rect.width - 8)
         lines.append("")
-        lines.append("Why the score is \(detail.explanation.score):")
+        lines.append("Why the score is \(detail.explanation.score):" + (detail.explanation.origin.map { "   \($0)" } ?? "   the rules"))
         for rule in detail.explanation.rules {
             lines.append(String(format: "  %+4d  ", rule.points) + rule.label)
         }
@@ -407,7 +407,7 @@ enum LeadRowSource {
         for index in range {
             guard let item = viewModel.row(at: index) else { continue }
             let lead = item.lead
-            let grade = viewModel.model.grade(for: lead.score).rawValue
+            let grade = viewModel.scorer.grade(for: lead.score).rawValue
             cells[index] = [
                 ScoreBar(lead.score).text(width: 11) + " " + grade,
                 // A lead imported by its key alone is named by it (`bank-full.csv:153`).

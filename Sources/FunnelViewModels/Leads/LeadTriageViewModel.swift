@@ -45,7 +45,8 @@ public final class LeadTriageViewModel: PaneMessage {
     /// Rows visible at once: the screen says so (`resize(visibleRows:)`), and the window always
     /// holds at least the rows that can be on screen around the selection.
     public private(set) var pageSize: Int
-    public let model: LeadScoringModel
+    /// What scores the leads (the rules, or the learned model in force): the list's grades.
+    public private(set) var scorer: LeadScorer
 
     static let countCap = 10_000
     static let searchCountCap = 300
@@ -54,7 +55,7 @@ public final class LeadTriageViewModel: PaneMessage {
         self.session = session
         service = LeadService(database: database)
         scoring = ScoringService(database: database)
-        model = scoring.model(for: session)
+        scorer = (try? scoring.scorer(for: session)) ?? LeadScorer(rules: scoring.model(for: session))
         pageSize = max(1, visibleRows)
         rows.visible = pageSize
         reload()
@@ -114,6 +115,7 @@ public final class LeadTriageViewModel: PaneMessage {
     /// Reloads counts and the window around the selection (after a change here or elsewhere).
     public func reload() {
         perform {
+            scorer = try scoring.scorer(for: session)  // another user may have switched the model
             counts = try service.statusCounts(in: session)
             // A search counts its matches up to a few hundred ("300+"): counting every match of a
             // common word would cost more than the page itself.
