@@ -8,7 +8,7 @@ stratified 5-fold cross-validation (shuffled, random_state=7). Prints JSON to st
   rows, positives            the file's rows and its y == "yes" rows
   sklearn_plain_cv_auc       one-hot categories + standardized numbers, LogisticRegression(C=1)
   sklearn_binned_cv_auc      one-hot categories + numbers in 10 quantile bins (one-hot)
-  sklearn_funnel_like_cv_auc the features built as Funnel builds them (see funnel_like), C=1
+  sklearn_funnel_like_cv_auc the features built as Funnel builds them (funnel_like), C=1
   *_fold_aucs                the five folds' ROC AUCs of each
 
   --funnel-json FILE  reads `funnel score learn --format json` output and adds funnel_cv_auc,
@@ -62,40 +62,48 @@ def matrix(columns, names):
     return np.column_stack([columns[n].astype(object) for n in names])
 
 
-class HeavyValueBinner(BaseEstimator, TransformerMixin):
-    """Quantile bins as Funnel makes them: a value held by at least `heavy` of the training rows
-    (pdays = -1, previous = 0, balance = 0, campaign = 1...) gets a bin of its own, the other
-    values go into up to `n_bins` quantile bins (duplicate edges merged), one-hot."""
+class FunnelBands(BaseEstimator, TransformerMixin):
+    """Numbers in bands as Funnel makes them (LeadFeatureSpace.bands in LeadFeatures.swift):
+    walking the distinct values in order, a band closes once it holds a `count`-th of the rows;
+    a value held by that share or more is a band of its own (pdays = -1, previous = 0...); a last
+    band of less than half a share joins the one before. One-hot, a value below every band in the
+    first."""
 
-    def __init__(self, n_bins=10, heavy=0.05):
-        self.n_bins = n_bins
-        self.heavy = heavy
+    def __init__(self, count=10):
+        self.count = count
 
     def fit(self, X, y=None):
         X = np.asarray(X, dtype=float)
-        self.columns_ = []
+        self.lows_ = []
         for j in range(X.shape[1]):
-            x = X[:, j]
-            values, counts = np.unique(x, return_counts=True)
-            heavy = values[counts >= self.heavy * len(x)]
-            rest = x[~np.isin(x, heavy)]
-            edges = np.unique(np.quantile(rest, np.linspace(0, 1, self.n_bins + 1))[1:-1]) if len(rest) else np.array([])
-            self.columns_.append((heavy, edges))
+            values, counts = np.unique(X[:, j], return_counts=True)
+            share = max(1, X.shape[0] // self.count)
+            bands, current = [], None  # [low, rows]
+            for value, n in zip(values, counts):
+                if n >= share and current is not None:  # a heavy value stands alone
+                    bands.append(current)
+                    current = None
+                if current is None:
+                    current = [value, 0]
+                current[1] += n
+                if current[1] >= share:
+                    bands.append(current)
+                    current = None
+            if current is not None:
+                if current[1] < share / 2 and bands:
+                    bands[-1][1] += current[1]
+                else:
+                    bands.append(current)
+            self.lows_.append(np.array([low for low, _ in bands]))
         return self
 
     def transform(self, X):
         X = np.asarray(X, dtype=float)
         blocks = []
-        for j, (heavy, edges) in enumerate(self.columns_):
-            x = X[:, j]
-            block = np.zeros((len(x), len(heavy) + len(edges) + 1))
-            is_heavy = np.zeros(len(x), dtype=bool)
-            for k, v in enumerate(heavy):
-                block[x == v, k] = 1
-                is_heavy |= x == v
-            bins = np.searchsorted(edges, x, side="right")
-            rows = np.nonzero(~is_heavy)[0]
-            block[rows, len(heavy) + bins[rows]] = 1
+        for j, lows in enumerate(self.lows_):
+            band = np.maximum(np.searchsorted(lows, X[:, j], side="right") - 1, 0)
+            block = np.zeros((X.shape[0], len(lows)))
+            block[np.arange(X.shape[0]), band] = 1
             blocks.append(block)
         return np.hstack(blocks)
 
@@ -122,18 +130,19 @@ def binned(C=1.0, numeric=NUMERIC, categorical=CATEGORICAL):
     return names, make_pipeline(ct, LogisticRegression(C=C, max_iter=2000))
 
 
-def funnel_like(C=1.0):
-    """The features as `funnel score learn` is to build them: text values held by at least 1% of
-    the rows one-hot (the rest pooled: month dec, job unknown), yes/no as 0/1, numbers in
-    heavy-value + quantile bins. (Lead fields are constant on this data and add nothing.)"""
+def funnel_like(C=1.0, count=10):
+    """The features as `funnel score learn` builds them (LeadFeatureSpace): text values held by at
+    least 0.5% of the rows, 30 at most, one-hot with the rest pooled (month `dec`, 0.47%), yes and
+    no one feature each, numbers in Funnel's bands. (Lead fields are constant on this data and
+    add nothing; Funnel chooses features on all the outcomes, this on each training fold.)"""
     text = [c for c in CATEGORICAL if c not in YES_NO]
     names = text + YES_NO + NUMERIC
     a, b = len(text), len(text) + len(YES_NO)
     ct = ColumnTransformer([
-        ("text", OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=0.01, max_categories=31),
+        ("text", OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=0.005, max_categories=31),
          list(range(a))),
-        ("yesno", OneHotEncoder(drop="if_binary"), list(range(a, b))),
-        ("num", HeavyValueBinner(n_bins=10, heavy=0.05), list(range(b, len(names)))),
+        ("yesno", OneHotEncoder(handle_unknown="ignore"), list(range(a, b))),
+        ("num", FunnelBands(count), list(range(b, len(names)))),
     ])
     return names, make_pipeline(ct, LogisticRegression(C=C, max_iter=2000))
 
@@ -162,6 +171,7 @@ def variants(columns, y):
         out[f"plain_C{C:g}"] = cv_auc(columns, y, plain(C))[0]
         out[f"binned_C{C:g}"] = cv_auc(columns, y, binned(C))[0]
         out[f"funnel_like_C{C:g}"] = cv_auc(columns, y, funnel_like(C))[0]
+    out["funnel_like_20_bands"] = cv_auc(columns, y, funnel_like(count=20))[0]
     out["plain_seed0"] = cv_auc(columns, y, plain(), seed=0)[0]
     out["binned_day_one_hot"] = cv_auc(columns, y, day_as_category())[0]
     out["plain_without_day"] = cv_auc(columns, y, plain(numeric=without("day")))[0]
