@@ -49,7 +49,7 @@ import Testing
         let shown = [("job", "management"), ("age", "42"), ("balance", "1250.5"), ("member", "yes"), ("joined", "2024-03-15"),
                      ("note, \"quoted\"", "line one\\nEsc\\e]0;PWNED\\x07")]
         #expect(Array(lines[(start + 1)...(start + 6)]) == shown.map { "  " + $0.padding(toLength: 14, withPad: " ", startingAt: 0) + "  " + $1 })
-        #expect(lines[start + 7] == "Score:")
+        #expect(lines[start + 7] == "Score: the rules (docs/scoring.md)")
         #expect(!table.standardOutput.contains("\u{1B}"))
 
         let json = try funnel(["leads", "show", "\(leadId)", "--format", "json"])

@@ -255,6 +255,35 @@ import Testing
         #expect(globex.created == 1)
     }
 
+    // MARK: - A file's score
+
+    /// A lead's score is Funnel's own: a file's score column is kept as an attribute (a feature
+    /// learning may use), said in the report; a Funnel export's is left out; a map cannot send a
+    /// column to it.
+    @Test func aFilesScoreIsKeptAsAnAttributeNotAsTheScore() throws {
+        let report = try importLeads(try file("scored.csv", "email,name,Lead Score\nscored@example.com,Scored,97\n"))
+        #expect(report.created == 1)
+        #expect(report.notes.contains { $0.contains("\"Lead Score\" is kept as the attribute \"Lead Score\"") && $0.contains("Funnel's own") }, "\(report.notes)")
+        let lead = try #require(try acmeLeads().first { $0.email == "scored@example.com" })
+        #expect(lead.score != 97 && lead.score < 50, "the rules' score, not the file's: \(lead.score)")
+        let attributes = try workspace.database.snapshot { try $0.attributes(ofLead: lead.id!, orgId: workspace.admin.orgId) }
+        #expect(attributes.map { "\($0.attribute.name)=\($0.value)" } == ["Lead Score=97"])
+        #expect(attributes.first?.attribute.scoring == true)
+
+        var options = RecordImportOptions(entity: .leads)
+        options.map = try ImportMapFile.parse("Rating = score", name: "crm.map")
+        let refused = refusal { try importLeads(try file("mapped.csv", "email,Rating\nrated@example.com,80\n"), options) }
+        #expect(refused.contains("crm.map line 1: score is Funnel's own") && refused.contains("\"Rating = attribute\""), "\(refused)")
+
+        let exported = "name,email,phone,company,source,status,status_reason,score,owner,product,created_at,external_id\n"
+            + "Exported,exported@example.com,,,website,new,,88,,,2026-01-05 10:00:00,\n"
+        let again = try importLeads(try file("export.csv", exported))
+        #expect(again.notes.contains { $0.contains("\"score\" is not imported") }, "\(again.notes)")
+        let reimported = try #require(try acmeLeads().first { $0.email == "exported@example.com" })
+        #expect(reimported.score != 88)
+        #expect(try workspace.database.snapshot { try $0.attributes(ofLead: reimported.id!, orgId: workspace.admin.orgId) }.isEmpty)
+    }
+
     // MARK: - Undo
 
     @Test func undoDeletesWhatTheImportCreatedAndRestoresWhatItUpdated() throws {

@@ -17,7 +17,9 @@ public enum ImportField: String, Sendable, CaseIterable {
     public static func fields(of entity: ImportEntity) -> [ImportField] {
         switch entity {
         case .leads:
-            return [.name, .firstName, .lastName, .email, .phone, .company, .source, .status, .statusReason, .score, .owner, .product, .createdAt,
+            // Not `score`: a lead's score is Funnel's own, computed by its rules or learned model; a
+            // file's score column is kept as an attribute (which learning may use).
+            return [.name, .firstName, .lastName, .email, .phone, .company, .source, .status, .statusReason, .owner, .product, .createdAt,
                     .externalId, .outcome, .outcomeDate]
         case .contacts:
             return [.name, .firstName, .lastName, .email, .phone, .company, .metadata, .createdAt]
@@ -145,7 +147,9 @@ public struct ImportMapping: Sendable, Equatable {
     /// Maps `header` for `entity`: the map first, then the header's names; `key` names the column
     /// that identifies a lead (kept as its external id), or `@line`. Throws with a message when two
     /// columns want one field, or the map or the key names something that is not there.
-    public init(header: [String], entity: ImportEntity, map: ImportMapFile = ImportMapFile(), key: String? = nil) throws {
+    /// `funnelExport`: the file is a Funnel export (`RecordImportService.isFunnelExport`), whose
+    /// `score` column is Funnel's own earlier score: ignored, not kept as an attribute.
+    public init(header: [String], entity: ImportEntity, map: ImportMapFile = ImportMapFile(), key: String? = nil, funnelExport: Bool = false) throws {
         let entityFields = ImportField.fields(of: entity)
         func fieldNamed(_ name: String) -> ImportField? {
             let key = ImportField.key(name)
@@ -159,6 +163,9 @@ public struct ImportMapping: Sendable, Equatable {
             var constant = rule.quoted
             if case .field(let name) = rule.target, !rule.quoted, fieldNamed(name) == nil { constant = true }
             if constant {
+                if entity == .leads, case .field(let name) = rule.target, Self.isScore(name) {
+                    throw ImportProblem(line: 0, message: "\(map.name) line \(rule.line): score is Funnel's own, computed by its scoring (docs/scoring.md), not read from a file: keep \"\(rule.column)\" as an attribute (\"\(rule.column) = attribute\"), which learning a score may use")
+                }
                 guard !headerKeys.contains(columnKey) else {
                     throw ImportProblem(line: 0, message: "\(map.name) line \(rule.line): the map sends the column \"\(rule.column)\" to \"\(rule.written)\", which is not a \(entity.singular) field (\(entityFields.map(\.rawValue).joined(separator: ", ")); or ignore, or attribute)")
                 }
@@ -201,6 +208,8 @@ public struct ImportMapping: Sendable, Equatable {
                 case .attribute(let kind, let scoring):
                     attributes[index] = AttributeColumn(name: column, kind: kind, scoring: scoring)
                 }
+            } else if funnelExport, entity == .leads, Self.isScore(column) {
+                ignored.insert(index)
             } else if !columnKey.isEmpty {
                 field = ImportField.recognise(column, for: entity)
                 if field == nil, entity == .leads {
@@ -243,6 +252,21 @@ public struct ImportMapping: Sendable, Equatable {
     }
 
     public func has(_ field: ImportField) -> Bool { fields.contains(field) || constants[field] != nil }
+
+    /// Whether a column or field name is a score (`score`, `Lead Score`).
+    static func isScore(_ name: String) -> Bool {
+        let key = ImportField.key(name)
+        return key == ImportField.key("score") || key == ImportField.key("lead score")
+    }
+
+    /// What the report says of a file's score column: kept as an attribute, or (a Funnel export's) left out.
+    var scoreNotes: [String] {
+        columns.indices.filter { Self.isScore(columns[$0]) }.map { index in
+            attributes[index] != nil
+                ? "The column \"\(columns[index])\" is kept as the attribute \"\(attributes[index]?.name ?? columns[index])\": a lead's score is Funnel's own, computed by its scoring (docs/scoring.md); `funnel score learn` may use the file's as a feature."
+                : "The column \"\(columns[index])\" is not imported: a lead's score is Funnel's own, computed again for every lead imported."
+        }
+    }
 
     /// Reads a map file (docs/import.md, "The map file").
     public static func readMapFile(_ path: String) throws -> ImportMapFile {

@@ -137,7 +137,8 @@ extension RecordImportService {
         var keyFromLine = options.key == ImportMapping.lineKey
         var constants: [String] = []
         do {
-            let mapping = try ImportMapping(header: columns, entity: options.entity, map: options.map, key: options.key)
+            let mapping = try ImportMapping(header: columns, entity: options.entity, map: options.map, key: options.key,
+                                            funnelExport: reader.removesFormulaGuards)
             fates = mapping.fates
             keyFromLine = mapping.keyFromLine
             constants = mapping.constants.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) = \($0.value) (every row)" }

@@ -241,7 +241,8 @@ public struct RecordImportService: Sendable {
         reader.removesFormulaGuards = Self.isFunnelExport(header: header.fields, entity: options.entity)
         var mapping: ImportMapping
         do {
-            mapping = try ImportMapping(header: columns, entity: options.entity, map: options.map, key: options.key)
+            mapping = try ImportMapping(header: columns, entity: options.entity, map: options.map, key: options.key,
+                                        funnelExport: reader.removesFormulaGuards)
         } catch let problem as ImportProblem {
             throw ServiceError.invalid(field: name, problem: problem.description)
         }
@@ -258,6 +259,7 @@ public struct RecordImportService: Sendable {
         report.mapping = zip(columns, mapping.fates).map { column, fate in "\(column) -> \(fate.label)" }
             + mapping.constants.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) = \($0.value) (every row)" }
         report.ignoredColumns = mapping.ignored
+        report.notes += mapping.scoreNotes
         report.keptDuplicates = options.keepDuplicates
         report.delimiter = delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(delimiter))
         let started = Date()
