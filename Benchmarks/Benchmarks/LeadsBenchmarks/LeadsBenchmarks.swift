@@ -206,6 +206,9 @@ let benchmarks: @Sendable () -> Void = {
 
     // Filtered by an attribute value, on 1,000,000 imported leads with 20 attributes (AttributeFilterBenchmarks.swift).
     attributeFilterBenchmarks(paneConfiguration)
+
+    // Learning a score and rescoring with it (LearnedScoreBenchmarks.swift).
+    learnedScoreBenchmarks()
 }
 
 private func label(_ leads: Int) -> String { leads >= 1_000_000 ? "\(leads / 1_000_000)M" : "\(leads / 1_000)k" }

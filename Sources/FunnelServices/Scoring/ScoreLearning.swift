@@ -71,6 +71,14 @@ extension ScoringService {
         return try ServiceError.wrapping { try database.snapshot { try $0.scoringModels(orgId: session.orgId) } }
     }
 
+    /// One of the organization's learned models, by version, with its factors and calibration
+    /// (nil when it has no such version, or its stored JSON cannot be read).
+    public func model(version: Int, in session: Session) throws -> LearnedScoringModel? {
+        try session.require(.leadsView)
+        let stored = try ServiceError.wrapping { try database.snapshot { try $0.scoringModel(version: version, orgId: session.orgId) } }
+        return stored.flatMap { try? JSONDecoder.scoring.decode(LearnedScoringModel.self, from: Data($0.json.utf8)) }
+    }
+
     /// Learns a model from the organization's outcomes and stores it as its next version
     /// (administrators); with `apply`, switches the organization to it and rescores every lead.
     ///
@@ -128,8 +136,9 @@ extension ScoringService {
         let encoder = FeatureEncoder(features, halfLifeDays: rules.halfLifeDays)
         var rows = SparseRows()
         var entries: [(Int, Double)] = []
+        var sums: [Double] = []
         for index in inputs.indices {
-            encoder.encode(inputs[index], actions: actionLists[index], now: nowSeconds, into: &entries)
+            encoder.encode(inputs[index], actions: actionLists[index], now: nowSeconds, into: &entries, sums: &sums)
             rows.append(entries)
         }
         inputs = []

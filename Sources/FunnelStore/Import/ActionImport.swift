@@ -129,7 +129,7 @@ extension StoreTransaction {
     public func rescoreLeads(ids: [Int64], orgId: Int64, lastActions: Bool = false, withAttributes: Bool = false,
                              score: (LeadScoringInput, [LeadActionSample]) -> Int) throws -> Int {
         let leads = try db.makeStatement(sql: """
-            SELECT \(LeadScoringInput.columns), last_action_at
+            SELECT \(LeadScoringInput.columns(withAttributes: withAttributes)), last_action_at
             FROM leads WHERE id = ? AND org_id = ?
             """)
         // The covering index (lead_id, created_at DESC, action_type) holds all it reads, newest first.

@@ -30,8 +30,12 @@ public struct LeadScoringInput: Sendable {
 }
 
 extension LeadScoringInput {
-    /// The columns a scoring read selects from `leads`, in the order `init(row:)` reads them.
-    static let columns = "id, source, email, phone IS NOT NULL, company IS NOT NULL, product_id IS NOT NULL, score, status, attributes"
+    /// The columns a scoring read selects from `leads`, in the order `init(row:)` reads them: the
+    /// attributes' JSON only when asked (a lead's JSON may spill over pages of its own).
+    static func columns(withAttributes: Bool) -> String {
+        "id, source, email, phone IS NOT NULL, company IS NOT NULL, product_id IS NOT NULL, score, status, "
+            + (withAttributes ? "attributes" : "NULL")
+    }
 
     /// The lead of the statement's current row (selected with `columns` first); its attributes
     /// only `withAttributes` (read from its JSON without a Foundation object).
@@ -161,7 +165,7 @@ extension AppDatabase {
     /// would otherwise make ten million Swift strings (their type and time) only to parse and drop them.
     static func scanScoringChunk(_ db: Database, orgId: Int64?, after start: Int64, through end: Int64, withAttributes: Bool,
                                  _ body: (LeadScoringInput, [LeadActionSample]) throws -> Void) throws {
-        let leadSQL = "SELECT \(LeadScoringInput.columns) FROM leads WHERE id > ? AND id <= ?"
+        let leadSQL = "SELECT \(LeadScoringInput.columns(withAttributes: withAttributes)) FROM leads WHERE id > ? AND id <= ?"
             + (orgId == nil ? "" : " AND +org_id = \(orgId!)") + " ORDER BY id"
         let leads = try db.makeStatement(sql: leadSQL)
         try leads.setArguments([start, end])

@@ -25,6 +25,10 @@ public final class FunnelApplication: TerminalApplication {
     var importScreen: ImportScreen?
     /// The import stage last drawn (a finished run redraws once).
     var importStageDrawn = -1
+    /// The scoring view (the model in force, its versions, learning), over the pane, when open.
+    var scoringScreen: ScoringScreen?
+    /// The scoring view's state last drawn.
+    var scoringRevisionDrawn = -1
     var lastPoll = Date.distantPast
     /// The Leads pane, made when first opened (only for roles that may see leads).
     lazy var leadsPane: LeadsPane? = shell.session.can(.leadsView)
@@ -86,6 +90,7 @@ public final class FunnelApplication: TerminalApplication {
             return .redraw
         case .paste(let text):
             if let screen = importScreen { screen.paste(text); return .redraw }
+            if scoringScreen != nil { return .none }
             if shell.activePane == .leads, leadsPane?.paste(text) == true { return .redraw }
             if shell.activePane == .pipeline, pipelinePane?.paste(text) == true { return .redraw }
             if shell.activePane == .calendar, calendarPane?.paste(text) == true { return .redraw }
@@ -149,6 +154,14 @@ public final class FunnelApplication: TerminalApplication {
             }
             return .redraw
         }
+        if let screen = scoringScreen {
+            switch screen.handle(key, registry: registry) {
+            case .close: scoringScreen = nil
+            case .help: help = HelpOverlay(registry: registry, scope: ScoringKeymap.scope)
+            case .handled: break
+            }
+            return .redraw
+        }
         if shell.activePane == .leads, let pane = leadsPane, pane.handlePromptKey(key) {
             return .redraw
         }
@@ -196,6 +209,7 @@ public final class FunnelApplication: TerminalApplication {
             terminal.setMouse(!terminal.isMouseEnabled)
             notify(terminal.isMouseEnabled ? "Mouse on (hold Shift to select text)" : "Mouse off", .info)
         case "app.import": openImport()
+        case "app.scoring": openScoring()
         case "pane.next": shell.selectNext()
         case "pane.previous": shell.selectPrevious()
         case "theme.next":
@@ -236,6 +250,21 @@ public final class FunnelApplication: TerminalApplication {
         importScreen = ImportScreen(viewModel: model)
     }
 
+    /// Opens the scoring view: the model in force and its versions; administrators learn and switch there.
+    func openScoring() {
+        guard shell.session.can(.leadsView) else {
+            notify("\(shell.session.user.email) (\(shell.session.role.name)) may not see scoring: it needs the leads.view permission", .warning)
+            return
+        }
+        let model = ScoringViewModel(database: database, session: shell.session, clock: clock)
+        model.onSwitched = { [weak self] in
+            // Every lead was rescored: the panes show the new scores and grades.
+            self?.shell.reload()
+            self?.reloadPanes()
+        }
+        scoringScreen = ScoringScreen(viewModel: model)
+    }
+
     /// Switches the colour theme live.
     public func switchTheme(_ name: String) {
         let (theme, warning) = catalog.loadOrFallback(named: name)
@@ -272,6 +301,10 @@ public final class FunnelApplication: TerminalApplication {
             // A run shows its progress; its end (the preview or the report) is drawn once.
             if model.refreshProgress() || model.revision != importStageDrawn { redraw = true }
         }
+        if let model = scoringScreen?.viewModel {
+            // A run shows its progress and time; its end (the question, the message) is drawn once.
+            if model.refreshProgress() || model.isRunning || model.revision != scoringRevisionDrawn { redraw = true }
+        }
         if let notice = LockNotices.shared.take() {
             notify(notice, .warning)
             redraw = true
@@ -307,6 +340,7 @@ public final class FunnelApplication: TerminalApplication {
     func reloadPanes() {
         for pane in openedPanes where pane != shell.activePane { stalePanes.insert(pane) }
         reload(shell.activePane)
+        if let model = scoringScreen?.viewModel, !model.isRunning { model.reload() }
     }
 
     func reload(_ pane: PaneID) {
@@ -390,6 +424,10 @@ public final class FunnelApplication: TerminalApplication {
         if let importScreen {
             importScreen.render(into: &buffer, in: body, registry: registry)
             importStageDrawn = importScreen.viewModel.revision
+        }
+        if let scoringScreen {
+            scoringScreen.render(into: &buffer, in: body, registry: registry)
+            scoringRevisionDrawn = scoringScreen.viewModel.revision
         }
         if let help { help.render(into: &buffer, in: body) }
         if let palette { palette.render(into: &buffer, in: body) }

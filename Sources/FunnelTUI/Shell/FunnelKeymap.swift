@@ -8,7 +8,7 @@ public enum FunnelKeymap {
     public static func registry(themeNames: [String], isReadOnly: Bool) -> KeyRegistry {
         var registry = KeyRegistry(isReadOnly: isReadOnly)
         for action in shellActions + LeadsKeymap.actions + PipelineKeymap.actions + CalendarKeymap.actions + ApprovalsKeymap.actions
-            + ImportKeymap.actions { registry.register(action) }
+            + ImportKeymap.actions + ScoringKeymap.actions { registry.register(action) }
         for pane in PaneID.allCases {
             registry.register(KeyAction("pane.\(pane.rawValue)", ["\(pane.number)"], "Open the \(pane.title) pane"))
         }
@@ -30,6 +30,7 @@ public enum FunnelKeymap {
         KeyAction("theme.next", ["T"], "Theme: next theme"),
         KeyAction("app.import", ["ctrl-o"], "Import a CSV file of leads, contacts or deals (a preview first)…", needs: "data.import"),
         KeyAction(id: "app.mouse", keys: [], summary: "Mouse: turn on or off (off keeps the terminal's copy and paste)"),
+        KeyAction(id: "app.scoring", keys: [], summary: "Scoring: the model in force, its factors, AUC and versions; learn a model…"),
     ]
 
     /// The problems of a config file's `[keys]`, as `funnel config check` reports them: unknown

@@ -95,6 +95,13 @@ struct FeatureEncoder: Sendable {
 
     /// The features a lead turns on, with their values, in `into` (emptied first).
     func encode(_ lead: LeadScoringInput, actions samples: [LeadActionSample], now: Int64, into entries: inout [(Int, Double)]) {
+        var sums: [Double] = []
+        encode(lead, actions: samples, now: now, into: &entries, sums: &sums)
+    }
+
+    /// The same, with `sums` a buffer of the caller's kept between leads (a pass allocates nothing per lead).
+    func encode(_ lead: LeadScoringInput, actions samples: [LeadActionSample], now: Int64, into entries: inout [(Int, Double)],
+                sums: inout [Double]) {
         entries.removeAll(keepingCapacity: true)
         if let index = sources[lead.source] { entries.append((index, 1)) }
         if let email = lead.email, let isFree = LeadScoringModel.isFreeMail(email) {
@@ -104,7 +111,8 @@ struct FeatureEncoder: Sendable {
         if lead.hasCompany, let company { entries.append((company, 1)) }
         if lead.hasProduct, let product { entries.append((product, 1)) }
         if !samples.isEmpty {
-            var sums = [Double](repeating: 0, count: actions.count)
+            if sums.count != actions.count { sums = [Double](repeating: 0, count: actions.count) }
+            for index in sums.indices { sums[index] = 0 }
             for sample in samples where sample.ordinal >= 0 && sample.ordinal < sums.count && actions[sample.ordinal] != nil {
                 let age = max(0, Double(now - sample.secondsSince1970) / 86_400)
                 sums[sample.ordinal] += halfLifeDays > 0 ? LeadScoringModel.halving(ageDays: age, halfLifeDays: halfLifeDays) : 1

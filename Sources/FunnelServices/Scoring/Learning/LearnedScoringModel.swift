@@ -111,8 +111,9 @@ struct LearnedScorer: Sendable {
         let seconds = Int64(now.timeIntervalSince1970)
         var entries: [(Int, Double)] = []
         entries.reserveCapacity(64)
+        var sums: [Double] = []
         return { lead, actions in
-            encoder.encode(lead, actions: actions, now: seconds, into: &entries)
+            encoder.encode(lead, actions: actions, now: seconds, into: &entries, sums: &sums)
             return LearnedScoringModel.score(probability: probability(entries))
         }
     }
