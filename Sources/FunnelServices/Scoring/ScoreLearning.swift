@@ -136,9 +136,9 @@ extension ScoringService {
         let encoder = FeatureEncoder(features, halfLifeDays: rules.halfLifeDays)
         var rows = SparseRows()
         var entries: [(Int, Double)] = []
-        var sums: [Double] = []
+        var scratch: [Double] = []
         for index in inputs.indices {
-            encoder.encode(inputs[index], actions: actionLists[index], now: nowSeconds, into: &entries, sums: &sums)
+            encoder.encode(inputs[index], actions: actionLists[index], now: nowSeconds, into: &entries, sums: &scratch)
             rows.append(entries)
         }
         inputs = []
