@@ -74,15 +74,18 @@ import Testing
         #expect(report.version == 1 && !report.applied)
         #expect(model.message == "Learned model v1 from 1,500 outcomes: CV AUC \(String(format: "%.3f", report.model.cvAUC)) against the rules' "
                 + String(format: "%.3f", report.model.rulesCvAUC ?? 0))
-        #expect(model.question?.hasPrefix("Score every lead with learned model v1 now, instead of the rules?") == true)
+        #expect(model.question == "Score every lead with learned model v1 now, instead of the rules? It ranks at CV AUC "
+                + String(format: "%.3f, the rules at %.3f", report.model.cvAUC, report.model.rulesCvAUC ?? 0)
+                + " on the same leads. (an activity; the rules stay the fallback)")
         // The new version is listed and shown; the rules still score until the answer.
         #expect(model.entries.map(\.version) == [1, nil])
         #expect(model.selectedEntry.version == 1)
         #expect(model.inForce == nil)
         let details = model.details
         #expect(details.title == "Learned model v1" && !details.isInForce)
-        #expect(details.summary.first?.hasPrefix("Model v1: learned on 1,500 outcomes on 10 Feb 2026, CV AUC") == true)
-        #expect(details.summary.contains { $0.hasPrefix("Learned from 1,500 outcomes (") && $0.hasSuffix("on 10 Feb 2026 09:30 UTC") })
+        #expect(details.summary.first?.hasPrefix("Learned from 1,500 outcomes (") == true)
+        #expect(details.summary.first?.hasSuffix("converted, \(String(format: "%.1f", 100 * report.model.baseRate))%; against lost or unqualified) on 10 Feb 2026 09:30 UTC") == true,
+                "\(details.summary)")
         #expect(details.summary.contains { $0.hasPrefix("CV AUC ") && $0.contains(" against the rules' ") && $0.contains("(5-fold cross-validation)") })
         #expect(details.summary.contains { $0.contains("not used (no scoring feature): call_minutes") })
         #expect(details.calibration.count == 10)

@@ -11,7 +11,7 @@ enum ScoringKeymap {
         KeyAction("scoring.up", ["k", "up"], "Versions: previous", scope: scope),
         KeyAction("scoring.scrollDown", ["J", "pgdn"], "Scroll the details (factors, calibration) down", scope: scope),
         KeyAction("scoring.scrollUp", ["K", "pgup"], "Scroll the details up", scope: scope),
-        KeyAction("scoring.learn", ["L"], "Learn a new model from the outcomes (esc stops it)…", scope: scope, needs: "admin"),
+        KeyAction("scoring.learn", ["L"], "Learn a new model from the outcomes…", scope: scope, needs: "admin"),
         KeyAction("scoring.use", ["enter"], "Score with the selected version (or the rules)…", scope: scope, needs: "admin"),
         KeyAction("scoring.rules", ["r"], "Go back to the rules…", scope: scope, needs: "admin"),
         KeyAction("scoring.close", ["esc", "q"], "Close the scoring view (esc stops learning: nothing is stored)", scope: scope),

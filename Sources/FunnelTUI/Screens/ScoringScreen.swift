@@ -98,18 +98,21 @@ final class ScoringScreen {
         _ = buffer.put("In force: " + ScoringViewModel.oneLine(viewModel.inForceText), at: Point(x: x, y: inner.y), maxWidth: width,
                        style: Style(.accent, .bold))
         var hints = "\(keys("scoring.down"))/\(keys("scoring.up")) version · \(keys("scoring.scrollDown"))/\(keys("scoring.scrollUp")) scroll · "
-        if viewModel.canAdminister && !registry.isReadOnly {
-            hints += "\(keys("scoring.use")) use it · \(keys("scoring.learn")) learn a model · \(keys("scoring.rules")) the rules · "
-        } else {
-            hints += "read-only: learning and switching are for administrators · "
+        let mayChange = viewModel.canAdminister && !registry.isReadOnly
+        if mayChange {
+            hints += "\(keys("scoring.use")) use it · \(keys("scoring.learn")) learn · \(keys("scoring.rules")) rules · "
         }
-        hints += "\(keys("scoring.close")) closes · \(keys("app.help")) keys"
+        hints += "\(keys("scoring.close")) closes · \(keys("app.help")) keys" + (mayChange ? "" : " · read-only (learning and switching: administrators)")
         _ = buffer.put(hints, at: Point(x: x, y: inner.maxY - 1), maxWidth: width, style: Style(.muted))
         if let message = viewModel.message {
-            _ = buffer.put(ScoringViewModel.oneLine(message), at: Point(x: x, y: inner.maxY - 2), maxWidth: width, style: Style(.accent))
+            // Two lines at most, the gap above the keys taken if need be: a refusal names what it lacks in full.
+            let lines = TextLayout.wrap(ScoringViewModel.oneLine(message), width: width).prefix(2)
+            for (offset, line) in lines.enumerated() {
+                _ = buffer.put(line, at: Point(x: x, y: inner.maxY - 1 - lines.count + offset), maxWidth: width, style: Style(.accent))
+            }
         }
         let body = Rect(x: x, y: inner.y + 2, width: width, height: max(0, inner.height - 5))
-        let listWidth = min(34, max(24, width / 3))
+        let listWidth = min(34, max(25, width / 3))
         renderVersions(into: &buffer, in: Rect(x: body.x, y: body.y, width: listWidth, height: body.height))
         renderDetails(into: &buffer, in: Rect(x: body.x + listWidth + 2, y: body.y, width: max(0, body.width - listWidth - 2), height: body.height))
         switch viewModel.stage {
@@ -122,7 +125,7 @@ final class ScoringScreen {
     /// The versions, newest first, then the rules; the one in force marked ●.
     func renderVersions(into buffer: inout CellBuffer, in rect: Rect) {
         guard rect.height >= 3 else { return }
-        _ = buffer.put("Versions", at: rect.origin, maxWidth: rect.width, style: Style(.header))
+        _ = buffer.put("Versions (CV AUC)", at: rect.origin, maxWidth: rect.width, style: Style(.header))
         let entries = viewModel.entries
         let rows = max(1, rect.height - 3)
         let selected = viewModel.selected
@@ -137,8 +140,8 @@ final class ScoringScreen {
             let mark = entry.version == viewModel.inForce ? "● " : "  "
             let text: String
             if let stored = entry.stored {
-                text = "v\(stored.version)".padding(toLength: 5, withPad: " ", startingAt: 0) + Self.day.string(from: stored.createdAt)
-                    + "  AUC " + String(format: "%.3f", stored.cvAUC)
+                text = "v\(stored.version)".padding(toLength: 4, withPad: " ", startingAt: 0) + Self.day.string(from: stored.createdAt)
+                    + "  " + String(format: "%.3f", stored.cvAUC)
             } else {
                 text = "the rules"
             }

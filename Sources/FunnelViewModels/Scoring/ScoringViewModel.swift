@@ -70,8 +70,9 @@ public final class ScoringViewModel: PaneMessage {
     public private(set) var rescoreProgress = (done: 0, total: 0)
     /// When the run in progress started.
     public private(set) var startedAt = Date()
-    /// Learned models read so far, by version.
+    /// Learned models read so far, by version (and those that could not be, not read again).
     var decoded: [Int: LearnedScoringModel] = [:]
+    var unreadable: Set<Int> = []
     /// The run in progress (learning or switching), for its progress and to stop it.
     var run: ScoringRun?
     var task: Task<Void, Never>?
@@ -173,7 +174,6 @@ public final class ScoringViewModel: PaneMessage {
         }
         let converted = "\(NumberText.grouped(model.converted)) \(model.positive.map(\.rawValue).joined(separator: " or "))"
         var summary = [
-            model.origin(version: version),
             "Learned from \(NumberText.grouped(model.outcomes)) outcomes (\(converted), \(String(format: "%.1f", 100 * model.baseRate))%; "
                 + "against \(model.negative.map(\.rawValue).joined(separator: " or "))) on \(Self.when(stored.createdAt))",
             "CV AUC \(Self.auc(model.cvAUC)) against the rules' \(model.rulesCvAUC.map(Self.auc) ?? "—") on the same leads "
@@ -191,8 +191,12 @@ public final class ScoringViewModel: PaneMessage {
     /// A stored model, read once.
     func model(version: Int) -> LearnedScoringModel? {
         if let model = decoded[version] { return model }
-        let model = try? service.model(version: version, in: session)
-        if let model { decoded[version] = model }
+        guard !unreadable.contains(version) else { return nil }
+        guard let model = try? service.model(version: version, in: session) else {
+            unreadable.insert(version)
+            return nil
+        }
+        decoded[version] = model
         return model
     }
 
@@ -294,7 +298,10 @@ public final class ScoringViewModel: PaneMessage {
     public var question: String? {
         switch stage {
         case .confirmingLearned(let version):
-            return "Score every lead with learned model v\(version) now, instead of \(inForceName)? (an activity; the rules stay the fallback)"
+            let ranks = model(version: version).map {
+                " It ranks at CV AUC \(Self.auc($0.cvAUC)), the rules at \($0.rulesCvAUC.map(Self.auc) ?? "—") on the same leads."
+            } ?? ""
+            return "Score every lead with learned model v\(version) now, instead of \(inForceName)?\(ranks) (an activity; the rules stay the fallback)"
         case .confirmingSwitch(let version):
             return "Score every lead with \(version.map { "learned model v\($0)" } ?? "the rules") now, instead of \(inForceName)? (an activity)"
         default:
