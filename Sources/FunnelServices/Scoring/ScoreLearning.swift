@@ -114,7 +114,7 @@ extension ScoringService {
                 var kept = lead
                 kept.attributes = lead.attributes.filter { space.attributes[$0.name] != nil }
                 inputs.append(kept)
-                actionLists.append(actions)
+                actionLists.append(Array(actions[...]))  // its own buffer, as long as its actions: the scan reuses a larger one
                 positive.append(converted)
                 rulesScores.append(Double(rulesScore(lead, actions)))
                 space.add(kept, actions: actions)
