@@ -87,7 +87,16 @@ public final class ScoringViewModel: PaneMessage {
         self.session = session
         service = ScoringService(database: database, clock: clock)
         reload()
-        selected = entries.firstIndex { $0.version == inForce } ?? 0
+        selected = index(of: inForce) ?? 0
+    }
+
+    /// The line of a version in `entries` (nil: the rules, the last line). A loop over the models
+    /// rather than `entries.firstIndex { $0.version == ... }`: that closure over an `Entry` holding
+    /// an optional model crashed the release build's optimizer (Swift 6.3, an ownership error).
+    func index(of version: Int?) -> Int? {
+        guard let version else { return models.count }
+        for (index, model) in models.enumerated() where model.version == version { return index }
+        return nil
     }
 
     /// Whether the user may learn and switch models (administrators).
@@ -116,7 +125,7 @@ public final class ScoringViewModel: PaneMessage {
         } catch {
             message = "\(error)"
         }
-        selected = entries.firstIndex { $0.version == version } ?? min(selected, entries.count - 1)
+        selected = index(of: version) ?? min(selected, entries.count - 1)
         revision += 1
     }
 
@@ -133,7 +142,7 @@ public final class ScoringViewModel: PaneMessage {
 
     /// Selects a version (nil: the rules).
     public func select(version: Int?) {
-        guard let index = entries.firstIndex(where: { $0.version == version }) else { return }
+        guard let index = index(of: version) else { return }
         selected = index
         revision += 1
     }
