@@ -40,6 +40,8 @@ test: deps
 	  echo "warnings in Funnel's code (above)"; exit 1; fi
 	@echo "== tests"
 	swift test --skip-build 2>&1 | tee .build-test.log
+	@echo "== release build (what make demo runs: the optimizer has crashed where the debug build did not)"
+	swift build -c release --product funnel
 
 build: deps
 	swift build

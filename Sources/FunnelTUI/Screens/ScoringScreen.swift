@@ -139,9 +139,9 @@ final class ScoringScreen {
             if isSelected { buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style) }
             let mark = entry.version == viewModel.inForce ? "● " : "  "
             let text: String
-            if let stored = entry.stored {
-                text = "v\(stored.version)".padding(toLength: 4, withPad: " ", startingAt: 0) + Self.day.string(from: stored.createdAt)
-                    + "  " + String(format: "%.3f", stored.cvAUC)
+            if let version = entry.version, let createdAt = entry.createdAt, let cvAUC = entry.cvAUC {
+                text = "v\(version)".padding(toLength: 4, withPad: " ", startingAt: 0) + Self.day.string(from: createdAt)
+                    + "  " + String(format: "%.3f", cvAUC)
             } else {
                 text = "the rules"
             }

@@ -24,10 +24,28 @@ public final class ScoringViewModel: PaneMessage {
     }
 
     /// One line of the versions list: a learned model (newest first), or the rules (the last line).
+    ///
+    /// Plain values, not the stored model: an `Entry` holding an optional `StoredScoringModel`,
+    /// unwrapped while borrowed in a loop, crashed the release build's optimizer (Swift 6.3, an
+    /// ownership error in `renderVersions`).
     public struct Entry: Sendable, Equatable {
-        /// The stored model; nil for the rules.
-        public let stored: StoredScoringModel?
-        public var version: Int? { stored?.version }
+        /// The model's version; nil for the rules.
+        public let version: Int?
+        public let createdAt: Date?
+        public let cvAUC: Double?
+
+        init(stored: StoredScoringModel?) {
+            version = stored?.version
+            createdAt = stored?.createdAt
+            cvAUC = stored?.cvAUC
+        }
+    }
+
+    /// The stored model of a version.
+    func storedModel(_ version: Int?) -> StoredScoringModel? {
+        guard let version else { return nil }
+        for model in models where model.version == version { return model }
+        return nil
     }
 
     /// What the view shows of the selected version (or of the rules).
@@ -160,7 +178,7 @@ public final class ScoringViewModel: PaneMessage {
 
     /// The details of a version (or of the rules).
     public func details(of entry: Entry) -> Details {
-        guard let stored = entry.stored else {
+        guard let stored = storedModel(entry.version) else {
             let rules = ScoringService.model(for: session)
             let caps = "Fit (who the lead is) capped at \(Self.number(rules.fitCap)), engagement (what the lead did) at "
                 + "\(Self.number(rules.engagementCap)); actions halve every \(Self.number(rules.halfLifeDays)) days"
