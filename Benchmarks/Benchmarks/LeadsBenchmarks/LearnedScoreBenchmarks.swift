@@ -10,7 +10,6 @@ import FunnelStore
 /// learned model in force, beside the rules' own ("Rescore all 1M: steady state"). The model is put
 /// in force in the rescoring benchmark's setup and the rules again in its teardown, so the file the
 /// other benchmarks use ends as it started.
-@MainActor
 func learnedScoreBenchmarks() {
     let learnConfiguration = Benchmark.Configuration(
         metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
