@@ -114,7 +114,9 @@ extension ScoringService {
                 var kept = lead
                 kept.attributes = lead.attributes.filter { space.attributes[$0.name] != nil }
                 inputs.append(kept)
-                actionLists.append(Array(actions[...]))  // its own buffer, as long as its actions: the scan reuses a larger one
+                // A copy of its size: `Array(actions[...])` keeps the scan's buffer of 64 (a slice of the
+                // whole array is the same storage), which the scan then copies on write for every outcome.
+                actionLists.append(actions.map { $0 })
                 positive.append(converted)
                 rulesScores.append(Double(rulesScore(lead, actions)))
                 space.add(kept, actions: actions)
