@@ -334,6 +334,11 @@ struct ScoreCommand: ParsableCommand {
         @Option(help: "The inverse of the L2 penalty (scikit-learn's C).") var penalty = 1.0
         @Option(help: "table or json") var format: OutputFormat = .table
 
+        func validate() throws {
+            _ = try Self.statuses(converted, option: "--converted")
+            _ = try Self.statuses(notConverted, option: "--not-converted")
+        }
+
         func run() throws {
             let (db, session) = try database.choice.signIn()
             var options = ScoreLearningOptions()
