@@ -2,8 +2,8 @@ import Foundation
 import FunnelServices
 import FunnelStore
 
-/// Leads with outcomes drawn from known weights, to learn a score from (the same generator as
-/// `ScoreLearningTests`): each Acme lead has a tier, a trial flag, a source, a few demo requests
+/// Leads with outcomes drawn from known weights, to learn a score from (the generator
+/// `ScoreLearningTests` uses): each Acme lead has a tier, a trial flag, a source, a few demo requests
 /// a day old, and a status converted, lost or unqualified drawn from the weights (seeded).
 public enum ScoringOutcomesFixture {
     /// The weights the outcomes are drawn from (log-odds): the intercept, then what each thing adds.

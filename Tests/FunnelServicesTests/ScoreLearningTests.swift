@@ -7,48 +7,11 @@ import Testing
 /// Learning a score from outcomes (`ScoringService.learn`, `use`), on a real SQLite file with
 /// leads generated from known weights.
 @Suite struct ScoreLearningTests {
-    /// The weights the outcomes are drawn from (log-odds): the intercept, then what each thing adds.
-    static let intercept = -1.2
-    static let tier = ["gold": 1.5, "silver": 0.5, "bronze": 0.0]
-    static let trial = 1.0  // trial = yes against no
-    static let referral = 0.7  // source referral against website
-    static let demo = 0.9  // per log(1 + decayed demo requests)
-
     /// `count` Acme leads with a tier, a trial flag, a number of demo requests a day old and an
-    /// outcome drawn from the weights above (seeded); returns the workspace and each lead's true log-odds.
+    /// outcome drawn from known weights (`ScoringOutcomesFixture`); the workspace and each lead's true log-odds.
     static func workspace(count: Int, seed: UInt64 = 11, outcomes: Bool = true) throws -> (TestWorkspace, [Int64: Double]) {
         let workspace = try TestWorkspace.make()
-        let orgId = workspace.admin.orgId
-        let now = TestWorkspace.now
-        var random = SplitMix64(seed: seed)
-        var values: [Int64: [AttributeEntry]] = [:]
-        var logits: [Int64: Double] = [:]
-        try workspace.database.transaction { tx in
-            for index in 0..<count {
-                let tierName = ["gold", "silver", "bronze", "bronze"][Int.random(in: 0..<4, using: &random)]
-                let onTrial = Bool.random(using: &random)
-                let source: LeadSource = Bool.random(using: &random) ? .referral : .website
-                let demos = Int.random(in: 0..<4, using: &random) == 0 ? Int.random(in: 1...3, using: &random) : 0
-                let decayed = Double(demos) * pow(0.5, 1.0 / 30)
-                let logit = intercept + tier[tierName]! + (onTrial ? trial : 0) + (source == .referral ? referral : 0) + demo * log1p(decayed)
-                let converted = Double.random(in: 0..<1, using: &random) < 1 / (1 + exp(-logit))
-                var lead = Lead(orgId: orgId, name: "Lead \(index)", email: "lead\(index)@mail.example", source: source,
-                                status: outcomes ? (converted ? .converted : (index % 3 == 0 ? .unqualified : .lost)) : .new,
-                                createdAt: now, updatedAt: now)
-                try tx.insert(&lead)
-                for _ in 0..<demos {
-                    var action = LeadAction(leadId: lead.id!, actionType: .demoRequest, createdAt: now.addingTimeInterval(-86_400))
-                    try tx.insert(&action)
-                }
-                values[lead.id!] = [AttributeEntry("tier", .text(tierName)), AttributeEntry("trial", .yesNo(onTrial)),
-                                    AttributeEntry("call_minutes", .number(Double(index % 50)))]
-                logits[lead.id!] = logit
-            }
-        }
-        try LeadAttributesFixture.write(workspace.database, orgId: orgId, specs: [
-            LeadAttributeSpec(name: "tier", kind: .text), LeadAttributeSpec(name: "trial", kind: .yesNo),
-            LeadAttributeSpec(name: "call_minutes", kind: .number, scoring: false),
-        ], values: values)
+        let logits = try ScoringOutcomesFixture.write(count: count, into: workspace, seed: seed, outcomes: outcomes)
         return (workspace, logits)
     }
 
