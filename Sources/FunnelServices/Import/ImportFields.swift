@@ -148,7 +148,8 @@ public struct ImportMapping: Sendable, Equatable {
     /// that identifies a lead (kept as its external id), or `@line`. Throws with a message when two
     /// columns want one field, or the map or the key names something that is not there.
     /// `funnelExport`: the file is a Funnel export (`RecordImportService.isFunnelExport`), whose
-    /// `score` column is Funnel's own earlier score: ignored, not kept as an attribute.
+    /// `score` column is Funnel's own score as exported: the leads keep it (until scored again),
+    /// rather than an attribute of it.
     public init(header: [String], entity: ImportEntity, map: ImportMapFile = ImportMapFile(), key: String? = nil, funnelExport: Bool = false) throws {
         let entityFields = ImportField.fields(of: entity)
         func fieldNamed(_ name: String) -> ImportField? {
@@ -209,7 +210,7 @@ public struct ImportMapping: Sendable, Equatable {
                     attributes[index] = AttributeColumn(name: column, kind: kind, scoring: scoring)
                 }
             } else if funnelExport, entity == .leads, Self.isScore(column) {
-                ignored.insert(index)
+                field = .score  // Funnel's own score as it was exported (a restore keeps it)
             } else if !columnKey.isEmpty {
                 field = ImportField.recognise(column, for: entity)
                 if field == nil, entity == .leads {
@@ -261,10 +262,10 @@ public struct ImportMapping: Sendable, Equatable {
 
     /// What the report says of a file's score column: kept as an attribute, or (a Funnel export's) left out.
     var scoreNotes: [String] {
-        columns.indices.filter { Self.isScore(columns[$0]) }.map { index in
+        columns.indices.filter { Self.isScore(columns[$0]) && !explicitlyIgnored.contains($0) }.map { index in
             attributes[index] != nil
                 ? "The column \"\(columns[index])\" is kept as the attribute \"\(attributes[index]?.name ?? columns[index])\": a lead's score is Funnel's own, computed by its scoring (docs/scoring.md); `funnel score learn` may use the file's as a feature."
-                : "The column \"\(columns[index])\" is not imported: a lead's score is Funnel's own, computed again for every lead imported."
+                : "The column \"\(columns[index])\" is Funnel's own score as exported: the leads keep it until they are scored again (`funnel score --all`, a new action, a change of model)."
         }
     }
 
