@@ -246,18 +246,17 @@ public final class ScoringViewModel: PaneMessage {
         startedAt = Date()
         message = nil
         stage = .learning
-        task = Task.detached(priority: .userInitiated) {
-            let result: Result<ScoreLearningReport, any Error>
-            do {
-                result = .success(try service.learn(in: session) { step in
-                    run.step = step
-                    hook?(step)
-                    return !run.isStopped && !Task.isCancelled
-                }.1)
-            } catch {
-                result = .failure(error)
+        task = Task { [weak self] in
+            let result = await BlockingWork.run(named: "funnel-learn", onCancel: { run.stop() }) { () -> Result<ScoreLearningReport, any Error> in
+                Result {
+                    try service.learn(in: session) { step in
+                        run.step = step
+                        hook?(step)
+                        return !run.isStopped
+                    }.1
+                }
             }
-            await MainActor.run { [weak self] in self?.finishLearning(result, generation: generation) }
+            self?.finishLearning(result, generation: generation)
         }
     }
 
@@ -369,17 +368,17 @@ public final class ScoringViewModel: PaneMessage {
         rescoreProgress = (0, 0)
         startedAt = Date()
         stage = .switching(version: version)
-        task = Task.detached(priority: .userInitiated) {
-            let result: Result<(Session, RescoreResult), any Error>
-            do {
-                result = .success(try service.use(version: version, in: session) { done, total in
-                    run.rescored = (done, total)
-                    return true
-                })
-            } catch {
-                result = .failure(error)
+        task = Task { [weak self] in
+            // A switch, once begun, finishes: cancelling does not stop its rescoring halfway.
+            let result = await BlockingWork.run(named: "funnel-rescore", onCancel: {}) { () -> Result<(Session, RescoreResult), any Error> in
+                Result {
+                    try service.use(version: version, in: session) { done, total in
+                        run.rescored = (done, total)
+                        return true
+                    }
+                }
             }
-            await MainActor.run { [weak self] in self?.finishSwitch(to: version, result, generation: generation) }
+            self?.finishSwitch(to: version, result, generation: generation)
         }
     }
 
