@@ -61,6 +61,7 @@ import Testing
         #expect(features.contains("poutcome = success") && !features.contains { $0.hasPrefix("duration") }, "\(features)")
         #expect(report["excluded_attributes"] as? [String] == ["duration"])
         #expect(report["applied"] as? Bool == false)
+        #expect(report["ranking_warning"] is NSNull, "a model well above chance and the rules is not warned about")
 
         var models = try funnel(["score", "models"])
         #expect(models.standardOutput.contains("In force: the rules.") && models.standardOutput.contains("v1 "), "\(models.standardOutput)")
@@ -80,5 +81,18 @@ import Testing
         // A status that is not one is refused before anything runs.
         let bad = try funnel(["score", "learn", "--converted", "won"])
         #expect(bad.status != 0 && bad.standardError.contains("\"won\" is not a lead status"), "\(bad.standardError)")
+    }
+
+    /// The demo's outcomes are drawn at random: a model learned on them ranks them no better than
+    /// chance, and says so before anyone uses it.
+    @Test func aModelThatRanksLikeChanceIsWarnedAbout() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("demo.sqlite")
+        let demo = try BuiltFunnel.run(["demo", "--db", db, "--leads", "5000", "--no-open"], folder: folder)
+        try #require(demo.status == 0, "\(demo.standardError)")
+        let learned = try BuiltFunnel.run(["score", "learn", "--db", db, "--user", "admin@northwind.example"], folder: folder)
+        try #require(learned.status == 0, "\(learned.standardError)")
+        #expect(learned.standardOutput.contains("Warning: It ranks about as well as chance (CV AUC 0."), "\(learned.standardOutput)")
+        #expect(learned.standardOutput.contains("Stored as v1, not in force"))
     }
 }

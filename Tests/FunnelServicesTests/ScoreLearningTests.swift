@@ -110,6 +110,14 @@ import Testing
         var options = ScoreLearningOptions()
         options.penalty = 0.1
         let (_, second) = try service.learn(options, in: workspace.admin)
+        // A model that ranks well is not warned about; near chance, or below the rules, it is.
+        #expect(second.model.rankingWarning == nil, "CV AUC \(second.model.cvAUC), rules \(second.model.rulesCvAUC ?? 0)")
+        var chance = second.model
+        chance.cvAUC = 0.52
+        #expect(chance.rankingWarning?.hasPrefix("It ranks about as well as chance (CV AUC 0.520") == true)
+        var worse = second.model
+        (worse.cvAUC, worse.rulesCvAUC) = (0.61, 0.66)
+        #expect(worse.rankingWarning == "It ranks worse than the rules on the same leads (CV AUC 0.610 against 0.660)")
         #expect(second.version == 2 && !second.applied)
         #expect(try service.models(in: workspace.admin).map(\.version) == [2, 1])
         #expect(try service.scorer(for: workspace.admin).learned == nil, "learning alone changes nothing")

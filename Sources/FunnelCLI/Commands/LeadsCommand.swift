@@ -359,6 +359,7 @@ struct ScoreCommand: ParsableCommand {
             if format == .json {
                 let object: [String: Any] = [
                     "version": report.version, "applied": report.applied, "cv_auc": model.cvAUC, "rules_cv_auc": model.rulesCvAUC as Any,
+                    "ranking_warning": model.rankingWarning as Any,
                     "fold_auc": report.foldAUCs, "rules_fold_auc": report.rulesFoldAUCs,
                     "outcomes": model.outcomes, "converted": model.converted, "base_rate": model.baseRate, "folds": model.folds,
                     "features": report.featureLabels, "excluded_attributes": report.excludedAttributes,
@@ -374,6 +375,7 @@ struct ScoreCommand: ParsableCommand {
             print(model.origin(version: report.version))
             print("Outcomes: \(grouped(model.outcomes)) (\(grouped(model.converted)) converted, \(String(format: "%.1f", 100 * model.baseRate))%), \(model.folds)-fold cross-validation")
             print("AUC: learned \(String(format: "%.3f", model.cvAUC)), rules \(model.rulesCvAUC.map { String(format: "%.3f", $0) } ?? "-") on the same leads")
+            if let warning = model.rankingWarning { print("Warning: \(warning).") }
             print("Features: \(model.features.count)" + (report.excludedAttributes.isEmpty ? "" : "; not used (no scoring feature): \(report.excludedAttributes.joined(separator: ", "))"))
             print("")
             print("Calibration (by tenth of the predictions): decile, leads, predicted, observed")

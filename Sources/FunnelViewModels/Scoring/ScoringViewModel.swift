@@ -325,7 +325,8 @@ public final class ScoringViewModel: PaneMessage {
         switch stage {
         case .confirmingLearned(let version):
             let ranks = model(version: version).map {
-                " It ranks at CV AUC \(Self.auc($0.cvAUC)), the rules at \($0.rulesCvAUC.map(Self.auc) ?? "—") on the same leads."
+                $0.rankingWarning.map { " Warning: \($0)." }
+                    ?? " It ranks at CV AUC \(Self.auc($0.cvAUC)), the rules at \($0.rulesCvAUC.map(Self.auc) ?? "—") on the same leads."
             } ?? ""
             return "Score every lead with learned model v\(version) now, instead of \(inForceName)?\(ranks) (an activity; the rules stay the fallback)"
         case .confirmingSwitch(let version):

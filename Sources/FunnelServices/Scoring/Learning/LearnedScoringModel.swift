@@ -54,6 +54,22 @@ public struct LearnedScoringModel: Codable, Sendable, Equatable {
         return .d
     }
 
+    /// A warning before this model is used, when its cross-validated ranking does not earn it: close to
+    /// chance (a random order scores 0.5), or below the rules on the same leads. Nil when it ranks well.
+    public var rankingWarning: String? {
+        let auc = String(format: "%.3f", cvAUC)
+        if cvAUC < Self.chanceMargin {
+            return "It ranks about as well as chance (CV AUC \(auc); a random order is 0.500): these outcomes' attributes and actions hardly tell converted leads from the rest"
+        }
+        if let rules = rulesCvAUC, cvAUC < rules {
+            return "It ranks worse than the rules on the same leads (CV AUC \(auc) against \(String(format: "%.3f", rules)))"
+        }
+        return nil
+    }
+
+    /// Below this CV AUC a model is called about as good as chance.
+    public static let chanceMargin = 0.55
+
     /// "Learned on 5,203 outcomes on 2 Dec 2026, CV AUC 0.84" (version added by the caller).
     public func origin(version: Int?) -> String {
         let day = DateFormatter()
