@@ -112,33 +112,102 @@ import Testing
     }
 }
 
-/// Another process holding the write lock past the busy timeout while the TUI writes: the write
-/// waits and lands, and the wait is told on the screen as a notice, never as stray text.
+/// Another process holding the write lock while the TUI writes (issue 16): the write waits off the
+/// main thread, the screen says so at once and stays live, Esc stops the wait (nothing written),
+/// q and SIGTERM end Funnel at once; a write not stopped lands when the lock is released.
 @Suite(.serialized) struct LockEndToEndTests {
     let fixture = DemoDatabaseFile(leads: 500, name: "lock.sqlite")
 
-    @Test func aLongLockIsToldAsANoticeAndTheWriteLands() throws {
+    func sqlite(_ sql: String) throws -> String {
+        try ProcessRunner.run("/usr/bin/sqlite3", [fixture.path, sql]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func start(_ command: String? = nil) throws -> TmuxSession {
         let session = try TmuxSession(
-            command: "\(Repository.funnelBinary) --db \(fixture.path) --user manager@northwind.example; sleep 60", width: 120, height: 30,
+            command: command ?? "\(Repository.funnelBinary) --db \(fixture.path) --user manager@northwind.example; sleep 60", width: 150, height: 30,
             environment: ["TERM": "xterm-256color", "XDG_CONFIG_HOME": fixture.folder.file("config"), "XDG_STATE_HOME": fixture.folder.file("state")])
         try session.waitForSettled("the leads") { $0.contains("[1 Leads") && $0.contains("? help") }
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
-        holder.arguments = ["-c", "printf 'BEGIN IMMEDIATE;\\n.shell sleep 7\\nCOMMIT;\\n' | sqlite3 \(fixture.path)"]
-        try holder.run()
-        defer { holder.waitUntilExit() }
-        // Wait until the other process holds the lock.
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            let probe = try ProcessRunner.run("/usr/bin/sqlite3", [fixture.path, "BEGIN IMMEDIATE; ROLLBACK;"])
-            if probe.standardError.contains("locked") { break }
-            usleep(50_000)
-        }
-        let before = try ProcessRunner.run("/usr/bin/sqlite3", [fixture.path, "SELECT count(*) FROM activities"]).standardOutput
+        return session
+    }
+
+    func holdLock(_ mode: String, seconds: Int) throws -> LockHolder {
+        try LockHolder(path: fixture.path, mode: mode, seconds: seconds)
+    }
+
+    /// The id at the end of the selected row (the `›` line), and the whole line.
+    func selectedRow(_ screen: String) throws -> (id: Int64, line: String) {
+        let line = try #require(screen.split(separator: "\n").first { $0.contains("›") }.map(String.init), "no selected row:\n\(screen)" as Comment)
+        let digits = line.reversed().drop { !$0.isNumber }.prefix { $0.isNumber }
+        return (try #require(Int64(String(digits.reversed())), Comment(rawValue: line)), line)
+    }
+
+    @Test func aWriteWaitingForALockLeavesTheScreenLiveAndEscStopsIt() throws {
+        let session = try start()
+        let screen = try session.screen()
+        let (id, _) = try selectedRow(screen)
+        let before = try sqlite("SELECT coalesce(assigned_to, 'none') || ' v' || version FROM leads WHERE id = \(id)")
+        let activities = try sqlite("SELECT count(*) FROM activities")
+        let holder = try holdLock("EXCLUSIVE", seconds: 8)
+        defer { holder.release() }
+        // `a` assigns the selected lead: the notice names it within a second.
+        let pressed = Date()
         try session.press("a")
-        let screen = try session.waitFor("the notice", timeout: 20) { $0.contains("is locked by another process") }
+        var shown = try session.waitFor("the waiting notice", timeout: 5) {
+            $0.contains("Waiting for the database: lock.sqlite is locked by another process") && $0.contains("esc stops assigning #\(id)")
+        }
+        #expect(Date().timeIntervalSince(pressed) < 1, "the notice took \(Date().timeIntervalSince(pressed)) s")
+        // Keys still move while the write waits.
+        try session.press("j")
+        shown = try session.waitFor("the cursor on the next row") { (try? self.selectedRow($0).id) != id }
+        #expect(shown.contains("Waiting for the database"), "the write still waits:\n\(shown)")
+        // Esc stops the wait: nothing is written, and the message names the lead.
+        try session.press("Escape")
+        shown = try session.waitFor("the write stopped") { $0.contains("Stopped assigning #\(id)") }
+        #expect(shown.contains("nothing was written"), Comment(rawValue: shown))
+        holder.release()
+        #expect(try sqlite("SELECT coalesce(assigned_to, 'none') || ' v' || version FROM leads WHERE id = \(id)") == before)
+        #expect(try sqlite("SELECT count(*) FROM activities") == activities)
+        // The lock released, the same key writes at once.
+        try session.press("k")
+        try session.waitFor("the cursor back") { (try? self.selectedRow($0).id) == id }
+        try session.press("a")
+        try session.waitFor(text: "Assigned #\(id)")
+        #expect(try sqlite("SELECT assigned_to FROM leads WHERE id = \(id)") == "2")
+    }
+
+    @Test func aWriteNotStoppedLandsWhenTheLockIsReleased() throws {
+        let session = try start()
+        let activities = Int(try sqlite("SELECT count(*) FROM activities")) ?? 0
+        let holder = try holdLock("IMMEDIATE", seconds: 2)
+        defer { holder.release() }
+        try session.press("j", "a")
+        let screen = try session.waitFor("the notice") { $0.contains("is locked by another process") }
         #expect(!screen.contains("funnel: "), "no stray standard-error line on the screen")
-        let after = try ProcessRunner.run("/usr/bin/sqlite3", [fixture.path, "SELECT count(*) FROM activities"]).standardOutput
-        #expect(Int(after.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > Int(before.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
+        try session.waitFor("the write landed", timeout: 20) { $0.contains("Assigned #") && !$0.contains("Waiting for the database") }
+        #expect(Int(try sqlite("SELECT count(*) FROM activities")) ?? 0 > activities)
+    }
+
+    @Test(arguments: ["q", "TERM"])
+    func funnelEndsAtOnceWhileAWriteWaits(how: String) throws {
+        // The shell writes Funnel's status to a file the moment it ends.
+        let status = fixture.folder.file("status-\(how)")
+        let session = try start("\(Repository.funnelBinary) --db \(fixture.path) --user manager@northwind.example; echo $? > \(status); sleep 60")
+        let shell = try session.panePID()
+        let child = try ProcessRunner.run("/usr/bin/pgrep", ["-P", "\(shell)", "funnel"]).standardOutput.split(separator: "\n").first
+        let pid = try #require(Int32(child ?? ""), "no funnel under the pane's shell \(shell)")
+        let assigned = try sqlite("SELECT group_concat(coalesce(assigned_to, 0) || ':' || version) FROM leads")
+        let holder = try holdLock("EXCLUSIVE", seconds: 8)
+        defer { holder.release() }
+        try session.press("a")
+        try session.waitFor("the notice") { $0.contains("Waiting for the database") }
+        let asked = Date()
+        if how == "q" { try session.press("q") } else { kill(pid, SIGTERM) }
+        while !FileManager.default.fileExists(atPath: status), Date().timeIntervalSince(asked) < 10 { usleep(10_000) }
+        let took = Date().timeIntervalSince(asked)
+        #expect(took < 1, "\(how) took \(took) s to end Funnel")
+        let code = (try? String(contentsOfFile: status, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(code == (how == "q" ? "0" : "143"))
+        holder.release()
+        #expect(try sqlite("SELECT group_concat(coalesce(assigned_to, 0) || ':' || version) FROM leads") == assigned, "nothing was written")
     }
 }

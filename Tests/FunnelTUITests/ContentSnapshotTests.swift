@@ -19,7 +19,8 @@ import Testing
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         let app = FunnelApplication(database: workspace.database, shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark",
-                                    keyBindings: [:], terminal: nil, clock: { TestWorkspace.now }, calendar: utc, firstWeekday: firstWeekday)
+                                    keyBindings: [:], terminal: nil, clock: { TestWorkspace.now }, calendar: utc, firstWeekday: firstWeekday,
+                                    writes: .onCaller(workspace.database))
         _ = app.handle(.key(.character(pane)))
         return app
     }

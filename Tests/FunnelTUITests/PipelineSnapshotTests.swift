@@ -45,7 +45,8 @@ import Testing
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         let app = FunnelApplication(database: workspace.database, shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark",
-                                    keyBindings: [:], terminal: nil, clock: { TestWorkspace.now }, calendar: utc)
+                                    keyBindings: [:], terminal: nil, clock: { TestWorkspace.now }, calendar: utc,
+                                    writes: .onCaller(workspace.database))
         _ = app.handle(.key(.character("2")))
         return app
     }

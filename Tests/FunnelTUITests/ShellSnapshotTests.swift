@@ -28,7 +28,8 @@ import Testing
         }
         let shell = ShellViewModel(database: workspace.database, session: session(workspace), isReadOnly: readOnly)
         return FunnelApplication(
-            database: workspace.database, shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark", keyBindings: [:], terminal: nil)
+            database: workspace.database, shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark", keyBindings: [:], terminal: nil,
+            writes: .onCaller(workspace.database))
     }
 
     func screen(_ app: FunnelApplication, _ width: Int, _ height: Int) -> String {

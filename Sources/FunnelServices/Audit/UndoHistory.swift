@@ -46,16 +46,23 @@ public struct UndoHistory<Change: VersionedChange>: Sendable {
     /// since ends the entry; any other failure (a lock held too long, a file turned read-only)
     /// leaves it to try again; a success rebases the earlier changes onto the new versions.
     public mutating func undoLast(_ undo: (Change) throws -> [Int64: Int64]) throws -> (entry: Entry, versions: [Int64: Int64])? {
-        guard let entry = entries.popLast() else { return nil }
-        let versions: [Int64: Int64]
-        do {
-            versions = try undo(entry.change)
-        } catch {
-            if case ServiceError.stale = error {} else { entries.append(entry) }
+        guard let entry = entries.last else { return nil }
+        return try settleUndo(of: entry, Result { try undo(entry.change) })
+    }
+
+    /// The newest change's undo ran elsewhere (off the main thread) and ended with `result`: a
+    /// refusal because someone changed a record since ends the entry; any other failure leaves it
+    /// to try again (and is thrown); a success ends it and rebases the earlier changes.
+    public mutating func settleUndo(of entry: Entry, _ result: Result<[Int64: Int64], any Error>) throws -> (entry: Entry, versions: [Int64: Int64]) {
+        switch result {
+        case .success(let versions):
+            _ = entries.popLast()
+            rebase(after: entry.change, to: versions)
+            return (entry, versions)
+        case .failure(let error):
+            if case ServiceError.stale = error { _ = entries.popLast() }
             throw error
         }
-        rebase(after: entry.change, to: versions)
-        return (entry, versions)
     }
 
     /// After `undone` was undone and left its records at `versions`.

@@ -23,9 +23,13 @@ public final class AppDatabase: Sendable {
     public let lockWait: LockWaitPolicy
     /// Damage found by checks and reads; once found, writes are refused.
     let health = FileHealth()
+    /// Whether a connection waits for another process's lock, and stopping that wait.
+    public let lockWatch: LockWatch
 
-    init(writer: any DatabaseWriter, path: String, readOnlyReason: String?, lockWait: LockWaitPolicy = LockWaitPolicy()) {
+    init(writer: any DatabaseWriter, path: String, readOnlyReason: String?, lockWait: LockWaitPolicy = LockWaitPolicy(),
+         lockWatch: LockWatch = LockWatch(timeout: AppDatabase.busyTimeout)) {
         self.writer = writer
+        self.lockWatch = lockWatch
         self.path = path
         self.isReadOnly = readOnlyReason != nil
         self.readOnlyReason = readOnlyReason
@@ -86,8 +90,9 @@ public final class AppDatabase: Sendable {
             }
             // Opening a pool writes when the -wal file is missing or empty (GRDB makes one), so it
             // waits for another process's lock like every write.
-            let pool = try retryingLocks(path: path, lockWait: lockWait) { _ in try DatabasePool(path: path, configuration: makeConfiguration()) }
-            let database = AppDatabase(writer: pool, path: path, readOnlyReason: nil, lockWait: lockWait)
+            let watch = LockWatch(timeout: busyTimeout)
+            let pool = try retryingLocks(path: path, lockWait: lockWait) { _ in try DatabasePool(path: path, configuration: makeConfiguration(watch: watch)) }
+            let database = AppDatabase(writer: pool, path: path, readOnlyReason: nil, lockWait: lockWait, lockWatch: watch)
             if checkedAtOpen { database.health.markVerified() }
             // Migrating takes the write lock: only when there is something to do (a busy database
             // stays readable), and waiting for another process's lock like every write.
@@ -107,10 +112,15 @@ public final class AppDatabase: Sendable {
         return AppDatabase(writer: queue, path: ":memory:", readOnlyReason: nil)
     }
 
-    static func makeConfiguration() -> Configuration {
+    static func makeConfiguration(watch: LockWatch? = nil) -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(busyTimeout)
+        if let watch {
+            // Funnel's own busy handler: it waits as long as `.timeout` would, and can be stopped.
+            config.busyMode = .callback { tries in watch.busy(tries: tries) }
+        } else {
+            config.busyMode = .timeout(busyTimeout)
+        }
         config.label = "funnel"
         config.prepareDatabase { db in
             // WAL with synchronous=NORMAL cannot corrupt; it may lose the last commit on power loss.
@@ -191,6 +201,7 @@ public final class AppDatabase: Sendable {
         if let damage = health.damage { throw StoreError.corrupt(path: path, detail: damage) }
         if let readOnlyReason { throw StoreError.readOnly(path: path, detail: readOnlyReason) }
         try checkBeforeFirstWrite()
+        lockWatch.beginWrite()
         do {
             return try retryingLocks { started in
                 try writer.write { db in
@@ -207,15 +218,17 @@ public final class AppDatabase: Sendable {
     /// Runs `attempt` (which sets its flag once its transaction has begun), again after a lock
     /// timeout when the transaction had not begun; translates database errors.
     func retryingLocks<T>(_ attempt: (inout Bool) throws -> T) throws -> T {
-        try Self.retryingLocks(path: path, lockWait: lockWait, attempt)
+        try Self.retryingLocks(path: path, lockWait: lockWait, watch: lockWatch, attempt)
     }
 
-    static func retryingLocks<T>(path: String, lockWait: LockWaitPolicy, _ attempt: (inout Bool) throws -> T) throws -> T {
+    static func retryingLocks<T>(path: String, lockWait: LockWaitPolicy, watch: LockWatch? = nil, _ attempt: (inout Bool) throws -> T) throws -> T {
         var tries = 1
         while true {
             var started = false
             do {
                 return try attempt(&started)
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && watch?.wasStopped == true {
+                throw StoreError.stoppedWaiting(path: path)
             } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && !started && tries <= lockWait.retries {
                 lockWait.onWait(LockWaitPolicy.Wait(path: path, waited: Self.busyTimeout * Double(tries), attempt: tries + 1, attempts: lockWait.retries + 1))
                 tries += 1

@@ -1,3 +1,4 @@
+import Foundation
 /// What went wrong in the store, in words a user can act on.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file exists but is not a Funnel database.
@@ -10,6 +11,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case readOnly(path: String, detail: String)
     /// Another process held the database longer than the busy timeout.
     case locked(path: String, seconds: Double)
+    /// Waiting for another process's lock was stopped (Esc in the TUI): nothing was written.
+    case stoppedWaiting(path: String)
     /// The file cannot be opened at all.
     case cannotOpen(path: String, detail: String)
     /// SQLite failed for another reason.
@@ -31,6 +34,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path) cannot be written (\(detail)). Nothing was changed."
         case let .locked(path, seconds):
             return "\(path) is locked by another process (waited \(Int(seconds)) s). Nothing was changed; try again."
+        case let .stoppedWaiting(path):
+            return "Stopped waiting for \((path as NSString).lastPathComponent), which another process holds locked: nothing was written"
         case let .cannotOpen(path, detail):
             return "cannot open \(path): \(detail)"
         case let .failed(path, detail):

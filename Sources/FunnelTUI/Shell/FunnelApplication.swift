@@ -30,21 +30,25 @@ public final class FunnelApplication: TerminalApplication {
     /// The scoring view's state last drawn.
     var scoringRevisionDrawn = -1
     var lastPoll = Date.distantPast
+    /// The panes' writes: one at a time, off the main thread, so the screen stays live while one waits.
+    let writes: DatabaseWrites
+    /// The writes' state last drawn (a settled write redraws once).
+    var writesRevisionDrawn = 0
     /// The Leads pane, made when first opened (only for roles that may see leads).
     lazy var leadsPane: LeadsPane? = shell.session.can(.leadsView)
-        ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session, visibleRows: LeadsPane.visibleRows(in: bodyRect)),
+        ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session, visibleRows: LeadsPane.visibleRows(in: bodyRect), writes: writes),
                     clock: clock) : nil
     /// The Pipeline pane, made when first opened (only for roles that may see deals).
     lazy var pipelinePane: PipelinePane? = shell.session.can(.dealsView)
-        ? laidOut(PipelinePane(viewModel: PipelineViewModel(database: database, session: shell.session, clock: clock, calendar: calendar))) : nil
+        ? laidOut(PipelinePane(viewModel: PipelineViewModel(database: database, session: shell.session, clock: clock, calendar: calendar, writes: writes))) : nil
     /// The Calendar pane, made when first opened (only for roles that may see content).
     lazy var calendarPane: CalendarPane? = shell.session.can(.contentView)
         ? laidOut(CalendarPane(viewModel: CalendarViewModel(database: database, session: shell.session, clock: clock, calendar: calendar,
-                                                            firstWeekday: firstWeekday.rawValue), firstWeekday: firstWeekday)) : nil
+                                                            firstWeekday: firstWeekday.rawValue, writes: writes), firstWeekday: firstWeekday)) : nil
     /// The Approvals pane, made when first opened (only for roles that may see content).
     lazy var approvalsPane: ApprovalsPane? = shell.session.can(.contentView)
         ? ApprovalsPane(viewModel: ApprovalsViewModel(database: database, session: shell.session, clock: clock, calendar: calendar,
-                                                      visibleRows: ApprovalsPane.visibleRows(in: bodyRect))) : nil
+                                                      visibleRows: ApprovalsPane.visibleRows(in: bodyRect), writes: writes)) : nil
     let database: AppDatabase
     /// The first day of the week in calendars (the user's `week_starts_on`).
     let firstWeekday: Weekday
@@ -58,9 +62,12 @@ public final class FunnelApplication: TerminalApplication {
     public init(
         database: AppDatabase, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]],
         terminal: Terminal?, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
-        firstWeekday: Weekday = .monday
+        firstWeekday: Weekday = .monday, writes: DatabaseWrites? = nil
     ) {
         self.database = database
+        // Off the main thread (in-process snapshot tests pass writes run on the caller, so that a
+        // frame drawn right after a key shows its write on a loaded machine too).
+        self.writes = writes ?? DatabaseWrites(database: database, offMainThread: true)
         self.firstWeekday = firstWeekday
         self.clock = clock
         self.calendar = calendar
@@ -162,6 +169,11 @@ public final class FunnelApplication: TerminalApplication {
             }
             return .redraw
         }
+        if key == .escape, writes.pending != nil {
+            // Esc stops a write waiting for another process's lock (nothing is written), before the
+            // pane's own esc (which would close the detail the write was made from).
+            return perform("app.stopWaiting")
+        }
         if shell.activePane == .leads, let pane = leadsPane, pane.handlePromptKey(key) {
             return .redraw
         }
@@ -196,6 +208,11 @@ public final class FunnelApplication: TerminalApplication {
         }
         switch id {
         case "app.quit": return .quit
+        case "app.stopWaiting":
+            // Nothing waiting: esc does nothing here (the panes' own esc comes first).
+            if writes.pending != nil, !writes.stop() {
+                refuse("\(writes.pending?.what ?? "A write") is under way: it cannot be stopped halfway")
+            }
         case "app.help": help = HelpOverlay(registry: registry, scope: scope)
         case "app.palette": palette = CommandPalette(registry: registry, scope: scope)
         case "app.redraw": return .fullRedraw
@@ -304,6 +321,11 @@ public final class FunnelApplication: TerminalApplication {
         if let model = scoringScreen?.viewModel {
             // A run shows its progress and time; its end (the question, the message) is drawn once.
             if model.refreshProgress() || model.isRunning || model.revision != scoringRevisionDrawn { redraw = true }
+        }
+        if writes.pending != nil || writes.revision != writesRevisionDrawn {
+            // A write waiting shows since when; its end is drawn once.
+            writesRevisionDrawn = writes.revision
+            redraw = true
         }
         if let notice = LockNotices.shared.take() {
             notify(notice, .warning)
@@ -442,6 +464,11 @@ public final class FunnelApplication: TerminalApplication {
         ]
         if shell.isReadOnly { left.insert(StatusSegment(" READ-ONLY ", role: .warning, priority: 11), at: 0) }
         var right = [StatusSegment("? help  : palette  q quit", priority: 5)]
+        if let notice = writes.notice() {
+            // A write not settled yet: what it does, and what it waits for (esc stops the wait).
+            right.insert(StatusSegment(notice, role: writes.waitingForLock() == nil ? .accent : .warning, priority: 13), at: 0)
+            return StatusBar(left: left, right: right)
+        }
         if shell.activePane == .leads, let message = leadsPane?.viewModel.message {
             right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
         } else if shell.activePane == .pipeline, let message = pipelinePane?.viewModel.message {

@@ -20,6 +20,7 @@ public enum FunnelKeymap {
 
     static let shellActions: [KeyAction] = [
         KeyAction("app.quit", ["q", "ctrl-c"], "Quit Funnel"),
+        KeyAction("app.stopWaiting", ["esc"], "Stop a write waiting for another process's lock (nothing is written)"),
         KeyAction("app.help", ["?"], "Show the keys of this pane"),
         KeyAction("app.palette", [":", "ctrl-p"], "Command palette: find any action by name"),
         KeyAction("pane.next", ["tab"], "Next pane"),

@@ -67,8 +67,9 @@ public enum TUILauncher {
     }
 }
 
-/// Lock waits told by the store while the screen could not be drawn (the write was waiting on the
-/// main thread); the application shows the newest as a notice on its next tick.
+/// Lock waits told by the store past each busy timeout (from the write's own thread); the
+/// application shows the newest as a notice on its next tick, beside the status line's
+/// "Waiting for the database" (`DatabaseWrites`).
 final class LockNotices: @unchecked Sendable {
     static let shared = LockNotices()
     private let lock = NSLock()

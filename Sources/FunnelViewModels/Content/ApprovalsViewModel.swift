@@ -5,9 +5,11 @@ import FunnelStore
 /// The Approvals pane: the queue of content waiting for approval, oldest first, read by key a
 /// window at a time; a preview of the selected item; marks; approve and reject.
 @MainActor
-public final class ApprovalsViewModel: PaneMessage {
+public final class ApprovalsViewModel: WritesThroughQueue {
     public let session: Session
     let service: ContentService
+    /// Where this pane's writes run (off the main thread in the TUI; shared by the panes).
+    let writes: DatabaseWrites
     let clock: @Sendable () -> Date
 
     /// The queue, oldest submission first.
@@ -28,8 +30,9 @@ public final class ApprovalsViewModel: PaneMessage {
     public private(set) var pageSize: Int
 
     public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
-                visibleRows: Int = 10) {
+                visibleRows: Int = 10, writes: DatabaseWrites? = nil) {
         self.session = session
+        self.writes = writes ?? .onCaller(database)
         self.clock = clock
         service = ContentService(database: database, clock: clock, calendar: calendar)
         pageSize = max(1, visibleRows)
@@ -180,28 +183,25 @@ public final class ApprovalsViewModel: PaneMessage {
     /// Approves the target items (in one transaction): the full-screen one, else the marked, else the selected one.
     public func approve(comment: String? = nil, target: ActionTarget? = nil) {
         guard let target = target ?? actionTarget else { message = "The queue is empty"; return }
-        decide(target) { try service.approve(target.ids, comment: comment, expecting: target.versions, in: session) }
+        decide(target, "Approving \(target.label)") { [service, session] in try service.approve(target.ids, comment: comment, expecting: target.versions, in: session) }
     }
 
     /// Sends the target items back to draft with a comment.
     public func reject(comment: String, target: ActionTarget? = nil) {
         guard let target = target ?? actionTarget else { message = "The queue is empty"; return }
-        decide(target) { try service.reject(target.ids, comment: comment, expecting: target.versions, in: session) }
+        decide(target, "Rejecting \(target.label)") { [service, session] in try service.reject(target.ids, comment: comment, expecting: target.versions, in: session) }
     }
 
     /// Runs a decision; marks acted on are cleared. A full-screen item decided has left the
     /// queue: the full screen closes (the message names it) rather than show the next one.
-    func decide(_ target: ActionTarget, _ body: () throws -> ContentChange) {
-        do {
-            let change = try body()
-            if target.source == .marks { clearMarks() }
-            if target.source == .open { isFullScreen = false }
-            reload()
+    func decide(_ target: ActionTarget, _ what: String, _ body: @escaping @Sendable () throws -> ContentChange) {
+        write(what, body) { change in
+            if target.source == .marks { self.clearMarks() }
+            if target.source == .open { self.isFullScreen = false }
+            self.reload()
             let text = target.naming(change.summary)
-            undoStack.push(change, text: text)
-            message = text + " (u undoes)"
-        } catch {
-            message = "\(error)"
+            self.undoStack.push(change, text: text)
+            self.message = text + " (u undoes)"
         }
     }
 
@@ -211,8 +211,16 @@ public final class ApprovalsViewModel: PaneMessage {
     /// Undoes the last decision: the items wait for approval again (all of them or none).
     public func undo() {
         let (service, session) = (self.service, self.session)
+        guard let entry = undoStack.entries.last else { message = "Nothing to undo"; return }
+        write("Undoing: \(entry.text)", { Result { try service.undo(entry.change, in: session) } }) { result in
+            let (entry, _) = try self.undoStack.settleUndo(of: entry, result)
+            self.settledUndo(entry)
+        }
+    }
+
+    /// After an undo of `entry`: the items wait for approval again.
+    func settledUndo(_ entry: UndoHistory<ContentChange>.Entry) {
         perform {
-            guard let (entry, _) = try undoStack.undoLast({ try service.undo($0, in: session) }) else { message = "Nothing to undo"; return }
             reload()
             message = "Undone: \(entry.text)"
             // Back to the (first) item, now in the queue again.

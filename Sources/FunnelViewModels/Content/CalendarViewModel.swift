@@ -9,11 +9,13 @@ import FunnelStore
 /// month reads one count and the first few items per day through the scheduled-content index,
 /// never the month's whole content; moving within the shown month reads only the new day's agenda.
 @MainActor
-public final class CalendarViewModel: PaneMessage {
+public final class CalendarViewModel: WritesThroughQueue {
     public enum Mode: Sendable, Equatable { case month, week }
 
     public let session: Session
     let service: ContentService
+    /// Where this pane's writes run (off the main thread in the TUI; shared by the panes).
+    let writes: DatabaseWrites
     /// The user's calendar: its time zone is the one times are shown in.
     public let calendar: Calendar
     let clock: @Sendable () -> Date
@@ -52,7 +54,9 @@ public final class CalendarViewModel: PaneMessage {
     var products: [Product]?
 
     public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init,
-                calendar: Calendar = .current, firstWeekday: Int? = nil, linesPerDay: Int = 3, weekLines: Int? = nil, agendaRows: Int = 10) {
+                calendar: Calendar = .current, firstWeekday: Int? = nil, linesPerDay: Int = 3, weekLines: Int? = nil, agendaRows: Int = 10,
+                writes: DatabaseWrites? = nil) {
+        self.writes = writes ?? .onCaller(database)
         var calendar = calendar
         if let firstWeekday { calendar.firstWeekday = firstWeekday }
         self.session = session
@@ -326,7 +330,7 @@ public final class CalendarViewModel: PaneMessage {
     @discardableResult
     public func reschedule(to text: String, target: ActionTarget? = nil) -> Bool {
         guard case let (target, record)? = singleTarget(target, "Moving") else { return false }
-        return apply(target) { try service.reschedule(record.id, to: text, expecting: record.version, in: session) }
+        return apply(target, "Moving \(record.label)") { [service, session] in try service.reschedule(record.id, to: text, expecting: record.version, in: session) }
     }
 
     /// A new draft on the selected day at 09:00 (or at `time`, e.g. "14:30").
@@ -338,45 +342,46 @@ public final class CalendarViewModel: PaneMessage {
             message = "time: \(error.problem)"
             return false
         case .success(let date):
-            return apply(nil) { try service.createDraft(title: title, type: type, at: date, productId: product?.id, in: session) }
+            let productId = product?.id
+            return apply(nil, "Creating a draft") { [service, session] in
+                try service.createDraft(title: title, type: type, at: date, productId: productId, in: session)
+            }
         }
     }
 
     /// Saves a body edited outside (in $EDITOR).
     public func saveBody(_ body: String, of id: Int64) {
-        apply(nil) { try service.edit(id, body: body, expecting: editedVersions.removeValue(forKey: id), in: session) }
+        let version = editedVersions.removeValue(forKey: id)
+        apply(nil, "Saving #\(id)") { [service, session] in try service.edit(id, body: body, expecting: version, in: session) }
     }
 
     /// Submits the target draft (the open one, else the selected one) for approval.
     public func submitSelected(target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Submitting") else { return }
-        apply(target) { try service.submit(record.id, expecting: record.version, in: session) }
+        apply(target, "Submitting \(record.label)") { [service, session] in try service.submit(record.id, expecting: record.version, in: session) }
     }
 
     /// Undoes the last change made here.
     public func undo() {
         let (service, session) = (self.service, self.session)
-        perform {
-            guard let (entry, _) = try undoStack.undoLast({ try service.undo($0, in: session) }) else { message = "Nothing to undo"; return }
-            message = "Undone: \(entry.text)"
-            try refreshAfterChange(focusing: entry.change.contentIds.first)
+        guard let entry = undoStack.entries.last else { message = "Nothing to undo"; return }
+        write("Undoing: \(entry.text)", { Result { try service.undo(entry.change, in: session) } }) { result in
+            let (entry, _) = try self.undoStack.settleUndo(of: entry, result)
+            self.message = "Undone: \(entry.text)"
+            try self.refreshAfterChange(focusing: entry.change.contentIds.first)
         }
     }
 
     /// Runs a change, remembers it for undo, says what it did naming the item, and follows the
     /// item to its day (an open detail stays open on it, reread).
     @discardableResult
-    func apply(_ target: ActionTarget?, _ body: () throws -> ContentChange) -> Bool {
-        var succeeded = false
-        perform {
-            let change = try body()
-            succeeded = true
+    func apply(_ target: ActionTarget?, _ what: String, _ body: @escaping @Sendable () throws -> ContentChange) -> Bool {
+        write(what, body) { change in
             let text = target?.naming(change.summary) ?? change.summary
-            undoStack.push(change, text: text)
-            message = text + " (u undoes)"
-            try refreshAfterChange(focusing: change.contentIds.first)
+            self.undoStack.push(change, text: text)
+            self.message = text + " (u undoes)"
+            try self.refreshAfterChange(focusing: change.contentIds.first)
         }
-        return succeeded
     }
 
     /// Rereads the shown days and follows the changed item to its (new) day.

@@ -8,13 +8,15 @@ import FunnelStore
 /// Only a window of rows is ever loaded (keyset pages through the ranking's index), so moving
 /// through a million leads costs the same as through a hundred.
 @MainActor
-public final class LeadTriageViewModel: PaneMessage {
+public final class LeadTriageViewModel: WritesThroughQueue {
     /// The status tabs: all leads, then one per status.
     public static let tabs: [LeadStatus?] = [nil] + LeadStatus.allCases
 
     public let session: Session
     let service: LeadService
     let scoring: ScoringService
+    /// Where this pane's writes run (off the main thread in the TUI; shared by the panes).
+    let writes: DatabaseWrites
 
     public private(set) var tabIndex = 0
     public private(set) var owner: LeadFilter.Owner = .anyone
@@ -51,8 +53,9 @@ public final class LeadTriageViewModel: PaneMessage {
     static let countCap = 10_000
     static let searchCountCap = 300
 
-    public init(database: AppDatabase, session: Session, visibleRows: Int = 20) {
+    public init(database: AppDatabase, session: Session, visibleRows: Int = 20, writes: DatabaseWrites? = nil) {
         self.session = session
+        self.writes = writes ?? .onCaller(database)
         service = LeadService(database: database)
         scoring = ScoringService(database: database)
         scorer = (try? scoring.scorer(for: session)) ?? LeadScorer(rules: scoring.model(for: session))
@@ -278,27 +281,29 @@ public final class LeadTriageViewModel: PaneMessage {
     /// Assigns the target leads (the open lead, else the marked, else the selected one) to a user (nil: nobody).
     public func assign(to userId: Int64?, target: ActionTarget? = nil) {
         guard let target = target ?? actionTarget else { message = "No lead here to assign"; return }
-        perform {
-            let change = try service.assign(target.ids, to: userId, expecting: target.versions, in: session)
-            finish(change, target: target, saying: target.naming(change.summary), advance: true)
+        let (service, session) = (self.service, self.session)
+        write("Assigning \(target.label)", { try service.assign(target.ids, to: userId, expecting: target.versions, in: session) }) { change in
+            self.finish(change, target: target, saying: target.naming(change.summary), advance: true)
         }
     }
 
     /// Sets the target leads' status (unqualified and lost need a reason).
     public func setStatus(_ status: LeadStatus, reason: String? = nil, target: ActionTarget? = nil) {
         guard let target = target ?? actionTarget else { message = "No lead here to set"; return }
-        perform {
-            let change = try service.setStatus(target.ids, to: status, reason: reason, expecting: target.versions, in: session)
-            finish(change, target: target, saying: target.naming(change.summary), advance: true)
+        let (service, session) = (self.service, self.session)
+        write("Setting \(target.label) to \(status.rawValue)", {
+            try service.setStatus(target.ids, to: status, reason: reason, expecting: target.versions, in: session)
+        }) { change in
+            self.finish(change, target: target, saying: target.naming(change.summary), advance: true)
         }
     }
 
     /// Logs a call, email, meeting or note on the target lead (it is rescored at once).
     public func logAction(_ kind: LoggedActionKind, note: String?, target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Logging") else { return }
-        perform {
-            let change = try service.logAction(kind, note: note, on: record.id, in: session)
-            finish(change, target: target, saying: target.naming(change.summary), advance: false)
+        let (service, session) = (self.service, self.session)
+        write("Logging on \(record.label)", { try service.logAction(kind, note: note, on: record.id, in: session) }) { change in
+            self.finish(change, target: target, saying: target.naming(change.summary), advance: false)
         }
     }
 
@@ -315,12 +320,12 @@ public final class LeadTriageViewModel: PaneMessage {
     /// Merges leads into the target lead (the survivor).
     public func mergeIntoSelected(_ others: [Int64], target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Merging") else { return }
-        perform {
-            // The duplicates were read when the prompt opened: they are merged as they were then.
-            var versions = target.versions
-            for duplicate in shownDuplicates where others.contains(duplicate.id ?? 0) { versions[duplicate.id ?? 0] = duplicate.version }
-            let result = try service.merge(others, into: record.id, expecting: versions, in: session)
-            finish(result.change, target: target, saying: target.naming(result.summary), advance: false)
+        // The duplicates were read when the prompt opened: they are merged as they were then.
+        var versions = target.versions
+        for duplicate in shownDuplicates where others.contains(duplicate.id ?? 0) { versions[duplicate.id ?? 0] = duplicate.version }
+        let (service, session, expected) = (self.service, self.session, versions)
+        write("Merging into \(record.label)", { try service.merge(others, into: record.id, expecting: expected, in: session) }) { result in
+            self.finish(result.change, target: target, saying: target.naming(result.summary), advance: false)
         }
     }
 
@@ -330,9 +335,11 @@ public final class LeadTriageViewModel: PaneMessage {
     /// Converts the target lead into a contact and a deal of `valueCents` for a product.
     public func convertSelected(productId: Int64?, valueCents: Int64, target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Converting") else { return }
-        perform {
-            let change = try service.convert(record.id, productId: productId, valueCents: valueCents, expecting: record.version, in: session)
-            finish(change, target: target, saying: target.naming(change.summary), advance: true)
+        let (service, session) = (self.service, self.session)
+        write("Converting \(record.label)", {
+            try service.convert(record.id, productId: productId, valueCents: valueCents, expecting: record.version, in: session)
+        }) { change in
+            self.finish(change, target: target, saying: target.naming(change.summary), advance: true)
         }
     }
 
@@ -341,10 +348,10 @@ public final class LeadTriageViewModel: PaneMessage {
     public func create(_ draft: LeadDraft) -> [String: String] {
         let problems = draft.problems
         guard problems.isEmpty else { return problems }
-        perform {
-            let lead = try service.create(draft, in: session)
-            message = "Created #\(lead.id ?? 0) \(lead.name ?? lead.email ?? "")"
-            reload()
+        let (service, session) = (self.service, self.session)
+        write("Creating a lead", { try service.create(draft, in: session) }) { lead in
+            self.message = "Created #\(lead.id ?? 0) \(lead.name ?? lead.email ?? "")"
+            self.reload()
         }
         return [:]
     }
@@ -355,9 +362,9 @@ public final class LeadTriageViewModel: PaneMessage {
         let problems = draft.problems
         guard problems.isEmpty else { return problems }
         guard case let (target, record)? = singleTarget(target, "Editing") else { return [:] }
-        perform {
-            let change = try service.edit(record.id, with: draft, expecting: record.version, in: session)
-            finish(change, target: target, saying: target.naming(change.summary), advance: false)
+        let (service, session) = (self.service, self.session)
+        write("Saving \(record.label)", { try service.edit(record.id, with: draft, expecting: record.version, in: session) }) { change in
+            self.finish(change, target: target, saying: target.naming(change.summary), advance: false)
         }
         return [:]
     }
@@ -365,8 +372,16 @@ public final class LeadTriageViewModel: PaneMessage {
     /// Undoes the last change made here.
     public func undo() {
         let (service, session) = (self.service, self.session)
+        guard let entry = undoStack.entries.last else { message = "Nothing to undo"; return }
+        write("Undoing: \(entry.text)", { Result { try service.undo(entry.change, in: session) } }) { result in
+            let (entry, versions) = try self.undoStack.settleUndo(of: entry, result)
+            self.settledUndo(entry, versions)
+        }
+    }
+
+    /// After an undo of `entry` left its records at `versions`.
+    func settledUndo(_ entry: UndoHistory<LeadChange>.Entry, _ versions: [Int64: Int64]) {
         perform {
-            guard let (entry, versions) = try undoStack.undoLast({ try service.undo($0, in: session) }) else { message = "Nothing to undo"; return }
             let change = entry.change
             refreshMarks(versions)
             message = "Undone: \(entry.text)"

@@ -8,7 +8,7 @@ import FunnelStore
 /// Nothing loads a whole stage: each column holds a window of at most a few hundred cards around
 /// its selection, and the column headers come from the maintained totals.
 @MainActor
-public final class PipelineViewModel: PaneMessage {
+public final class PipelineViewModel: WritesThroughQueue {
     /// What the pane shows.
     public enum Mode: Sendable, Equatable { case board, table, forecast }
 
@@ -18,6 +18,8 @@ public final class PipelineViewModel: PaneMessage {
 
     public let session: Session
     let service: PipelineService
+    /// Where this pane's writes run (off the main thread in the TUI; shared by the panes).
+    let writes: DatabaseWrites
     /// The organization's stage probabilities and rotting thresholds.
     let settings: PipelineSettings
     let clock: @Sendable () -> Date
@@ -53,8 +55,9 @@ public final class PipelineViewModel: PaneMessage {
     public static let forecastMonths = 8
 
     public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
-                visibleCards: Int = 8, tableRows: Int = 20) {
+                visibleCards: Int = 8, tableRows: Int = 20, writes: DatabaseWrites? = nil) {
         self.session = session
+        self.writes = writes ?? .onCaller(database)
         service = PipelineService(database: database, clock: clock, calendar: calendar)
         settings = service.settings(in: session)
         self.clock = clock
@@ -331,19 +334,21 @@ public final class PipelineViewModel: PaneMessage {
     /// left (-1); the selection follows it.
     public func advanceSelected(by step: Int, target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Moving") else { return }
-        apply(target) { try service.advance(record.id, by: step, expecting: record.version, in: session) }
+        apply(target, "Moving \(record.label)") { [service, session] in try service.advance(record.id, by: step, expecting: record.version, in: session) }
     }
 
     /// Closes the target deal as won.
     public func winSelected(target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Winning") else { return }
-        apply(target) { try service.win(record.id, expecting: record.version, in: session) }
+        apply(target, "Winning \(record.label)") { [service, session] in try service.win(record.id, expecting: record.version, in: session) }
     }
 
     /// Closes the target deal as lost, with a reason.
     public func loseSelected(reason: LostReason, note: String?, target: ActionTarget? = nil) {
         guard case let (target, record)? = singleTarget(target, "Losing") else { return }
-        apply(target) { try service.lose(record.id, reason: reason, note: note, expecting: record.version, in: session) }
+        apply(target, "Losing \(record.label)") { [service, session] in
+            try service.lose(record.id, reason: reason, note: note, expecting: record.version, in: session)
+        }
     }
 
     /// The deal the screen shows for a target (the open detail's, or the selected one).
@@ -369,7 +374,7 @@ public final class PipelineViewModel: PaneMessage {
         guard let target = target ?? actionTarget, let item = targetItem(target) else { return [:] }
         let problems = service.problems(form, editing: item.deal, in: session)
         guard problems.isEmpty else { return problems }
-        apply(target) { try service.edit(item.id, with: form, expecting: target.single?.version, in: session) }
+        apply(target, "Saving \(target.label)") { [service, session] in try service.edit(item.id, with: form, expecting: target.single?.version, in: session) }
         return [:]
     }
 
@@ -385,15 +390,23 @@ public final class PipelineViewModel: PaneMessage {
         let problems = service.problems(form, editing: nil, in: session)
         guard problems.isEmpty else { return problems }
         detail = nil
-        apply(nil) { try service.create(form, in: session) }
+        apply(nil, "Creating a deal") { [service, session] in try service.create(form, in: session) }
         return [:]
     }
 
     /// Undoes the last change made here; the selection goes back to the deal.
     public func undo() {
         let (service, session) = (self.service, self.session)
+        guard let entry = undoStack.entries.last else { message = "Nothing to undo"; return }
+        write("Undoing: \(entry.text)", { Result { try service.undo(entry.change, in: session) } }) { result in
+            let (entry, _) = try self.undoStack.settleUndo(of: entry, result)
+            self.settledUndo(entry)
+        }
+    }
+
+    /// After an undo of `entry`.
+    func settledUndo(_ entry: UndoHistory<DealChange>.Entry) {
         perform {
-            guard let (entry, _) = try undoStack.undoLast({ try service.undo($0, in: session) }) else { message = "Nothing to undo"; return }
             let change = entry.change
             message = "Undone: \(entry.text)"
             let item = try reloadAfter(change)
@@ -405,14 +418,13 @@ public final class PipelineViewModel: PaneMessage {
 
     /// Runs a change, remembers it for undo, says what it did naming the deal, reloads, and keeps
     /// the changed deal selected (an open detail stays open on it, reread).
-    func apply(_ target: ActionTarget?, _ body: () throws -> DealChange) {
-        perform {
-            let change = try body()
+    func apply(_ target: ActionTarget?, _ what: String, _ body: @escaping @Sendable () throws -> DealChange) {
+        write(what, body) { change in
             let text = target?.naming(change.summary) ?? change.summary
-            undoStack.push(change, text: text)
-            message = text + " (u undoes)"
-            try focus(on: try reloadAfter(change))
-            if let id = detail?.item.id { detail = try? service.detail(dealId: id, in: session) }
+            self.undoStack.push(change, text: text)
+            self.message = text + " (u undoes)"
+            try self.focus(on: try self.reloadAfter(change))
+            if let id = self.detail?.item.id { self.detail = try? self.service.detail(dealId: id, in: self.session) }
         }
     }
 
