@@ -25,6 +25,29 @@ import Testing
         #expect(try sample(firstDB) != sample(otherDB))
     }
 
+    /// `funnel doctor` explains the statements the panes' reads really run on the file (traced
+    /// while the store's own methods run), and fails when one reads a whole table.
+    @Test func doctorExplainsTheStatementsThePanesRun() throws {
+        let folder = try TemporaryFolder()
+        let (_, database) = try build(seed: 42, in: folder, name: "doctor.sqlite")
+        let plans = try database.diagnose().plans
+        let operations = Set(plans.map { String($0.name.split(separator: " ").first ?? "") })
+        for name in ["leads.ranked", "leads.status-tab", "leads.mine", "leads.search-common", "leads.search-phone", "leads.detail",
+                     "pipeline.column", "pipeline.table-value", "pipeline.totals", "pipeline.forecast", "calendar.month", "approvals.queue"] {
+            #expect(operations.contains(name), "no statement of \(name) in \(operations.sorted())")
+        }
+        #expect(plans.count > 60, "\(plans.count) statements")
+        #expect(plans.allSatisfy { $0.fullScans.isEmpty }, "\(plans.filter { !$0.fullScans.isEmpty }.map(\.name))")
+        // The timeline's statement, as it ran: its values bound in.
+        let timeline = try #require(plans.first { $0.sql.contains("FROM \"lead_actions\"") && $0.name.hasPrefix("leads.detail") })
+        #expect(!timeline.sql.contains("?"), "\(timeline.sql)")
+        // Without the index the timeline reads, the doctor sees the whole table read.
+        try database.transaction { try $0.rawExecuteForTests("DROP INDEX idx_lead_actions_lead_created") }
+        let degraded = try database.diagnose()
+        #expect(!degraded.isHealthy)
+        #expect(degraded.plans.contains { $0.name.hasPrefix("leads.detail") && $0.fullScans == ["lead_actions"] })
+    }
+
     @Test func theWorkspaceCoversEveryCase() throws {
         let folder = try TemporaryFolder()
         let (report, database) = try build(seed: 42, in: folder, name: "demo.sqlite")

@@ -25,7 +25,7 @@ struct DoctorCommand: ParsableCommand {
                 "path": diagnosis.path, "healthy": diagnosis.isHealthy, "integrity": diagnosis.integrity,
                 "foreign_key_violations": diagnosis.foreignKeyViolations, "schema_version": diagnosis.schemaVersion,
                 "migrations": diagnosis.migrations, "journal_mode": diagnosis.journalMode,
-                "queries": diagnosis.plans.map { ["name": $0.name, "plan": $0.steps, "full_scans": $0.fullScans] },
+                "queries": diagnosis.plans.map { ["name": $0.name, "sql": $0.sql, "plan": $0.steps, "full_scans": $0.fullScans] },
             ]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
             print(String(decoding: data, as: UTF8.self))
@@ -35,10 +35,10 @@ struct DoctorCommand: ParsableCommand {
             print("Foreign keys:    \(diagnosis.foreignKeyViolations == 0 ? "ok" : "\(diagnosis.foreignKeyViolations) broken references")")
             print("Schema version:  \(diagnosis.schemaVersion) (\(diagnosis.migrations.joined(separator: ", ")))")
             print("Journal mode:    \(diagnosis.journalMode)")
-            print("Pane queries:")
+            print("Pane queries (each statement the panes' reads ran on this file, explained):")
             for plan in diagnosis.plans {
                 let verdict = plan.fullScans.isEmpty ? "ok  " : "SCAN"
-                print("  \(verdict) \(plan.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(plan.steps.joined(separator: " | "))")
+                print("  \(verdict) \(plan.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(plan.steps.joined(separator: " | "))")
             }
             print(diagnosis.isHealthy ? "Healthy." : "Problems found.")
             if diagnosis.integrity != ["ok"] {

@@ -1,8 +1,12 @@
+import Foundation
 import GRDB
 
-/// The query plan of one pane query.
+/// The query plan of one statement a pane runs.
 public struct QueryPlanReport: Sendable, Equatable {
+    /// The pane operation that ran it (`leads.search-common #2`: its second statement).
     public let name: String
+    /// The statement as it ran, with its values.
+    public let sql: String
     /// The plan as SQLite explains it, one step a line.
     public let steps: [String]
     /// The tables the plan reads from start to end without an index.
@@ -49,7 +53,7 @@ extension AppDatabase {
             (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0, try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?",
              try Self.migrator.appliedMigrations(db))
         }
-        let plans = try part([]) { db in try PaneQueries.all.map { try Self.explain($0, in: db) } }
+        let plans = try part([]) { db in try Self.explainPaneOperations(in: db) }
         if !unreadable.isEmpty { integrity = integrity.filter { $0 != "ok" } + unreadable }
         if integrity != ["ok"] { health.record(damage: "PRAGMA integrity_check: " + (integrity.first ?? "?")) }
         if !unreadable.isEmpty && integrity.isEmpty { integrity = unreadable }
@@ -58,23 +62,55 @@ extension AppDatabase {
             migrations: migrations, journalMode: journal, plans: plans)
     }
 
-    static func explain(_ query: PaneQuery, in db: Database) throws -> QueryPlanReport {
-        let arguments = StatementArguments(query.sampleArguments.map { value -> (any DatabaseValueConvertible)? in
-            switch value {
-            case let int as Int: return int
-            case let string as String: return string
-            default: return nil
+    /// Runs every pane operation (`PaneOperation.all`, through the store's own read methods) with a
+    /// statement trace, and explains each distinct statement it ran, with the values it ran with.
+    static func explainPaneOperations(in db: Database, now: Date = Date()) throws -> [QueryPlanReport] {
+        let reader = StoreReader(db: db)
+        let sample = try PaneSample.read(reader, now: now)
+        var reports: [QueryPlanReport] = []
+        var seen = Set<String>()
+        for operation in PaneOperation.all {
+            let ran = StatementLog()
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event { ran.add(sql: statement.sql, expanded: statement.expandedSQL) }
             }
-        })
-        let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql, arguments: arguments)
+            defer { db.trace(options: [], nil) }
+            try operation.run(reader, sample)
+            db.trace(options: [], nil)
+            // Each statement once, under the first operation that ran it.
+            let new = ran.statements.filter { seen.insert($0.sql).inserted }
+            for (index, statement) in new.enumerated() {
+                reports.append(try explain(name: new.count == 1 ? operation.name : "\(operation.name) #\(index + 1)", sql: statement.expanded, in: db))
+            }
+        }
+        return reports
+    }
+
+    static func explain(name: String, sql: String, in db: Database) throws -> QueryPlanReport {
+        let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql)
         let steps: [String] = rows.map { $0["detail"] }
         let scans = steps.compactMap { step -> String? in
-            // "SCAN leads" reads every row; "SCAN leads USING INDEX ..." and virtual tables do not.
+            // "SCAN leads" reads every row; "SCAN leads USING INDEX ...", virtual tables and
+            // "SCAN (subquery-1)" (the rows of a bounded subquery, counted) do not.
             let words = step.split(separator: " ")
-            guard words.count == 2, words[0] == "SCAN" else { return nil }
+            guard words.count == 2, words[0] == "SCAN", !words[1].hasPrefix("(") else { return nil }
             return String(words[1])
         }
-        return QueryPlanReport(name: query.name, steps: steps, fullScans: scans)
+        return QueryPlanReport(name: name, sql: sql, steps: steps, fullScans: scans)
+    }
+}
+
+/// The statements one pane operation ran, in order, once each (by their SQL with placeholders).
+private final class StatementLog: @unchecked Sendable {
+    private(set) var statements: [(sql: String, expanded: String)] = []
+    private var seen = Set<String>()
+
+    func add(sql: String, expanded: String) {
+        // Transactions' own statements (BEGIN, COMMIT) are not pane queries, nor FTS5's reads of
+        // its shadow tables ('main'.'leads_fts_data'...), which it runs on the same connection.
+        let head = sql.prefix(8).uppercased()
+        guard head.hasPrefix("SELECT") || head.hasPrefix("WITH"), !sql.contains("'main'."), seen.insert(sql).inserted else { return }
+        statements.append((sql, expanded))
     }
 }
 

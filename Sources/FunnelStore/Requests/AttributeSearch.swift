@@ -97,8 +97,9 @@ enum AttributeSearch {
     static func distinctValues(_ db: Database, attributeId: Int64, from low: String, below high: String?, limit: Int) throws -> [String] {
         // Every text sorts before any blob: an empty blob bounds "every text value".
         let upper: any DatabaseValueConvertible = high ?? Data()
-        let first = try db.cachedStatement(sql: PaneQueries.leadsSearchAttributeValues.sql.replacingOccurrences(of: "value > ?", with: "value >= ?"))
-        let next = try db.cachedStatement(sql: PaneQueries.leadsSearchAttributeValues.sql)
+        // One seek a value: the next distinct value after one (a skip-scan, never the leads holding them).
+        let first = try db.cachedStatement(sql: "SELECT min(value) FROM lead_attribute_values WHERE attribute_id = ? AND value >= ? AND value < ?")
+        let next = try db.cachedStatement(sql: "SELECT min(value) FROM lead_attribute_values WHERE attribute_id = ? AND value > ? AND value < ?")
         var values: [String] = []
         var value = try String.fetchOne(first, arguments: [attributeId, low, upper])
         while let found = value, values.count < limit {
@@ -177,34 +178,4 @@ extension StoreReader {
         try terms.resolveAttributes(db, orgId: orgId)
         return terms
     }
-}
-
-extension PaneQueries {
-    /// A search word's values: an attribute's next distinct value after one, one seek (the values
-    /// are walked this way: a skip-scan, never the leads holding them).
-    static let leadsSearchAttributeValues = PaneQuery(
-        name: "leads.search-attribute-values",
-        sql: "SELECT min(value) FROM lead_attribute_values WHERE attribute_id = ? AND value > ? AND value < ?",
-        sampleArguments: [1, "management", "~"])
-
-    /// A search word with few matches by text or attribute value: driven from both, then ranked.
-    static let leadsSearchAttributeFew = PaneQuery(
-        name: "leads.search-attribute-few",
-        sql: """
-            SELECT \(leadColumns) FROM leads WHERE leads.org_id = ? AND leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?
-              UNION ALL SELECT lead_id FROM lead_attribute_values WHERE attribute_id = ? AND value IN (?, ?))
-            ORDER BY leads.score DESC, leads.id LIMIT ?
-            """,
-        sampleArguments: [1, "\"retired\"*", 1, "retired", "Retired", 50])
-
-    /// A search word with many matches: the ranking walked, each lead tested (its full-text match,
-    /// or a point lookup of the value index).
-    static let leadsSearchAttribute = PaneQuery(
-        name: "leads.search-attribute",
-        sql: """
-            SELECT leads.id FROM leads WHERE leads.org_id = ? AND leads.score < ? AND (+leads.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)
-              OR EXISTS (SELECT 1 FROM lead_attribute_values v WHERE v.attribute_id = ? AND v.value IN (?) AND v.lead_id = leads.id))
-            ORDER BY leads.score DESC, leads.id
-            """,
-        sampleArguments: [1, 101, "\"management\"*", 1, "management"])
 }

@@ -19,7 +19,7 @@ extension StoreReader {
     /// Deals, value and weighted value per stage (maintained by the schema, not summed).
     public func dealStageTotals(orgId: Int64) throws -> [DealStage: StageTotals] {
         var totals: [DealStage: StageTotals] = [:]
-        for row in try Row.fetchAll(db, sql: PaneQueries.dealTotals.sql, arguments: [orgId]) {
+        for row in try Row.fetchAll(db, sql: "SELECT stage, deal_count, total_value, weighted_value FROM deal_stage_totals WHERE org_id = ?", arguments: [orgId]) {
             if let stage = DealStage(rawValue: row["stage"]) {
                 totals[stage] = StageTotals(deals: row["deal_count"], value: row["total_value"], weightedValue: row["weighted_value"])
             }
