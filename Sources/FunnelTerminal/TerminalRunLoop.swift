@@ -48,7 +48,10 @@ public final class TerminalRunLoop {
         await withCheckedContinuation { (continuation: CheckedContinuation<RunLoopExit, Never>) in
             self.continuation = continuation
             installSources()
-            redraw()
+            // The first event is the screen's size: the application lays out (and loads) what it
+            // shows before the first frame, so that drawing only reads state.
+            process([.resize(terminal.size)])
+            if frameCount == 0 { redraw() }
         }
     }
 

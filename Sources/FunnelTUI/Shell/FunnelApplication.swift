@@ -34,21 +34,9 @@ public final class FunnelApplication: TerminalApplication {
     let writes: DatabaseWrites
     /// The writes' state last drawn (a settled write redraws once).
     var writesRevisionDrawn = 0
-    /// The Leads pane, made when first opened (only for roles that may see leads).
-    lazy var leadsPane: LeadsPane? = shell.session.can(.leadsView)
-        ? LeadsPane(viewModel: LeadTriageViewModel(database: database, session: shell.session, visibleRows: LeadsPane.visibleRows(in: bodyRect), writes: writes),
-                    clock: clock) : nil
-    /// The Pipeline pane, made when first opened (only for roles that may see deals).
-    lazy var pipelinePane: PipelinePane? = shell.session.can(.dealsView)
-        ? laidOut(PipelinePane(viewModel: PipelineViewModel(database: database, session: shell.session, clock: clock, calendar: calendar, writes: writes))) : nil
-    /// The Calendar pane, made when first opened (only for roles that may see content).
-    lazy var calendarPane: CalendarPane? = shell.session.can(.contentView)
-        ? laidOut(CalendarPane(viewModel: CalendarViewModel(database: database, session: shell.session, clock: clock, calendar: calendar,
-                                                            firstWeekday: firstWeekday.rawValue, writes: writes), firstWeekday: firstWeekday)) : nil
-    /// The Approvals pane, made when first opened (only for roles that may see content).
-    lazy var approvalsPane: ApprovalsPane? = shell.session.can(.contentView)
-        ? ApprovalsPane(viewModel: ApprovalsViewModel(database: database, session: shell.session, clock: clock, calendar: calendar,
-                                                      visibleRows: ApprovalsPane.visibleRows(in: bodyRect), writes: writes)) : nil
+    /// The panes made so far (each is made when first shown), and those the session may not see.
+    var madePanes: [PaneID: any Pane] = [:]
+    var deniedPanes: Set<PaneID> = []
     let database: AppDatabase
     /// The first day of the week in calendars (the user's `week_starts_on`).
     let firstWeekday: Weekday
@@ -90,6 +78,12 @@ public final class FunnelApplication: TerminalApplication {
     // MARK: - Events
 
     public func handle(_ event: InputEvent) -> AppCommand {
+        let command = handleEvent(event)
+        settleActivePane()
+        return command
+    }
+
+    func handleEvent(_ event: InputEvent) -> AppCommand {
         switch event {
         case .resize(let size):
             screenSize = size
@@ -98,10 +92,7 @@ public final class FunnelApplication: TerminalApplication {
         case .paste(let text):
             if let screen = importScreen { screen.paste(text); return .redraw }
             if scoringScreen != nil { return .none }
-            if shell.activePane == .leads, leadsPane?.paste(text) == true { return .redraw }
-            if shell.activePane == .pipeline, pipelinePane?.paste(text) == true { return .redraw }
-            if shell.activePane == .calendar, calendarPane?.paste(text) == true { return .redraw }
-            if shell.activePane == .approvals, approvalsPane?.paste(text) == true { return .redraw }
+            if let pane = activePane, pane.paste(text) { return .redraw }
             if var open = palette {
                 open.paste(text)
                 palette = open
@@ -174,16 +165,7 @@ public final class FunnelApplication: TerminalApplication {
             // pane's own esc (which would close the detail the write was made from).
             return perform("app.stopWaiting")
         }
-        if shell.activePane == .leads, let pane = leadsPane, pane.handlePromptKey(key) {
-            return .redraw
-        }
-        if shell.activePane == .pipeline, let pane = pipelinePane, pane.handlePromptKey(key) {
-            return .redraw
-        }
-        if shell.activePane == .calendar, let pane = calendarPane, pane.handlePromptKey(key) {
-            return .redraw
-        }
-        if shell.activePane == .approvals, let pane = approvalsPane, pane.handlePromptKey(key) {
+        if let pane = activePane, pane.handlePromptKey(key) {
             return .redraw
         }
         switch registry.action(for: key, scope: scope) {
@@ -234,14 +216,8 @@ public final class FunnelApplication: TerminalApplication {
             let index = names.firstIndex(of: themeName) ?? -1
             switchTheme(names[(index + 1) % max(1, names.count)])
         default:
-            if id.hasPrefix("leads.") {
-                leadsPane?.perform(id)
-            } else if id.hasPrefix("pipeline.") {
-                pipelinePane?.perform(id)
-            } else if id.hasPrefix("calendar.") {
-                if let command = calendarPane?.perform(id) { return command }
-            } else if id.hasPrefix("approvals.") {
-                approvalsPane?.perform(id)
+            if let owner = PaneCatalog.owner(ofAction: id) {
+                if let command = pane(owner)?.handleAction(id) { return command }
             } else if id.hasPrefix("pane."), let pane = PaneID(rawValue: String(id.dropFirst(5))) {
                 shell.select(pane)
             } else if id.hasPrefix("theme.") {
@@ -294,13 +270,7 @@ public final class FunnelApplication: TerminalApplication {
     /// refusals show), or as a notice where no pane is open.
     func refuse(_ reason: String) {
         logger.info("refused: \(reason)")
-        switch shell.activePane {
-        case .leads where leadsPane != nil: leadsPane?.viewModel.note(reason)
-        case .pipeline where pipelinePane != nil: pipelinePane?.viewModel.note(reason)
-        case .calendar where calendarPane != nil: calendarPane?.viewModel.note(reason)
-        case .approvals where approvalsPane != nil: approvalsPane?.viewModel.note(reason)
-        default: notify(reason, .warning)
-        }
+        if let pane = activePane { pane.note(reason) } else { notify(reason, .warning) }
     }
 
     func notify(_ message: String, _ level: Toast.Level) {
@@ -349,6 +319,7 @@ public final class FunnelApplication: TerminalApplication {
                 redraw = true
             }
         }
+        settleActivePane()
         return redraw
     }
 
@@ -365,38 +336,47 @@ public final class FunnelApplication: TerminalApplication {
         if let model = scoringScreen?.viewModel, !model.isRunning { model.reload() }
     }
 
-    func reload(_ pane: PaneID) {
-        guard openedPanes.contains(pane) else { return }
-        stalePanes.remove(pane)
-        switch pane {
-        case .leads: leadsPane?.viewModel.reload()
-        case .pipeline: pipelinePane?.viewModel.reload()
-        case .calendar: calendarPane?.viewModel.reload()
-        case .approvals: approvalsPane?.viewModel.reload()
+    func reload(_ id: PaneID) {
+        guard openedPanes.contains(id) else { return }
+        stalePanes.remove(id)
+        madePanes[id]?.reload()
+    }
+
+    // MARK: - Panes
+
+    /// The pane of a tab, made when first asked for (nil when the session may not see it).
+    func pane(_ id: PaneID) -> (any Pane)? {
+        if let made = madePanes[id] { return made }
+        guard !deniedPanes.contains(id), let registration = PaneCatalog.registration(id) else { return nil }
+        let context = PaneContext(database: database, session: shell.session, clock: clock, calendar: calendar,
+                                  firstWeekday: firstWeekday, writes: writes, body: bodyRect)
+        guard let made = registration.make(context) else {
+            deniedPanes.insert(id)
+            return nil
         }
+        made.resize(to: bodyRect)
+        madePanes[id] = made
+        return made
+    }
+
+    /// The pane on screen (nil: the session may not see it).
+    var activePane: (any Pane)? { pane(shell.activePane) }
+
+    /// After each event and tick: the pane on screen exists, is laid out, and is reread if its data
+    /// changed while it was hidden, so that drawing only reads state.
+    func settleActivePane() {
+        guard activePane != nil else { return }
+        openedPanes.insert(shell.activePane)
+        if stalePanes.contains(shell.activePane) { reload(shell.activePane) }
     }
 
     // MARK: - Layout
 
     /// A pane made after the screen's size is known is told it at once.
-    func laidOut<Pane: ResizablePane>(_ pane: Pane) -> Pane {
-        pane.resize(to: bodyRect)
-        return pane
-    }
-
     /// The screen's size reaches every pane made so far as an intent, before the next frame is drawn:
     /// each view-model loads what the new size shows (drawing never changes a view-model).
     func resizePanes() {
-        var panes: [any ResizablePane] = []
-        for pane in openedPanes.union([shell.activePane]) {
-            switch pane {
-            case .leads: if let pane = leadsPane { panes.append(pane) }
-            case .pipeline: if let pane = pipelinePane { panes.append(pane) }
-            case .calendar: if let pane = calendarPane { panes.append(pane) }
-            case .approvals: if let pane = approvalsPane { panes.append(pane) }
-            }
-        }
-        for pane in panes { pane.resize(to: bodyRect) }
+        for id in openedPanes.union([shell.activePane]) { pane(id)?.resize(to: bodyRect) }
     }
 
     // MARK: - Drawing
@@ -414,11 +394,6 @@ public final class FunnelApplication: TerminalApplication {
     }
 
     public func render(into buffer: inout CellBuffer) {
-        if screenSize != Size(width: buffer.width, height: buffer.height) {
-            // The first frame (no resize came before it): the panes learn the size before drawing.
-            screenSize = Size(width: buffer.width, height: buffer.height)
-            resizePanes()
-        }
         let (top, rest) = buffer.bounds.splitTop(1)
         var (body, bottom) = rest.splitBottom(1)
         tabBar.render(into: &buffer, in: top)
@@ -429,17 +404,10 @@ public final class FunnelApplication: TerminalApplication {
             buffer.fill(line, style: Style(.danger, .bold))
             _ = buffer.put(banner, at: line.origin, maxWidth: line.width, style: Style(.danger, .bold))
         }
-        if stalePanes.contains(shell.activePane) { reload(shell.activePane) }
-        openedPanes.insert(shell.activePane)
-        if shell.activePane == .leads, let pane = leadsPane {
-            pane.render(into: &buffer, in: body)
-        } else if shell.activePane == .pipeline, let pane = pipelinePane {
-            pane.render(into: &buffer, in: body, now: clock())
-        } else if shell.activePane == .calendar, let pane = calendarPane {
-            pane.render(into: &buffer, in: body)
-        } else if shell.activePane == .approvals, let pane = approvalsPane {
-            pane.render(into: &buffer, in: body)
-        } else {
+        // Drawing reads state only: the pane was made, laid out and reread by the event before.
+        if let pane = madePanes[shell.activePane] {
+            pane.draw(into: &buffer, in: body, now: clock())
+        } else if deniedPanes.contains(shell.activePane) {
             NoAccessScreen(shell: shell).render(into: &buffer, in: body)
         }
         statusBar.render(into: &buffer, in: bottom)
@@ -469,13 +437,7 @@ public final class FunnelApplication: TerminalApplication {
             right.insert(StatusSegment(notice, role: writes.waitingForLock() == nil ? .accent : .warning, priority: 13), at: 0)
             return StatusBar(left: left, right: right)
         }
-        if shell.activePane == .leads, let message = leadsPane?.viewModel.message {
-            right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
-        } else if shell.activePane == .pipeline, let message = pipelinePane?.viewModel.message {
-            right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
-        } else if shell.activePane == .calendar, let message = calendarPane?.viewModel.message {
-            right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
-        } else if shell.activePane == .approvals, let message = approvalsPane?.viewModel.message {
+        if let message = madePanes[shell.activePane]?.message {
             right.insert(StatusSegment(message, role: .accent, priority: 12), at: 0)
         } else if let message = shell.message {
             let role: ColorRole = message.level == .error ? .danger : (message.level == .warning ? .warning : .statusBar)
@@ -484,14 +446,3 @@ public final class FunnelApplication: TerminalApplication {
         return StatusBar(left: left, right: right)
     }
 }
-
-/// A pane that lays itself out for the body's size, telling its view-model what will be visible.
-@MainActor
-protocol ResizablePane: AnyObject {
-    func resize(to rect: Rect)
-}
-
-extension LeadsPane: ResizablePane {}
-extension PipelinePane: ResizablePane {}
-extension CalendarPane: ResizablePane {}
-extension ApprovalsPane: ResizablePane {}

@@ -7,8 +7,9 @@ public enum FunnelKeymap {
     /// The shell's actions, plus one palette entry per theme.
     public static func registry(themeNames: [String], isReadOnly: Bool) -> KeyRegistry {
         var registry = KeyRegistry(isReadOnly: isReadOnly)
-        for action in shellActions + LeadsKeymap.actions + PipelineKeymap.actions + CalendarKeymap.actions + ApprovalsKeymap.actions
-            + ImportKeymap.actions + ScoringKeymap.actions { registry.register(action) }
+        for action in shellActions + PaneCatalog.all.flatMap(\.actions) + ImportKeymap.actions + ScoringKeymap.actions {
+            registry.register(action)
+        }
         for pane in PaneID.allCases {
             registry.register(KeyAction("pane.\(pane.rawValue)", ["\(pane.number)"], "Open the \(pane.title) pane"))
         }
