@@ -126,6 +126,12 @@ public class StoreReader {
     }
 }
 
+extension StoreReader {
+    /// Rows written by this connection so far, triggers' writes included (`sqlite3_total_changes`):
+    /// only tests use it, to see what a write touched.
+    public var totalChangesForTests: Int { db.totalChangesCount }
+}
+
 /// The store's write methods, valid inside one write transaction.
 public final class StoreTransaction: StoreReader {
     /// Inserts a record and sets its id.
@@ -133,9 +139,16 @@ public final class StoreTransaction: StoreReader {
         try record.insert(db)
     }
 
-    /// Writes every column of an existing record.
+    /// Writes the columns of an existing record whose values changed since it was read (read
+    /// back in this transaction, by its key): an assignment writes `assigned_to` and `updated_at`,
+    /// not every column, so the triggers kept on the others (the full-text index, the attribute
+    /// value index, the maintained counts) do not run. Nothing is written when nothing changed.
     public func update<R: StoredRecord>(_ record: R) throws {
-        try record.update(db)
+        guard let id = record.id, let current = try R.fetchOne(db, key: id) else {
+            try record.update(db)  // not there: GRDB says so (RecordError.recordNotFound)
+            return
+        }
+        try record.updateChanges(db, from: current)
     }
 
     /// Deletes a record of an organization; false when there was none.
