@@ -11,7 +11,7 @@ import Testing
 /// The application shell drawn into a cell buffer, compared with recorded screens.
 @MainActor
 @Suite struct ShellSnapshotTests {
-    func app(_ session: (TestWorkspace) -> Session, readOnly: Bool = false) throws -> FunnelApplication {
+    func app(_ session: (TestWorkspace) -> Session, readOnly: Bool = false, keyBindings: [String: [String]] = [:]) throws -> FunnelApplication {
         let workspace = try TestWorkspace.make()
         // Wide names in the Leads table: CJK, Hangul, emoji, accents.
         try workspace.database.transaction { tx in
@@ -28,7 +28,7 @@ import Testing
         }
         let shell = ShellViewModel(database: workspace.database, session: session(workspace), isReadOnly: readOnly)
         return FunnelApplication(
-            database: workspace.database, shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark", keyBindings: [:], terminal: nil,
+            database: workspace.database, shell: shell, catalog: ThemeCatalog(directories: []), themeName: "dark", keyBindings: keyBindings, terminal: nil,
             writes: .onCaller(workspace.database))
     }
 
@@ -43,6 +43,18 @@ import Testing
     func leadsTabWithCounts(width: Int, height: Int) throws {
         let app = try app { $0.manager }
         assertSnapshot(of: screen(app, width, height), as: .lines, named: "\(width)x\(height)")
+    }
+
+    /// Help's keys are the registry's (scope `overlay`): rebinding them in the config file works.
+    @Test func theOverlayKeysFollowTheConfigFile() throws {
+        let app = try app({ $0.salesRep }, keyBindings: ["overlay.close": ["x"], "overlay.down": ["n"]])
+        _ = app.handle(.key(.character("?")))
+        let top = screen(app, 100, 30)
+        #expect(top.contains("Keys"))
+        _ = app.handle(.key(.character("n")))
+        #expect(screen(app, 100, 30) != top, "n scrolls help down")
+        _ = app.handle(.key(.character("x")))
+        #expect(!screen(app, 100, 30).contains("(? or esc closes)"), "x closes help")
     }
 
     @Test func helpOverlayListsTheRegistry() throws {

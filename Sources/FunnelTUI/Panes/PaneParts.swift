@@ -2,26 +2,29 @@ import Foundation
 import FunnelStore
 import FunnelUI
 
-/// A record's detail drawn over a pane: lines in a box, scrolled with j/k, closed with esc.
+/// A record's detail drawn over a pane: lines in a box, scrolled and closed by the overlay keys
+/// (`OverlayKeymap`: j/k, pages, esc).
 struct DetailOverlay {
     var scroll = 0
 
     enum Outcome { case scrolled, close, ignored }
 
     /// Scrolls, or asks to close; `.ignored` lets the key reach the pane's actions.
+    @MainActor
     mutating func handle(_ key: Key) -> Outcome {
-        switch key {
-        case .down, .character("j"): scroll += 1
-        case .up, .character("k"): scroll = max(0, scroll - 1)
-        case .pageDown, .ctrl("d"): scroll += 10
-        case .pageUp, .ctrl("u"): scroll = max(0, scroll - 10)
-        case .escape, .enter, .character("q"): return .close
-        default: return .ignored
+        switch OverlayKeymap.action(for: key) {
+        case .down: scroll += 1
+        case .up: scroll = max(0, scroll - 1)
+        case .pageDown: scroll += 10
+        case .pageUp: scroll = max(0, scroll - 10)
+        case .close: return .close
+        case nil: return .ignored
         }
         return .scrolled
     }
 
     /// Sends a key to the detail when it is open: true when the key was used (scrolled, or closed it).
+    @MainActor
     mutating func route(_ key: Key, isOpen: Bool, close: () -> Void) -> Bool {
         guard isOpen else { return false }
         switch handle(key) {

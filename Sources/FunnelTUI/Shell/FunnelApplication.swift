@@ -70,6 +70,7 @@ public final class FunnelApplication: TerminalApplication {
         for warning in registry.applyRebindings(keyBindings) {
             notify("config: \(warning)", .warning)
         }
+        OverlayKeymap.registry = registry
     }
 
     /// The scope of the open pane, for pane-specific keys.
@@ -124,13 +125,18 @@ public final class FunnelApplication: TerminalApplication {
 
     func handleKey(_ key: Key) -> AppCommand {
         if var open = help {
-            switch key {
-            case .escape, .character("?"), .character("q"): help = nil
-            case .down, .character("j"): open.scroll(by: 1, in: bodyRect); help = open
-            case .up, .character("k"): open.scroll(by: -1, in: bodyRect); help = open
-            case .pageDown, .ctrl("d"): open.scroll(by: max(1, bodyRect.height - 2), in: bodyRect); help = open
-            case .pageUp, .ctrl("u"): open.scroll(by: -max(1, bodyRect.height - 2), in: bodyRect); help = open
-            default: break
+            // The overlay keys (`OverlayKeymap`), and the help key again, which closes it.
+            if case .action(let action) = registry.action(for: key, scope: .global), action.id == "app.help" {
+                help = nil
+                return .redraw
+            }
+            switch OverlayKeymap.action(for: key) {
+            case .close: help = nil
+            case .down: open.scroll(by: 1, in: bodyRect); help = open
+            case .up: open.scroll(by: -1, in: bodyRect); help = open
+            case .pageDown: open.scroll(by: max(1, bodyRect.height - 2), in: bodyRect); help = open
+            case .pageUp: open.scroll(by: -max(1, bodyRect.height - 2), in: bodyRect); help = open
+            case nil: break
             }
             return .redraw
         }

@@ -7,7 +7,7 @@ public enum FunnelKeymap {
     /// The shell's actions, plus one palette entry per theme.
     public static func registry(themeNames: [String], isReadOnly: Bool) -> KeyRegistry {
         var registry = KeyRegistry(isReadOnly: isReadOnly)
-        for action in shellActions + PaneCatalog.all.flatMap(\.actions) + ImportKeymap.actions + ScoringKeymap.actions {
+        for action in shellActions + PaneCatalog.all.flatMap(\.actions) + OverlayKeymap.actions + ImportKeymap.actions + ScoringKeymap.actions {
             registry.register(action)
         }
         for pane in PaneID.allCases {
