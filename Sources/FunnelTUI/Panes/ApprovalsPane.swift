@@ -59,20 +59,25 @@ final class ApprovalsPane {
     }
 
     func perform(_ id: String) {
+        guard let action = ApprovalsKeymap.Action(rawValue: id) else { return }
+        perform(action)
+    }
+
+    func perform(_ action: ApprovalsKeymap.Action) {
         viewModel.clearMessage()
-        switch id {
-        case "approvals.down": viewModel.move(.down)
-        case "approvals.up": viewModel.move(.up)
-        case "approvals.pageDown": viewModel.move(.pageDown)
-        case "approvals.pageUp": viewModel.move(.pageUp)
-        case "approvals.top": viewModel.move(.top)
-        case "approvals.bottom": viewModel.move(.bottom)
-        case "approvals.scrollDown": viewModel.scrollPreview(by: 3); viewModel.clampPreview(maxScroll: previewOverflow)
-        case "approvals.scrollUp": viewModel.scrollPreview(by: -3)
-        case "approvals.open": viewModel.toggleFullScreen()
-        case "approvals.back": if viewModel.isFullScreen { viewModel.closeFullScreen() } else { viewModel.clearMarks() }
-        case "approvals.mark": viewModel.toggleMark()
-        case "approvals.approve":
+        switch action {
+        case .down: viewModel.move(.down)
+        case .up: viewModel.move(.up)
+        case .pageDown: viewModel.move(.pageDown)
+        case .pageUp: viewModel.move(.pageUp)
+        case .top: viewModel.move(.top)
+        case .bottom: viewModel.move(.bottom)
+        case .scrollDown: viewModel.scrollPreview(by: 3); viewModel.clampPreview(maxScroll: previewOverflow)
+        case .scrollUp: viewModel.scrollPreview(by: -3)
+        case .open: viewModel.toggleFullScreen()
+        case .back: if viewModel.isFullScreen { viewModel.closeFullScreen() } else { viewModel.clearMarks() }
+        case .mark: viewModel.toggleMark()
+        case .approve:
             // The full-screen item, else the marked ones, else the selected one; why not, said before asking anything.
             let target = viewModel.actionTarget
             if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return }
@@ -83,13 +88,12 @@ final class ApprovalsPane {
             } else {
                 viewModel.approve(target: target)
             }
-        case "approvals.reject":
+        case .reject:
             let target = viewModel.actionTarget
             if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return }
             guard let target else { return }
             prompt = .reject(TextField(placeholder: "what must change (required)"), target)
-        case "approvals.undo": viewModel.undo()
-        default: break
+        case .undo: viewModel.undo()
         }
     }
 

@@ -92,35 +92,40 @@ final class CalendarPane {
 
     /// Runs one of the pane's actions; an action that needs the terminal (the editor) returns a command.
     func perform(_ id: String) -> AppCommand? {
+        guard let action = CalendarKeymap.Action(rawValue: id) else { return nil }
+        return perform(action)
+    }
+
+    func perform(_ action: CalendarKeymap.Action) -> AppCommand? {
         viewModel.clearMessage()
-        switch id {
-        case "calendar.left": viewModel.moveDay(by: -1)
-        case "calendar.right": viewModel.moveDay(by: 1)
-        case "calendar.up": viewModel.moveDay(by: -7)
-        case "calendar.down": viewModel.moveDay(by: 7)
-        case "calendar.previous": viewModel.shiftPeriod(by: -1)
-        case "calendar.next": viewModel.shiftPeriod(by: 1)
-        case "calendar.today": viewModel.goToday()
-        case "calendar.view": viewModel.toggleMode()
-        case "calendar.itemDown": viewModel.moveAgenda(by: 1)
-        case "calendar.itemUp": viewModel.moveAgenda(by: -1)
-        case "calendar.detail": detailOverlay = DetailOverlay(); viewModel.openDetail()
-        case "calendar.back":
+        switch action {
+        case .left: viewModel.moveDay(by: -1)
+        case .right: viewModel.moveDay(by: 1)
+        case .up: viewModel.moveDay(by: -7)
+        case .down: viewModel.moveDay(by: 7)
+        case .previous: viewModel.shiftPeriod(by: -1)
+        case .next: viewModel.shiftPeriod(by: 1)
+        case .today: viewModel.goToday()
+        case .view: viewModel.toggleMode()
+        case .itemDown: viewModel.moveAgenda(by: 1)
+        case .itemUp: viewModel.moveAgenda(by: -1)
+        case .detail: detailOverlay = DetailOverlay(); viewModel.openDetail()
+        case .back:
             if viewModel.detail != nil { viewModel.closeDetail() } else if !viewModel.filter.isUnfiltered { viewModel.clearFilters() }
-        case "calendar.type": viewModel.cycleType()
-        case "calendar.status": viewModel.cycleStatus()
-        case "calendar.product": viewModel.cycleProduct()
-        case "calendar.reschedule":
+        case .type: viewModel.cycleType()
+        case .status: viewModel.cycleStatus()
+        case .product: viewModel.cycleProduct()
+        case .reschedule:
             guard let target = viewModel.target(forOne: "Moving") else { return nil }
             let now = viewModel.item(for: target).map { "\(viewModel.time(of: $0)) now: " } ?? ""
             prompt = .reschedule(TextField(placeholder: "\(now)2026-12-03 09:30, tomorrow 9am, fri 2pm, +2d"), problem: nil, target)
-        case "calendar.new":
+        case .new:
             prompt = .new(Form(fields: [
                 FormField("Title", placeholder: "what it is about"),
                 FormField("Type", text: "blog", placeholder: ContentType.allCases.map(\.rawValue).joined(separator: ", ")),
                 FormField("Time", text: "09:00", placeholder: "09:30, 2pm"),
             ]))
-        case "calendar.edit":
+        case .edit:
             guard let (id, title, body) = viewModel.bodyForEditing() else { return nil }
             let viewModel = self.viewModel
             return .releaseTerminal {
@@ -130,9 +135,8 @@ final class CalendarPane {
                 case .failed(let problem): viewModel.note(problem)
                 }
             }
-        case "calendar.submit": viewModel.submitSelected()
-        case "calendar.undo": viewModel.undo()
-        default: break
+        case .submit: viewModel.submitSelected()
+        case .undo: viewModel.undo()
         }
         return nil
     }

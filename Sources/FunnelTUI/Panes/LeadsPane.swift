@@ -203,45 +203,50 @@ final class LeadsPane {
     /// Runs one of the pane's actions. A change acts on `viewModel.actionTarget` (the open lead,
     /// else the marked ones, else the selected one), decided here at the key and carried by its prompt.
     func perform(_ id: String) {
+        guard let action = LeadsKeymap.Action(rawValue: id) else { return }
+        perform(action)
+    }
+
+    func perform(_ action: LeadsKeymap.Action) {
         viewModel.clearMessage()
-        switch id {
-        case "leads.down": viewModel.move(.down)
-        case "leads.up": viewModel.move(.up)
-        case "leads.pageDown": viewModel.move(.pageDown)
-        case "leads.pageUp": viewModel.move(.pageUp)
-        case "leads.top": viewModel.move(.top)
-        case "leads.bottom": viewModel.move(.bottom)
-        case "leads.nextTab": viewModel.selectTab(viewModel.tabIndex + 1)
-        case "leads.previousTab": viewModel.selectTab(viewModel.tabIndex - 1)
-        case "leads.detail": detailOverlay = DetailOverlay(); viewModel.openDetail()
-        case "leads.back":
+        switch action {
+        case .down: viewModel.move(.down)
+        case .up: viewModel.move(.up)
+        case .pageDown: viewModel.move(.pageDown)
+        case .pageUp: viewModel.move(.pageUp)
+        case .top: viewModel.move(.top)
+        case .bottom: viewModel.move(.bottom)
+        case .nextTab: viewModel.selectTab(viewModel.tabIndex + 1)
+        case .previousTab: viewModel.selectTab(viewModel.tabIndex - 1)
+        case .detail: detailOverlay = DetailOverlay(); viewModel.openDetail()
+        case .back:
             if viewModel.detail != nil { viewModel.closeDetail() } else if viewModel.search != nil { viewModel.setSearch("") }
-        case "leads.search":
+        case .search:
             // The current search, all selected: typing replaces it, an arrow keeps it to edit.
             prompt = .search(TextField(viewModel.search ?? "", placeholder: "name, email, company or phone", selected: true))
-        case "leads.owner": viewModel.cycleOwner()
-        case "leads.mark": viewModel.toggleMark()
-        case "leads.assignMe": viewModel.assignToMe()
-        case "leads.assign":
+        case .owner: viewModel.cycleOwner()
+        case .mark: viewModel.toggleMark()
+        case .assignMe: viewModel.assignToMe()
+        case .assign:
             guard let target = target() else { return }
             let users: [User?] = [nil] + viewModel.assignableUsers().map { Optional($0) }
             prompt = .user(Picker(title: "Assign \(target.label) to", items: users.map { $0.map { "\($0.name) <\($0.email)>" } ?? "nobody (unassign)" }),
                            users, target)
-        case "leads.status":
+        case .status:
             guard let target = target() else { return }
             prompt = .status(Picker(title: "Set the status of \(target.label)", items: LeadStatus.allCases.map(\.rawValue)), target)
-        case "leads.disqualify":
+        case .disqualify:
             guard let target = target() else { return }
             prompt = .reason(TextField(placeholder: "why is \(target.label) unqualified?"), .unqualified, target)
-        case "leads.log":
+        case .log:
             guard let target = viewModel.target(forOne: "Logging") else { return }
             prompt = .logKind(Picker(title: "Log on \(target.label)", items: LoggedActionKind.allCases.map(\.rawValue)), target)
-        case "leads.convert":
+        case .convert:
             guard let target = viewModel.target(forOne: "Converting"), let item = viewModel.targetLead(target) else { return }
             let products = viewModel.products()
             let current = products.first { $0.id == item.lead.productId }?.name ?? ""
             prompt = .convert(Form(fields: [FormField("Value ($)", text: ""), FormField("Product", text: current)]), products, target)
-        case "leads.merge":
+        case .merge:
             guard let target = viewModel.target(forOne: "Merging"), let record = target.single else { return }
             let duplicates = viewModel.duplicatesOfSelected(target: target)
             guard !duplicates.isEmpty else { viewModel.note("\(record.label) has no duplicates (same email or phone)"); return }
@@ -249,19 +254,18 @@ final class LeadsPane {
             prompt = .merge(ConfirmDialog(title: "Merge duplicates",
                                           message: "Merge \(list) into \(record.label)? Their actions and history move to it; they are deleted.",
                                           isDangerous: true), duplicates.compactMap(\.id), target)
-        case "leads.source":
+        case .source:
             let choices = viewModel.filterChoices()
             let title = choices.count > LeadSource.allCases.count + 1 ? "Filter by source or attribute" : "Filter by source"
             prompt = .sourceFilter(Picker(title: title, items: choices.map(\.label)), choices)
-        case "leads.product":
+        case .product:
             let products = viewModel.products()
             prompt = .productFilter(Picker(title: "Filter by product", items: ["every product"] + products.map(\.name)), products)
-        case "leads.new": prompt = .leadForm(Self.form(LeadDraft()), editing: nil)
-        case "leads.edit":
+        case .new: prompt = .leadForm(Self.form(LeadDraft()), editing: nil)
+        case .edit:
             guard let target = viewModel.target(forOne: "Editing"), let item = viewModel.targetLead(target) else { return }
             prompt = .leadForm(Self.form(LeadDraft(item.lead)), editing: target)
-        case "leads.undo": viewModel.undo()
-        default: break
+        case .undo: viewModel.undo()
         }
     }
 

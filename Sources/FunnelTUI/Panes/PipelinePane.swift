@@ -119,53 +119,57 @@ final class PipelinePane {
 
     /// Runs one of the pane's actions.
     func perform(_ id: String) {
+        guard let action = PipelineKeymap.Action(rawValue: id) else { return }
+        perform(action)
+    }
+
+    func perform(_ action: PipelineKeymap.Action) {
         viewModel.clearMessage()
-        switch id {
-        case "pipeline.down": viewModel.move(.down)
-        case "pipeline.up": viewModel.move(.up)
-        case "pipeline.pageDown": viewModel.move(.pageDown)
-        case "pipeline.pageUp": viewModel.move(.pageUp)
-        case "pipeline.top": viewModel.move(.top)
-        case "pipeline.bottom": viewModel.move(.bottom)
-        case "pipeline.left": viewModel.moveColumn(by: -1)
-        case "pipeline.right": viewModel.moveColumn(by: 1)
-        case "pipeline.detail": detailOverlay = DetailOverlay(); viewModel.openDetail()
-        case "pipeline.back":
+        switch action {
+        case .down: viewModel.move(.down)
+        case .up: viewModel.move(.up)
+        case .pageDown: viewModel.move(.pageDown)
+        case .pageUp: viewModel.move(.pageUp)
+        case .top: viewModel.move(.top)
+        case .bottom: viewModel.move(.bottom)
+        case .left: viewModel.moveColumn(by: -1)
+        case .right: viewModel.moveColumn(by: 1)
+        case .detail: detailOverlay = DetailOverlay(); viewModel.openDetail()
+        case .back:
             if viewModel.detail != nil { viewModel.closeDetail() } else if viewModel.search != nil { viewModel.setSearch("") }
-        case "pipeline.table": viewModel.toggleTable()
-        case "pipeline.forecast": viewModel.toggleForecast()
-        case "pipeline.earlier", "pipeline.later":
-            if viewModel.mode == .forecast { viewModel.shiftForecast(by: id == "pipeline.earlier" ? -3 : 3) } else { viewModel.note("[ and ] move the forecast (F)") }
-        case "pipeline.sort": if viewModel.mode == .table { viewModel.cycleSort() } else { viewModel.note("Sorting is for the table view (v)") }
-        case "pipeline.reverse": if viewModel.mode == .table { viewModel.reverseSort() } else { viewModel.note("Sorting is for the table view (v)") }
-        case "pipeline.search":
+        case .table: viewModel.toggleTable()
+        case .forecast: viewModel.toggleForecast()
+        case .earlier, .later:
+            if viewModel.mode == .forecast { viewModel.shiftForecast(by: action == .earlier ? -3 : 3) } else { viewModel.note("[ and ] move the forecast (F)") }
+        case .sort: if viewModel.mode == .table { viewModel.cycleSort() } else { viewModel.note("Sorting is for the table view (v)") }
+        case .reverse: if viewModel.mode == .table { viewModel.reverseSort() } else { viewModel.note("Sorting is for the table view (v)") }
+        case .search:
             // The current search, all selected: typing replaces it, an arrow keeps it to edit.
             prompt = .search(TextField(viewModel.search ?? "", placeholder: "deal title, contact or company", selected: true))
-        case "pipeline.owner": viewModel.cycleOwner()
-        case "pipeline.product":
+        case .owner: viewModel.cycleOwner()
+        case .product:
             let products = viewModel.products()
             prompt = .product(Picker(title: "Filter by product", items: ["every product"] + products.map(\.name)), products)
-        case "pipeline.month":
+        case .month:
             let months = viewModel.monthChoices()
             prompt = .month(Picker(title: "Filter by close month", items: ["any month"] + months), months)
-        case "pipeline.forward": viewModel.advanceSelected(by: 1)
-        case "pipeline.backward": viewModel.advanceSelected(by: -1)
-        case "pipeline.win": viewModel.winSelected()
-        case "pipeline.lose":
+        case .forward: viewModel.advanceSelected(by: 1)
+        case .backward: viewModel.advanceSelected(by: -1)
+        case .win: viewModel.winSelected()
+        case .lose:
             guard let target = viewModel.target(forOne: "Losing") else { return }
             prompt = .loseReason(Picker(title: "Why was \(target.label) lost?", items: LostReason.allCases.map(\.label)), target)
-        case "pipeline.edit":
+        case .edit:
             guard let target = viewModel.target(forOne: "Editing"), let form = viewModel.editForm(target: target) else { return }
             prompt = .edit(Form(fields: zip(Self.editLabels, [form.title, form.value, form.probability, form.closeDate, form.owner]).map { label, text in
                 FormField(label, text: text, placeholder: label.hasPrefix("Probability") ? "empty: the stage's default" : (label == "Owner" ? "email or name; empty: nobody" : ""))
             }), target)
-        case "pipeline.new":
+        case .new:
             let form = viewModel.newForm()
             prompt = .new(Form(fields: zip(Self.newLabels, [form.title, form.contact, form.value, form.product, form.closeDate, form.owner]).map { label, text in
                 FormField(label, text: text, placeholder: label == "Contact" ? "#id or a name" : (label == "Close date" ? "2026-12-03, +30d, tomorrow" : ""))
             }))
-        case "pipeline.undo": viewModel.undo()
-        default: break
+        case .undo: viewModel.undo()
         }
     }
 
