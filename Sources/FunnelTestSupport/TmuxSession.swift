@@ -102,7 +102,10 @@ public final class TmuxSession: @unchecked Sendable {
 
 }
 
-/// A demo database built by the real `funnel demo` in a temporary folder.
+/// A demo database built by the real `funnel demo`, in a temporary folder of its own.
+///
+/// Each size is built once per test process and copied for each fixture (a copy of a closed,
+/// checkpointed file is the same database): every test still writes to a file of its own.
 public final class DemoDatabaseFile: Sendable {
     public let folder: TemporaryFolder
     public let path: String
@@ -110,7 +113,35 @@ public final class DemoDatabaseFile: Sendable {
     public init(leads: Int, name: String = "demo.sqlite") {
         folder = try! TemporaryFolder()
         path = folder.file(name)
-        let demo = try! ProcessRunner.run(Repository.funnelBinary, ["demo", "--db", path, "--leads", "\(leads)", "--no-open"])
-        precondition(demo.status == 0, "funnel demo failed: \(demo.standardError)")
+        try! FileManager.default.copyItem(atPath: Self.template(leads: leads), toPath: path)
+    }
+
+    private static let templates = TemplateCache()
+
+    /// The file `funnel demo --leads N` built, once per process.
+    static func template(leads: Int) -> String {
+        templates.path(for: leads) { path in
+            let demo = try! ProcessRunner.run(Repository.funnelBinary, ["demo", "--db", path, "--leads", "\(leads)", "--no-open"])
+            precondition(demo.status == 0, "funnel demo failed: \(demo.standardError)")
+            precondition(!FileManager.default.fileExists(atPath: path + "-wal") || ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0) == 0,
+                         "the demo left a -wal file: a copy of the main file alone would miss its last writes")
+        }
+    }
+}
+
+/// Demo files built once per process, by size (kept for the process's life).
+private final class TemplateCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: [Int: String] = [:]
+    private let folder = try! TemporaryFolder()
+
+    func path(for leads: Int, build: (String) -> Void) -> String {
+        lock.withLock {
+            if let path = built[leads] { return path }
+            let path = folder.file("template-\(leads).sqlite")
+            build(path)
+            built[leads] = path
+            return path
+        }
     }
 }
