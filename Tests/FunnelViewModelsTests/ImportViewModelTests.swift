@@ -152,6 +152,27 @@ import Testing
         #expect(try columns(model).problems.isEmpty)
     }
 
+    /// An import runs on a thread of its own; stopping it (Esc) rolls it back whole, even when it
+    /// was asked before the thread began.
+    @Test func stoppingAnImportWritesNothing() async throws {
+        let rows = (0..<20_000).map { "Person \($0),person\($0)@stop.example,website" }
+        let model = try model("name,email,source\n" + rows.joined(separator: "\n") + "\n", name: "stop.csv")
+        let before = try workspace.database.snapshot { try $0.leadCount(orgId: workspace.admin.orgId, filter: LeadFilter(), cap: 100_000) }
+        model.check()
+        await finish(model)
+        guard case .preview(let report) = model.stage else {
+            Issue.record("no preview: \(model.stage)")
+            return
+        }
+        #expect(report.created == 20_000)
+        model.confirm()
+        let running = try #require(model.task)
+        model.stop()
+        #expect(model.stage == .failed("Stopped the import: nothing was written"))
+        await running.value  // the thread ended: rolled back, or (were the stop lost) committed
+        #expect(try workspace.database.snapshot { try $0.leadCount(orgId: workspace.admin.orgId, filter: LeadFilter(), cap: 100_000) } == before)
+    }
+
     @Test func theImportDoesWhatTheColumnsSaid() async throws {
         let model = try model()
         try select("Prospect ID", in: model)

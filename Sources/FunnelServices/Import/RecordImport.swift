@@ -209,8 +209,11 @@ public struct RecordImportService: Sendable {
     }
 
     /// Imports `file`; throws (before writing anything) when the file cannot be read, is empty or
-    /// its header cannot be mapped; otherwise reports what was done, bad rows included.
-    public func run(file: String, options: RecordImportOptions, in session: Session, progress: @escaping ImportProgress = { _, _, _ in }) throws -> RecordImportReport {
+    /// its header cannot be mapped; otherwise reports what was done, bad rows included. `stop` is
+    /// asked as progress is told: true rolls the import back (the caller's task cancelled, by default;
+    /// a thread of its own passes its own flag).
+    public func run(file: String, options: RecordImportOptions, in session: Session, progress: @escaping ImportProgress = { _, _, _ in },
+                    stop: @escaping @Sendable () -> Bool = { Task.isCancelled }) throws -> RecordImportReport {
         try session.require(.dataImport)
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
         let name = (path as NSString).lastPathComponent
@@ -270,7 +273,7 @@ public struct RecordImportService: Sendable {
         let work = { (tx: StoreTransaction) throws -> RecordImportReport in
             var job = try RecordImportJob(
                 tx: tx, session: session, options: options, mapping: mapping, reader: reader, now: now, report: report,
-                file: path, fileSize: size, progress: progress)
+                file: path, fileSize: size, progress: progress, stop: stop)
             try job.run()
             // The rows were scored by the rules' fit points as they were written; a learned model
             // in force scores the leads the import wrote, with their attributes, before it commits.

@@ -34,6 +34,8 @@ struct RecordImportJob {
     var report: RecordImportReport
     let fileSize: Int64
     let progress: ImportProgress
+    /// Asked as progress is told: true stops the import (the transaction is rolled back).
+    let stop: @Sendable () -> Bool
     let writer: ImportWriter
     let dates: ImportDateReader
     let scoring: LeadScoringModel
@@ -58,7 +60,8 @@ struct RecordImportJob {
     var dealLinks = DealLinks()
 
     init(tx: StoreTransaction, session: Session, options: RecordImportOptions, mapping: ImportMapping, reader: CSVReader, now: Date,
-         report: RecordImportReport, file: String, fileSize: Int64, progress: @escaping ImportProgress) throws {
+         report: RecordImportReport, file: String, fileSize: Int64, progress: @escaping ImportProgress,
+         stop: @escaping @Sendable () -> Bool = { Task.isCancelled }) throws {
         self.tx = tx
         self.session = session
         self.options = options
@@ -78,6 +81,7 @@ struct RecordImportJob {
         self.report = report
         self.fileSize = fileSize
         self.progress = progress
+        self.stop = stop
         dates = ImportDateReader(format: options.dateFormat)
         scoring = ScoringService.model(for: session)
         pipeline = OrganizationSettings(of: session.organization).pipeline
@@ -134,8 +138,8 @@ struct RecordImportJob {
             report.rowsRead += 1
             if report.rowsRead & 8191 == 0 {
                 progress(report.rowsRead, reader.bytesRead, fileSize)
-                // Stopped from the screen (its task cancelled): the transaction is rolled back.
-                if Task.isCancelled { throw ServiceError.invalid(field: report.file, problem: "the import was stopped; nothing was written") }
+                // Stopped from the screen: the transaction is rolled back.
+                if stop() { throw ServiceError.invalid(field: report.file, problem: "the import was stopped; nothing was written") }
             }
             guard record.fields.count == columnCount else {
                 problem(record.line, "\(record.fields.count) fields where the header has \(columnCount)")

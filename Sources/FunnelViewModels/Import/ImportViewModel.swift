@@ -36,7 +36,9 @@ public final class ImportViewModel {
     /// Rows read, bytes read and the file's size, as the running import last reported them.
     public private(set) var progress = (rows: 0, bytes: Int64(0), total: Int64(0))
     public private(set) var startedAt = Date()
-    let box = ProgressBox()
+    /// The running import's progress and stop flag (a new one for each run, so that a stopped run
+    /// stays stopped whatever runs next).
+    var box = ProgressBox()
     var task: Task<Void, Never>?
     /// Bumped when a run is stopped, so its late result is dropped.
     var generation = 0
@@ -302,21 +304,22 @@ public final class ImportViewModel {
     func run() {
         generation += 1
         let generation = self.generation
+        box = ProgressBox()
         let (service, session, file, options, box) = (self.service, self.session, self.file, self.options, self.box)
-        box.value = (0, 0, 0)
         progress = (0, 0, 0)
         startedAt = Date()
         stage = .running(dryRun: options.dryRun)
-        task = Task.detached(priority: .userInitiated) {
-            let result: Result<RecordImportReport, any Error>
-            do {
-                result = .success(try service.run(file: file, options: options, in: session) { rows, bytes, total in
-                    box.value = (rows, bytes, total)
-                })
-            } catch {
-                result = .failure(error)
+        // On a thread of its own (an import holds it for as long as it reads the file), stopped
+        // through the box's flag when the task is cancelled.
+        task = Task { [weak self] in
+            let result = await BlockingWork.run(named: "funnel-import", onCancel: { box.stop() }) { () -> Result<RecordImportReport, any Error> in
+                Result {
+                    try service.run(file: file, options: options, in: session, progress: { rows, bytes, total in
+                        box.value = (rows, bytes, total)
+                    }, stop: { box.isStopped })
+                }
             }
-            await MainActor.run { [weak self] in self?.finish(result, generation: generation) }
+            self?.finish(result, generation: generation)
         }
     }
 
@@ -341,6 +344,11 @@ public final class ImportViewModel {
 final class ProgressBox: @unchecked Sendable {
     private let lock = NSLock()
     private var stored = (rows: 0, bytes: Int64(0), total: Int64(0))
+    private var stopped = false
+
+    /// Asks the running import to stop (it rolls back at its next progress report).
+    func stop() { lock.withLock { stopped = true } }
+    var isStopped: Bool { lock.withLock { stopped } }
 
     var value: (rows: Int, bytes: Int64, total: Int64) {
         get { lock.withLock { stored } }
