@@ -25,6 +25,8 @@ public final class AppDatabase: Sendable {
     let health = FileHealth()
     /// Whether a connection waits for another process's lock, and stopping that wait.
     public let lockWatch: LockWatch
+    /// Plan hints kept between reads (a search's match count, to pick how its pages are read).
+    let hints = PlanHints()
 
     init(writer: any DatabaseWriter, path: String, readOnlyReason: String?, lockWait: LockWaitPolicy = LockWaitPolicy(),
          lockWatch: LockWatch = LockWatch(timeout: AppDatabase.busyTimeout)) {
@@ -245,12 +247,12 @@ public final class AppDatabase: Sendable {
     ///
     /// Services compose a change and its activity in one `transaction` so both land or neither.
     public func transaction<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try write { db in try body(StoreTransaction(db: db)) }
+        try write { db in try body(StoreTransaction(db: db, hints: hints)) }
     }
 
     /// Runs `body` in one read transaction with the store's read methods.
     public func snapshot<T>(_ body: (StoreReader) throws -> T) throws -> T {
-        try read { db in try body(StoreReader(db: db)) }
+        try read { db in try body(StoreReader(db: db, hints: hints)) }
     }
 }
 

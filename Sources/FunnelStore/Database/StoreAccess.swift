@@ -30,8 +30,13 @@ extension Activity: OrganizationScopedRecord {}
 /// The store's read methods, valid inside one read (or write) transaction.
 public class StoreReader {
     let db: Database
+    /// What the store learned from earlier reads to choose a plan (a search's match count).
+    let hints: PlanHints?
 
-    init(db: Database) { self.db = db }
+    init(db: Database, hints: PlanHints? = nil) {
+        self.db = db
+        self.hints = hints
+    }
 
     /// The record of an organization-scoped type with this id, if it belongs to `orgId`.
     ///

@@ -12,6 +12,10 @@ public enum OwnerFilter: Sendable, Equatable {
 /// Which leads a list shows.
 public struct LeadFilter: Sendable, Equatable {
     /// Whose leads.
+    /// A search's matches are counted up to this many ("300+" on screen); below it, a search's
+    /// pages are read from its matches, above it by walking the ranking.
+    public static let searchCountCap = 300
+
     public typealias Owner = OwnerFilter
 
     public var status: LeadStatus?
@@ -21,9 +25,6 @@ public struct LeadFilter: Sendable, Equatable {
     /// Words to find in name, email or company (prefix match, diacritics ignored; a word with
     /// digits must appear as typed, and digits alone find the start of a phone number).
     public var search: String?
-    /// How many leads of the organization the search matched when last counted (capped), if known:
-    /// lets a page query pick its plan without counting the matches again.
-    public var searchMatches: Int?
     /// Only leads whose attribute holds this value (schema v7).
     public var attribute: AttributeFilter?
 
@@ -97,7 +98,11 @@ extension StoreReader {
             return try attributeMatchCount(attribute, cap: cap)
         }
         let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
-        let matches = try terms.map { try searchMatchCount(orgId: orgId, terms: $0, cap: max(cap, Self.searchDrivenLimit)) }
+        let matches = try terms.map { terms in
+            let count = try searchMatchCount(orgId: orgId, terms: terms, cap: max(cap, Self.searchDrivenLimit))
+            if let search = filter.search { hints?.record(searchMatches: count, orgId: orgId, search: search) }
+            return count
+        }
         if let matches, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil, filter.attribute == nil {
             return min(matches, cap)  // a search alone: the match count is the answer
         }
@@ -214,12 +219,17 @@ extension StoreReader {
     }
 
     /// Below this many matches a search is driven from the full-text matches; above, from the ranking.
-    static var searchDrivenLimit: Int { 300 }
+    static var searchDrivenLimit: Int { LeadFilter.searchCountCap }
 
     func leads(orgId: Int64, filter: LeadFilter, key: LeadPageKey?, forward: Bool, limit: Int, plan: AttributePlan = .sized) throws -> [LeadListItem] {
         let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
         let searchDriven = try terms.map { terms in
-            try (filter.searchMatches ?? searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)) < Self.searchDrivenLimit
+            // The count the last one made (the list's count, before its pages), else counted now.
+            let search = filter.search ?? ""
+            if let known = hints?.searchMatches(orgId: orgId, search: search) { return known < Self.searchDrivenLimit }
+            let count = try searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)
+            hints?.record(searchMatches: count, orgId: orgId, search: search)
+            return count < Self.searchDrivenLimit
         } ?? false
         // An attribute value held by few leads is read from its index, then ranked (`AttributePlan`);
         // by more, its leads' ids are read into a set the ranking's walk asks; a common one is tested

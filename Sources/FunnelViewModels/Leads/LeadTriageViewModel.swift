@@ -51,7 +51,7 @@ public final class LeadTriageViewModel: WritesThroughQueue {
     public private(set) var scorer: LeadScorer
 
     static let countCap = 10_000
-    static let searchCountCap = 300
+    static let searchCountCap = LeadFilter.searchCountCap
 
     public init(database: AppDatabase, session: Session, visibleRows: Int = 20, writes: DatabaseWrites? = nil) {
         self.session = session
@@ -80,9 +80,7 @@ public final class LeadTriageViewModel: WritesThroughQueue {
     public var status: LeadStatus? { Self.tabs[tabIndex] }
 
     public var filter: LeadFilter {
-        var filter = LeadFilter(status: status, owner: owner, source: source, productId: product?.id, search: search, attribute: attribute)
-        filter.searchMatches = searchMatches
-        return filter
+        LeadFilter(status: status, owner: owner, source: source, productId: product?.id, search: search, attribute: attribute)
     }
 
     /// The search's match count from the last reload (so pages need not count again).

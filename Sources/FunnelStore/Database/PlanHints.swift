@@ -1,0 +1,26 @@
+import Foundation
+
+/// What the store keeps between reads to choose how to read: how many leads a search matched
+/// when it was last counted (capped at `LeadFilter.searchCountCap` or more).
+///
+/// Only the choice of plan depends on a hint, never the rows a read returns: a hint made stale by
+/// a write (here or elsewhere) costs time, not correctness. A list counts its search before its
+/// pages (`leadCount`), so its pages need not count again; nothing above the store sees this.
+final class PlanHints: @unchecked Sendable {
+    private let lock = NSLock()
+    private var searchCounts: [String: Int] = [:]
+    /// Searches remembered at most (the oldest are forgotten together).
+    static let limit = 256
+
+    func searchMatches(orgId: Int64, search: String) -> Int? {
+        lock.withLock { searchCounts["\(orgId)|\(search)"] }
+    }
+
+    /// A count made with a cap of at least the plan's limit: exact below it, "at least" at it.
+    func record(searchMatches count: Int, orgId: Int64, search: String) {
+        lock.withLock {
+            if searchCounts.count >= Self.limit { searchCounts.removeAll(keepingCapacity: true) }
+            searchCounts["\(orgId)|\(search)"] = count
+        }
+    }
+}
