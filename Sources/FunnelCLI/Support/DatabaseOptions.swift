@@ -30,7 +30,10 @@ struct DatabaseChoice {
     var passwordStdin = false
     var readOnly = false
 
-    /// The database path chosen by flag, environment, config or default.
+    /// Where the database is: chosen by flag, environment, config or default.
+    func resolvedLocation() -> StoreLocation { StoreLocation(resolvedPath()) }
+
+    /// The database path chosen by flag, environment, config or default (a server's URL as given).
     func resolvedPath() -> String {
         if let db { return db }
         if let path = ProcessInfo.processInfo.environment["FUNNEL_DB"], !path.isEmpty { return path }
@@ -48,13 +51,16 @@ struct DatabaseChoice {
 
     /// Opens the database (creating it when `create`; `replacing` it whole, damaged or not, for a restore).
     func open(create: Bool = false, replacing: Bool = false) throws -> AppDatabase {
-        let path = resolvedPath()
+        let location = resolvedLocation()
+        guard let path = location.path else {
+            return try AppDatabase.open(at: location, readOnly: readOnly, create: create, replacing: replacing, lockWait: Self.lockWait)
+        }
         if !create, !FileManager.default.fileExists(atPath: path) {
             let demo = CLIEnvironment.load().demoDatabasePath
             let hint = FileManager.default.fileExists(atPath: demo) && demo != path ? " The demo workspace is at \(demo): open it with --db \(demo)." : ""
             throw CLIError("no database at \(path): run `funnel demo` for a demo workspace or `funnel init` for a new one (or choose one with --db).\(hint)")
         }
-        return try AppDatabase.open(path: path, readOnly: readOnly, create: create, replacing: replacing, lockWait: Self.lockWait)
+        return try AppDatabase.open(at: location, readOnly: readOnly, create: create, replacing: replacing, lockWait: Self.lockWait)
     }
 
     /// Another process holding the lock past the busy timeout: say so (on standard error, or in

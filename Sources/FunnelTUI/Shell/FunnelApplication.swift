@@ -434,7 +434,7 @@ public final class FunnelApplication: TerminalApplication {
         var left = [
             StatusSegment(" \(shell.session.organization.name) ", role: .statusBarAccent, priority: 10),
             StatusSegment("\(shell.session.user.name) (\(shell.session.role.name))", priority: 9),
-            StatusSegment((shell.databasePath as NSString).lastPathComponent, priority: 3),
+            StatusSegment(shell.databaseName, priority: 3),
         ]
         if shell.isReadOnly { left.insert(StatusSegment(" READ-ONLY ", role: .warning, priority: 11), at: 0) }
         var right = [StatusSegment("? help  : palette  q quit", priority: 5)]

@@ -16,6 +16,8 @@ public final class ShellViewModel {
 
     public let session: Session
     public let databasePath: String
+    /// Where the database is, in a few words (the file's name, or the server and database).
+    public let databaseName: String
     /// Whether writes are refused: asked for (--read-only), or the file cannot be written, or
     /// damage was found (`noticeDamage`).
     public private(set) var isReadOnly: Bool
@@ -36,6 +38,7 @@ public final class ShellViewModel {
     public init(database: AppDatabase, session: Session, isReadOnly: Bool) {
         self.session = session
         databasePath = database.path
+        databaseName = database.location.displayName
         self.database = database
         self.isReadOnly = isReadOnly || database.isReadOnly
         if !isReadOnly, let reason = database.readOnlyReason {

@@ -1,0 +1,36 @@
+import Foundation
+import FunnelStore
+import Testing
+
+/// `--db` names a location: a SQLite file, or a PostgreSQL server (the team mode's, refused here).
+@Suite struct StoreLocationTests {
+    @Test func aPathIsAFileAndAPostgresURLIsAServer() throws {
+        #expect(StoreLocation("crm.sqlite") == .file("crm.sqlite"))
+        #expect(StoreLocation("~/crm.sqlite").path == NSHomeDirectory() + "/crm.sqlite")
+        #expect(StoreLocation("postgres:/not-a-server.sqlite").path == "postgres:/not-a-server.sqlite")
+        let server = StoreLocation("postgresql://alice:s3cret@db.example:5432/funnel")
+        guard case .server(let url) = server else {
+            Issue.record("not a server: \(server)")
+            return
+        }
+        #expect(url.host == "db.example" && url.port == 5432)
+        #expect(server.description == "postgresql://alice:***@db.example:5432/funnel")
+        #expect(server.displayName == "db.example/funnel")
+    }
+
+    @Test func aServerIsRefusedWithoutItsPassword() throws {
+        let error = #expect(throws: StoreError.self) { try AppDatabase.open(at: StoreLocation("postgres://alice:s3cret@db.example/funnel")) }
+        let text = "\(error.map { "\($0)" } ?? "")"
+        #expect(text.contains("PostgreSQL server (team mode) is not supported yet") && !text.contains("s3cret"), "\(text)")
+    }
+
+    @Test func aFileOpensAsBefore() throws {
+        let folder = NSTemporaryDirectory() + "funnel-location-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = try AppDatabase.open(at: StoreLocation(folder + "/a.sqlite"))
+        #expect(database.location == .file(folder + "/a.sqlite"))
+        #expect(database.location.displayName == "a.sqlite")
+        #expect(try database.schemaVersion() > 0)
+    }
+}
