@@ -58,12 +58,7 @@ final class ApprovalsPane {
         return true
     }
 
-    func perform(_ id: String) {
-        guard let action = ApprovalsKeymap.Action(rawValue: id) else { return }
-        perform(action)
-    }
-
-    func perform(_ action: ApprovalsKeymap.Action) {
+    func perform(_ action: ApprovalsKeymap.Action) -> AppCommand? {
         viewModel.clearMessage()
         switch action {
         case .down: viewModel.move(.down)
@@ -80,8 +75,8 @@ final class ApprovalsPane {
         case .approve:
             // The full-screen item, else the marked ones, else the selected one; why not, said before asking anything.
             let target = viewModel.actionTarget
-            if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return }
-            guard let target else { return }
+            if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return nil }
+            guard let target else { return nil }
             if target.records.count > 1 {
                 prompt = .confirmApprove(ConfirmDialog(title: "Approve \(target.records.count) items",
                                                        message: "Approve \(target.label) in one go? (y/n)"), target)
@@ -90,11 +85,12 @@ final class ApprovalsPane {
             }
         case .reject:
             let target = viewModel.actionTarget
-            if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return }
-            guard let target else { return }
+            if let refusal = viewModel.refusal(for: target) { viewModel.note(refusal); return nil }
+            guard let target else { return nil }
             prompt = .reject(TextField(placeholder: "what must change (required)"), target)
         case .undo: viewModel.undo()
         }
+        return nil
     }
 
     // MARK: - Drawing

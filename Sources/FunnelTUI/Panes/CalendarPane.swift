@@ -91,11 +91,6 @@ final class CalendarPane {
     }
 
     /// Runs one of the pane's actions; an action that needs the terminal (the editor) returns a command.
-    func perform(_ id: String) -> AppCommand? {
-        guard let action = CalendarKeymap.Action(rawValue: id) else { return nil }
-        return perform(action)
-    }
-
     func perform(_ action: CalendarKeymap.Action) -> AppCommand? {
         viewModel.clearMessage()
         switch action {

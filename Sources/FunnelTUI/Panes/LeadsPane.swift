@@ -202,12 +202,7 @@ final class LeadsPane {
 
     /// Runs one of the pane's actions. A change acts on `viewModel.actionTarget` (the open lead,
     /// else the marked ones, else the selected one), decided here at the key and carried by its prompt.
-    func perform(_ id: String) {
-        guard let action = LeadsKeymap.Action(rawValue: id) else { return }
-        perform(action)
-    }
-
-    func perform(_ action: LeadsKeymap.Action) {
+    func perform(_ action: LeadsKeymap.Action) -> AppCommand? {
         viewModel.clearMessage()
         switch action {
         case .down: viewModel.move(.down)
@@ -228,28 +223,28 @@ final class LeadsPane {
         case .mark: viewModel.toggleMark()
         case .assignMe: viewModel.assignToMe()
         case .assign:
-            guard let target = target() else { return }
+            guard let target = target() else { return nil }
             let users: [User?] = [nil] + viewModel.assignableUsers().map { Optional($0) }
             prompt = .user(Picker(title: "Assign \(target.label) to", items: users.map { $0.map { "\($0.name) <\($0.email)>" } ?? "nobody (unassign)" }),
                            users, target)
         case .status:
-            guard let target = target() else { return }
+            guard let target = target() else { return nil }
             prompt = .status(Picker(title: "Set the status of \(target.label)", items: LeadStatus.allCases.map(\.rawValue)), target)
         case .disqualify:
-            guard let target = target() else { return }
+            guard let target = target() else { return nil }
             prompt = .reason(TextField(placeholder: "why is \(target.label) unqualified?"), .unqualified, target)
         case .log:
-            guard let target = viewModel.target(forOne: "Logging") else { return }
+            guard let target = viewModel.target(forOne: "Logging") else { return nil }
             prompt = .logKind(Picker(title: "Log on \(target.label)", items: LoggedActionKind.allCases.map(\.rawValue)), target)
         case .convert:
-            guard let target = viewModel.target(forOne: "Converting"), let item = viewModel.targetLead(target) else { return }
+            guard let target = viewModel.target(forOne: "Converting"), let item = viewModel.targetLead(target) else { return nil }
             let products = viewModel.products()
             let current = products.first { $0.id == item.lead.productId }?.name ?? ""
             prompt = .convert(Form(fields: [FormField("Value ($)", text: ""), FormField("Product", text: current)]), products, target)
         case .merge:
-            guard let target = viewModel.target(forOne: "Merging"), let record = target.single else { return }
+            guard let target = viewModel.target(forOne: "Merging"), let record = target.single else { return nil }
             let duplicates = viewModel.duplicatesOfSelected(target: target)
-            guard !duplicates.isEmpty else { viewModel.note("\(record.label) has no duplicates (same email or phone)"); return }
+            guard !duplicates.isEmpty else { viewModel.note("\(record.label) has no duplicates (same email or phone)"); return nil }
             let list = duplicates.map { "#\($0.id ?? 0) \($0.name ?? $0.email ?? "")" }.joined(separator: ", ")
             prompt = .merge(ConfirmDialog(title: "Merge duplicates",
                                           message: "Merge \(list) into \(record.label)? Their actions and history move to it; they are deleted.",
@@ -263,10 +258,11 @@ final class LeadsPane {
             prompt = .productFilter(Picker(title: "Filter by product", items: ["every product"] + products.map(\.name)), products)
         case .new: prompt = .leadForm(Self.form(LeadDraft()), editing: nil)
         case .edit:
-            guard let target = viewModel.target(forOne: "Editing"), let item = viewModel.targetLead(target) else { return }
+            guard let target = viewModel.target(forOne: "Editing"), let item = viewModel.targetLead(target) else { return nil }
             prompt = .leadForm(Self.form(LeadDraft(item.lead)), editing: target)
         case .undo: viewModel.undo()
         }
+        return nil
     }
 
     /// What a change acts on now, or nil (saying so) when the list is empty.

@@ -4,29 +4,38 @@ import FunnelStore
 import FunnelUI
 import FunnelViewModels
 
-/// One pane of the shell, as the shell sees every pane: its tab, the line it has for the status
-/// bar, its prompts, its actions, its layout and its drawing. The shell never names a pane: it
-/// asks `PaneCatalog` for them and talks to each through this protocol.
+/// One pane of the shell, as the shell sees every pane: its tab, its actions, its prompts, its
+/// layout and its drawing, and its view-model (for the status-bar line and rereading). The shell
+/// never names a pane: it asks `PaneCatalog` for them and talks to each through this protocol.
 @MainActor
 protocol Pane: AnyObject {
+    /// The pane's actions: one case per key binding of its scope (its keymap's `Action`).
+    associatedtype Action: RawRepresentable where Action.RawValue == String
     /// The tab it sits in.
     var id: PaneID { get }
-    /// The view-model's message for the status bar (the last change's summary, a refusal).
-    var message: String? { get }
-    /// Shows a message (a refusal decided by the shell, e.g. a key the role may not use).
-    func note(_ text: String)
+    /// Its view-model: the status bar's line (`message`), refusals said there, rereading.
+    var paneModel: any RereadablePaneModel { get }
     /// Text pasted while the pane has a prompt open; false when none is open.
     func paste(_ text: String) -> Bool
     /// A key for the pane's open prompt, picker, form or overlay; false when none is open.
     func handlePromptKey(_ key: Key) -> Bool
-    /// Runs one of the pane's actions (an id of its key scope); a command for the terminal, if any.
-    func handleAction(_ id: String) -> AppCommand?
+    /// Runs one of the pane's actions; a command for the terminal, if any.
+    func perform(_ action: Action) -> AppCommand?
     /// The body's size: the pane tells its view-model what will be visible (drawing never does).
     func resize(to rect: Rect)
     /// Draws the view-model's state; no I/O, no change of state.
     func draw(into buffer: inout CellBuffer, in rect: Rect, now: Date)
+}
+
+extension Pane {
+    /// The view-model's message for the status bar (the last change's summary, a refusal).
+    var message: String? { paneModel.message }
+    /// Shows a message (a refusal decided by the shell, e.g. a key the role may not use).
+    func note(_ text: String) { paneModel.note(text) }
     /// Rereads from the store (after a change here or by another process).
-    func reload()
+    func reload() { paneModel.reload() }
+    /// Runs the action with this id of the pane's key scope (from the registry or the palette).
+    func handleAction(_ id: String) -> AppCommand? { Action(rawValue: id).flatMap { perform($0) } }
 }
 
 /// What a pane is made from.
@@ -78,14 +87,8 @@ extension LeadsPane: Pane {
     }
 
     var id: PaneID { .leads }
-    var message: String? { viewModel.message }
-    func note(_ text: String) { viewModel.note(text) }
-    func handleAction(_ id: String) -> AppCommand? {
-        perform(id)
-        return nil
-    }
+    var paneModel: any RereadablePaneModel { viewModel }
     func draw(into buffer: inout CellBuffer, in rect: Rect, now: Date) { render(into: &buffer, in: rect) }
-    func reload() { viewModel.reload() }
 }
 
 extension PipelinePane: Pane {
@@ -96,14 +99,8 @@ extension PipelinePane: Pane {
     }
 
     var id: PaneID { .pipeline }
-    var message: String? { viewModel.message }
-    func note(_ text: String) { viewModel.note(text) }
-    func handleAction(_ id: String) -> AppCommand? {
-        perform(id)
-        return nil
-    }
+    var paneModel: any RereadablePaneModel { viewModel }
     func draw(into buffer: inout CellBuffer, in rect: Rect, now: Date) { render(into: &buffer, in: rect, now: now) }
-    func reload() { viewModel.reload() }
 }
 
 extension CalendarPane: Pane {
@@ -116,11 +113,8 @@ extension CalendarPane: Pane {
     }
 
     var id: PaneID { .calendar }
-    var message: String? { viewModel.message }
-    func note(_ text: String) { viewModel.note(text) }
-    func handleAction(_ id: String) -> AppCommand? { perform(id) }
+    var paneModel: any RereadablePaneModel { viewModel }
     func draw(into buffer: inout CellBuffer, in rect: Rect, now: Date) { render(into: &buffer, in: rect) }
-    func reload() { viewModel.reload() }
 }
 
 extension ApprovalsPane: Pane {
@@ -132,12 +126,6 @@ extension ApprovalsPane: Pane {
     }
 
     var id: PaneID { .approvals }
-    var message: String? { viewModel.message }
-    func note(_ text: String) { viewModel.note(text) }
-    func handleAction(_ id: String) -> AppCommand? {
-        perform(id)
-        return nil
-    }
+    var paneModel: any RereadablePaneModel { viewModel }
     func draw(into buffer: inout CellBuffer, in rect: Rect, now: Date) { render(into: &buffer, in: rect) }
-    func reload() { viewModel.reload() }
 }

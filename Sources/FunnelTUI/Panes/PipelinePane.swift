@@ -118,12 +118,7 @@ final class PipelinePane {
     }
 
     /// Runs one of the pane's actions.
-    func perform(_ id: String) {
-        guard let action = PipelineKeymap.Action(rawValue: id) else { return }
-        perform(action)
-    }
-
-    func perform(_ action: PipelineKeymap.Action) {
+    func perform(_ action: PipelineKeymap.Action) -> AppCommand? {
         viewModel.clearMessage()
         switch action {
         case .down: viewModel.move(.down)
@@ -157,10 +152,10 @@ final class PipelinePane {
         case .backward: viewModel.advanceSelected(by: -1)
         case .win: viewModel.winSelected()
         case .lose:
-            guard let target = viewModel.target(forOne: "Losing") else { return }
+            guard let target = viewModel.target(forOne: "Losing") else { return nil }
             prompt = .loseReason(Picker(title: "Why was \(target.label) lost?", items: LostReason.allCases.map(\.label)), target)
         case .edit:
-            guard let target = viewModel.target(forOne: "Editing"), let form = viewModel.editForm(target: target) else { return }
+            guard let target = viewModel.target(forOne: "Editing"), let form = viewModel.editForm(target: target) else { return nil }
             prompt = .edit(Form(fields: zip(Self.editLabels, [form.title, form.value, form.probability, form.closeDate, form.owner]).map { label, text in
                 FormField(label, text: text, placeholder: label.hasPrefix("Probability") ? "empty: the stage's default" : (label == "Owner" ? "email or name; empty: nobody" : ""))
             }), target)
@@ -171,6 +166,7 @@ final class PipelinePane {
             }))
         case .undo: viewModel.undo()
         }
+        return nil
     }
 
     // MARK: - Drawing

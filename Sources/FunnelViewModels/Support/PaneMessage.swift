@@ -22,3 +22,15 @@ extension PaneMessage {
     /// Clears the message.
     public func clearMessage() { message = nil }
 }
+
+/// A pane's view-model that rereads what it shows from the store (after a change here or by
+/// another process).
+@MainActor
+public protocol RereadablePaneModel: PaneMessage {
+    func reload()
+}
+
+extension LeadTriageViewModel: RereadablePaneModel {}
+extension PipelineViewModel: RereadablePaneModel {}
+extension CalendarViewModel: RereadablePaneModel {}
+extension ApprovalsViewModel: RereadablePaneModel {}
