@@ -15,10 +15,15 @@ public final class LockHolder {
         try process.run()
         input.fileHandleForWriting.write(Data("BEGIN \(mode);\nSELECT 1;\n.timeout 1\n".utf8))
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
+        var held = false
+        while !held, Date() < deadline {
             let probe = try ProcessRunner.run("/usr/bin/sqlite3", [path, "BEGIN IMMEDIATE; ROLLBACK;"])
-            if probe.standardError.contains("locked") { break }
-            usleep(20_000)
+            held = probe.standardError.contains("locked")
+            if !held { usleep(20_000) }
+        }
+        guard held else {
+            process.terminate()
+            throw TmuxSession.Timeout(description: "sqlite3 did not hold BEGIN \(mode) on \(path) within 10 s")
         }
         // Released after `seconds` at the latest, whatever the test does.
         let (handle, process) = (input.fileHandleForWriting, self.process)

@@ -25,7 +25,7 @@ struct DoctorCommand: ParsableCommand {
                 "path": diagnosis.path, "healthy": diagnosis.isHealthy, "integrity": diagnosis.integrity,
                 "foreign_key_violations": diagnosis.foreignKeyViolations, "schema_version": diagnosis.schemaVersion,
                 "migrations": diagnosis.migrations, "journal_mode": diagnosis.journalMode,
-                "queries": diagnosis.plans.map { ["name": $0.name, "sql": $0.sql, "plan": $0.steps, "full_scans": $0.fullScans] },
+                "queries": diagnosis.plans.map { ["name": $0.name, "sql": $0.statement, "plan": $0.steps, "full_scans": $0.fullScans] },
             ]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
             print(String(decoding: data, as: UTF8.self))

@@ -35,6 +35,10 @@ struct DatabaseChoice {
 
     /// The database path chosen by flag, environment, config or default (a server's URL as given).
     func resolvedPath() -> String {
+        CLIEnvironment.expandingTilde(chosenPath())
+    }
+
+    private func chosenPath() -> String {
         if let db { return db }
         if let path = ProcessInfo.processInfo.environment["FUNNEL_DB"], !path.isEmpty { return path }
         let environment = CLIEnvironment.load()

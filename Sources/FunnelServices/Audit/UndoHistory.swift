@@ -41,19 +41,11 @@ public struct UndoHistory<Change: VersionedChange>: Sendable {
 
     public mutating func pop() -> Entry? { entries.popLast() }
 
-    /// Undoes the newest change with `undo` (a service's undo, returning the versions it left the
-    /// records at); nil when there is nothing to undo. A refusal because someone changed a record
-    /// since ends the entry; any other failure (a lock held too long, a file turned read-only)
-    /// leaves it to try again; a success rebases the earlier changes onto the new versions.
-    public mutating func undoLast(_ undo: (Change) throws -> [Int64: Int64]) throws -> (entry: Entry, versions: [Int64: Int64])? {
-        guard let entry = entries.last else { return nil }
-        return try settleUndo(of: entry, Result { try undo(entry.change) })
-    }
-
     /// The newest change's undo ran elsewhere (off the main thread) and ended with `result`: a
     /// refusal because someone changed a record since ends the entry; any other failure leaves it
     /// to try again (and is thrown); a success ends it and rebases the earlier changes.
     public mutating func settleUndo(of entry: Entry, _ result: Result<[Int64: Int64], any Error>) throws -> (entry: Entry, versions: [Int64: Int64]) {
+        // One write runs at a time and nothing is pushed while it waits: the entry undone is the last.
         switch result {
         case .success(let versions):
             _ = entries.popLast()

@@ -61,7 +61,7 @@ struct RecordImportJob {
 
     init(tx: StoreTransaction, session: Session, options: RecordImportOptions, mapping: ImportMapping, reader: CSVReader, now: Date,
          report: RecordImportReport, file: String, fileSize: Int64, progress: @escaping ImportProgress,
-         stop: @escaping @Sendable () -> Bool = { Task.isCancelled }) throws {
+         stop: @escaping @Sendable () -> Bool) throws {
         self.tx = tx
         self.session = session
         self.options = options

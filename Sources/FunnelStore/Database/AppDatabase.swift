@@ -203,7 +203,7 @@ public final class AppDatabase: Sendable {
         if let damage = health.damage { throw StoreError.corrupt(path: path, detail: damage) }
         if let readOnlyReason { throw StoreError.readOnly(path: path, detail: readOnlyReason) }
         try checkBeforeFirstWrite()
-        lockWatch.beginWrite()
+        defer { lockWatch.settled() }
         do {
             return try retryingLocks { started in
                 try writer.write { db in
@@ -229,7 +229,7 @@ public final class AppDatabase: Sendable {
             var started = false
             do {
                 return try attempt(&started)
-            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && watch?.wasStopped == true {
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && watch?.takeStopped() == true {
                 throw StoreError.stoppedWaiting(path: path)
             } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && !started && tries <= lockWait.retries {
                 lockWait.onWait(LockWaitPolicy.Wait(path: path, waited: Self.busyTimeout * Double(tries), attempt: tries + 1, attempts: lockWait.retries + 1))

@@ -5,8 +5,11 @@ import GRDB
 public struct QueryPlanReport: Sendable, Equatable {
     /// The pane operation that ran it (`leads.search-common #2`: its second statement).
     public let name: String
-    /// The statement as it ran, with its values.
+    /// The statement as it ran, with its values (explained so; it holds the file's data, so
+    /// reports show `statement`).
     public let sql: String
+    /// The statement as the store prepares it, with `?` for its values.
+    public let statement: String
     /// The plan as SQLite explains it, one step a line.
     public let steps: [String]
     /// The tables the plan reads from start to end without an index.
@@ -76,17 +79,17 @@ extension AppDatabase {
             }
             defer { db.trace(options: [], nil) }
             try operation.run(reader, sample)
-            db.trace(options: [], nil)
             // Each statement once, under the first operation that ran it.
             let new = ran.statements.filter { seen.insert($0.sql).inserted }
             for (index, statement) in new.enumerated() {
-                reports.append(try explain(name: new.count == 1 ? operation.name : "\(operation.name) #\(index + 1)", sql: statement.expanded, in: db))
+                reports.append(try explain(name: new.count == 1 ? operation.name : "\(operation.name) #\(index + 1)", sql: statement.expanded,
+                                           statement: statement.sql, in: db))
             }
         }
         return reports
     }
 
-    static func explain(name: String, sql: String, in db: Database) throws -> QueryPlanReport {
+    static func explain(name: String, sql: String, statement: String, in db: Database) throws -> QueryPlanReport {
         let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql)
         let steps: [String] = rows.map { $0["detail"] }
         let scans = steps.compactMap { step -> String? in
@@ -96,7 +99,7 @@ extension AppDatabase {
             guard words.count == 2, words[0] == "SCAN", !words[1].hasPrefix("(") else { return nil }
             return String(words[1])
         }
-        return QueryPlanReport(name: name, sql: sql, steps: steps, fullScans: scans)
+        return QueryPlanReport(name: name, sql: sql, statement: statement, steps: steps, fullScans: scans)
     }
 }
 

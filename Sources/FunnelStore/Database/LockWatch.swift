@@ -13,6 +13,13 @@ public final class LockWatch: @unchecked Sendable {
     private var since: Date?
     private var last: Date?
     private var stopRequested = false
+    /// The busy handler gave up on a stop (until the failed write reads it, or settles).
+    private var stopped = false
+    /// How recently a connection must have slept in the busy handler to count as waiting. The
+    /// handler sleeps at most 20 ms a turn, but a loaded machine may not wake it for a while; a
+    /// wait that has ended is cleared sooner anyway (its write settles and is no longer pending).
+    static let recent: TimeInterval = 1
+
     /// The longest one wait lasts before the statement fails with SQLITE_BUSY.
     let timeout: TimeInterval
 
@@ -21,28 +28,43 @@ public final class LockWatch: @unchecked Sendable {
     }
 
     /// When the database is being waited for (nil when it is not): a connection slept in the busy
-    /// handler within the last quarter second.
+    /// handler within the last second (`recent`).
     public func waiting(now: Date = Date()) -> Date? {
         lock.withLock {
-            guard let since, let last, now.timeIntervalSince(last) < 0.25 else { return nil }
+            guard let since, let last, now.timeIntervalSince(last) < Self.recent else { return nil }
             return since
         }
     }
 
-    /// Stops the waits in progress: each fails at its next turn of the busy handler. Nothing is
-    /// stopped when nothing waits (a later write waits as usual).
-    public func stopWaiting() {
+    /// Stops the wait in progress: it fails at its next turn of the busy handler, which uses the
+    /// stop up. False (nothing asked) when nothing waits: a later write waits as usual.
+    @discardableResult
+    public func stopWaiting() -> Bool {
         lock.withLock {
-            if let last, Date().timeIntervalSince(last) < 0.25 { stopRequested = true }
+            guard let last, Date().timeIntervalSince(last) < Self.recent else { return false }
+            stopRequested = true
+            return true
         }
     }
 
-    /// Whether a wait was stopped since `beginWrite()` (the failed statement is then reported as stopped).
-    var wasStopped: Bool { lock.withLock { stopRequested } }
+    /// Whether the busy handler gave up because it was stopped (read once: the failed statement
+    /// is then reported as stopped, not as locked).
+    func takeStopped() -> Bool {
+        lock.withLock {
+            defer { stopped = false }
+            return stopped
+        }
+    }
 
-    /// A write is about to begin: a stop asked for an earlier wait does not apply to it.
-    func beginWrite() {
-        lock.withLock { stopRequested = false }
+    /// A write ended (done, failed or stopped): it no longer waits, and a stop asked too late for
+    /// it applies to nothing.
+    func settled() {
+        lock.withLock {
+            since = nil
+            last = nil
+            stopRequested = false
+            stopped = false
+        }
     }
 
     /// SQLite's busy handler: true to sleep and try again, false to fail with SQLITE_BUSY.
@@ -51,9 +73,13 @@ public final class LockWatch: @unchecked Sendable {
     func busy(tries: Int) -> Bool {
         let now = Date()
         let keepWaiting: Bool = lock.withLock {
-            if tries == 0 || since == nil || last.map({ now.timeIntervalSince($0) > 0.25 }) == true { since = now }
+            if tries == 0 || since == nil { since = now }
             last = now
-            guard !stopRequested, let since, now.timeIntervalSince(since) < timeout else {
+            if stopRequested {
+                (stopRequested, stopped, last) = (false, true, nil)
+                return false
+            }
+            guard let since, now.timeIntervalSince(since) < timeout else {
                 self.last = nil
                 return false
             }

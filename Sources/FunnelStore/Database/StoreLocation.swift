@@ -4,17 +4,15 @@ import Foundation
 /// file, or a PostgreSQL server's URL (`postgres://user@host:5432/funnel`, the team mode).
 public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     case file(String)
-    case server(URL)
+    /// A server's URL as given (it may hold a password: `description` hides it).
+    case server(String)
 
-    /// Reads a location: a `postgres://` or `postgresql://` URL names a server; anything else is a
-    /// file path (`~` expanded).
+    /// Reads a location: anything with a `postgres://` or `postgresql://` scheme names a server
+    /// (even one too malformed to parse: it is then refused as a server, its password hidden);
+    /// anything else is a file path, as given (the command line expands `~`).
     public init(_ text: String) {
         let lowered = text.lowercased()
-        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://"), let url = URL(string: text), url.host != nil {
-            self = .server(url)
-        } else {
-            self = .file((text as NSString).expandingTildeInPath)
-        }
+        self = lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") ? .server(text) : .file(text)
     }
 
     /// The file's path, for a file.
@@ -23,15 +21,21 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
-    /// The location in words, never with a password: the path, or `postgres://user@host:port/db`.
+    /// The location in words, never with a password: the path, or `postgres://user:***@host:port/db`.
     public var description: String {
         switch self {
         case .file(let path):
             return path
-        case .server(let url):
-            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-            if components?.password != nil { components?.password = "***" }
-            return components?.string ?? "postgres://\(url.host ?? "?")"
+        case .server(let text):
+            // Whatever stands between "://" and the last "@" before the path is the user and password.
+            guard let scheme = text.range(of: "://") else { return text }
+            let rest = text[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+            guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
+            let userInfo = rest[..<at]
+            let user = userInfo.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+            let hidden = userInfo.contains(":") ? "\(user):***" : user
+            return String(text[..<scheme.upperBound]) + hidden + String(rest[at...])
         }
     }
 
@@ -39,7 +43,9 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     public var displayName: String {
         switch self {
         case .file(let path): return (path as NSString).lastPathComponent
-        case .server(let url): return "\(url.host ?? "?")\(url.path)"
+        case .server:
+            let components = URLComponents(string: description)
+            return "\(components?.host ?? "?")\(components?.path ?? "")"
         }
     }
 }

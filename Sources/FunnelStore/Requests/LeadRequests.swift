@@ -11,11 +11,11 @@ public enum OwnerFilter: Sendable, Equatable {
 
 /// Which leads a list shows.
 public struct LeadFilter: Sendable, Equatable {
-    /// Whose leads.
     /// A search's matches are counted up to this many ("300+" on screen); below it, a search's
     /// pages are read from its matches, above it by walking the ranking.
     public static let searchCountCap = 300
 
+    /// Whose leads.
     public typealias Owner = OwnerFilter
 
     public var status: LeadStatus?

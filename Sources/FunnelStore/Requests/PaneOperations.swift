@@ -60,7 +60,8 @@ extension PaneOperation {
         PaneOperation(name) { reader, sample in
             guard let filter = filter(sample) else { return }
             let key = sample.lead?.pageKey ?? LeadPageKey(score: 50, id: 0)
-            _ = try reader.leadCount(orgId: sample.orgId, filter: filter, cap: filter.search == nil ? 10_000 : 300)
+            _ = filter.search == nil ? try reader.leadCount(orgId: sample.orgId, filter: filter)
+                : try reader.leadCount(orgId: sample.orgId, filter: filter, cap: LeadFilter.searchCountCap)
             let page = try reader.leads(orgId: sample.orgId, filter: filter, limit: 50)
             _ = try reader.leads(orgId: sample.orgId, filter: filter, after: page.last?.pageKey ?? key, limit: 50)
             _ = try reader.leads(orgId: sample.orgId, filter: filter, before: page.last?.pageKey ?? key, limit: 50)
@@ -96,7 +97,7 @@ extension PaneOperation {
         leads("leads.search-in-tab") { LeadFilter(status: .contacted, search: $0.commonWord) },
         PaneOperation("leads.counts") { reader, sample in
             _ = try reader.leadStatusCounts(orgId: sample.orgId)
-            _ = try reader.searchStatusCounts(orgId: sample.orgId, search: sample.commonWord, cap: 300)
+            _ = try reader.searchStatusCounts(orgId: sample.orgId, search: sample.commonWord, cap: LeadFilter.searchCountCap)
         },
         PaneOperation("leads.detail") { reader, sample in
             guard let item = sample.lead else { return }

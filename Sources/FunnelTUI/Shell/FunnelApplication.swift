@@ -130,7 +130,7 @@ public final class FunnelApplication: TerminalApplication {
                 help = nil
                 return .redraw
             }
-            switch OverlayKeymap.action(for: key) {
+            switch OverlayKeymap.action(for: key, in: registry) {
             case .close: help = nil
             case .down: open.scroll(by: 1, in: bodyRect); help = open
             case .up: open.scroll(by: -1, in: bodyRect); help = open
@@ -166,13 +166,14 @@ public final class FunnelApplication: TerminalApplication {
             }
             return .redraw
         }
-        if key == .escape, writes.pending != nil {
-            // Esc stops a write waiting for another process's lock (nothing is written), before the
-            // pane's own esc (which would close the detail the write was made from).
-            return perform("app.stopWaiting")
-        }
         if let pane = activePane, pane.handlePromptKey(key) {
             return .redraw
+        }
+        if writes.waitingForLock() != nil, case .action(let action) = registry.action(for: key, scope: .global), action.id == "app.stopWaiting" {
+            // While a write waits for another process's lock, its key (esc) stops it (nothing is
+            // written) before the pane's own use of the key (closing the detail the write came from).
+            // An open prompt takes its keys first.
+            return perform("app.stopWaiting")
         }
         switch registry.action(for: key, scope: scope) {
         case .unbound:
@@ -325,7 +326,6 @@ public final class FunnelApplication: TerminalApplication {
                 redraw = true
             }
         }
-        settleActivePane()
         return redraw
     }
 
@@ -368,7 +368,7 @@ public final class FunnelApplication: TerminalApplication {
     /// The pane on screen (nil: the session may not see it).
     var activePane: (any Pane)? { pane(shell.activePane) }
 
-    /// After each event and tick: the pane on screen exists, is laid out, and is reread if its data
+    /// After each event: the pane on screen exists, is laid out, and is reread if its data
     /// changed while it was hidden, so that drawing only reads state.
     func settleActivePane() {
         guard activePane != nil else { return }

@@ -18,11 +18,12 @@ enum OverlayKeymap {
         KeyAction(Action.close.rawValue, ["esc", "enter", "q"], "Help or a detail: close it", scope: scope),
     ]
 
-    /// The registry in force (the user's rebindings applied); set by the application.
+    /// The registry in force for the panes' detail overlays (the user's rebindings applied); set
+    /// by the application, which passes its own registry for help.
     @MainActor static var registry = KeyRegistry(actions)
 
     /// What a key does in an overlay (nil: it is not an overlay key, and goes on to the pane).
-    @MainActor static func action(for key: Key) -> Action? {
+    @MainActor static func action(for key: Key, in registry: KeyRegistry = registry) -> Action? {
         guard case .action(let found) = registry.action(for: key, scope: scope), found.scope == scope else { return nil }
         return Action(rawValue: found.id)
     }

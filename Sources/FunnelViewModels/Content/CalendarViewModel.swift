@@ -365,11 +365,11 @@ public final class CalendarViewModel: WritesThroughQueue {
     public func undo() {
         let (service, session) = (self.service, self.session)
         guard let entry = undoStack.entries.last else { message = "Nothing to undo"; return }
-        write("Undoing: \(entry.text)", { Result { try service.undo(entry.change, in: session) } }) { result in
+        write("Undoing: \(entry.text)", { try service.undo(entry.change, in: session) }, settling: { result in
             let (entry, _) = try self.undoStack.settleUndo(of: entry, result)
             self.message = "Undone: \(entry.text)"
             try self.refreshAfterChange(focusing: entry.change.contentIds.first)
-        }
+        })
     }
 
     /// Runs a change, remembers it for undo, says what it did naming the item, and follows the

@@ -371,10 +371,10 @@ public final class LeadTriageViewModel: WritesThroughQueue {
     public func undo() {
         let (service, session) = (self.service, self.session)
         guard let entry = undoStack.entries.last else { message = "Nothing to undo"; return }
-        write("Undoing: \(entry.text)", { Result { try service.undo(entry.change, in: session) } }) { result in
+        write("Undoing: \(entry.text)", { try service.undo(entry.change, in: session) }, settling: { result in
             let (entry, versions) = try self.undoStack.settleUndo(of: entry, result)
             self.settledUndo(entry, versions)
-        }
+        })
     }
 
     /// After an undo of `entry` left its records at `versions`.

@@ -15,7 +15,6 @@ public final class ShellViewModel {
     }
 
     public let session: Session
-    public let databasePath: String
     /// Where the database is, in a few words (the file's name, or the server and database).
     public let databaseName: String
     /// Whether writes are refused: asked for (--read-only), or the file cannot be written, or
@@ -37,7 +36,6 @@ public final class ShellViewModel {
 
     public init(database: AppDatabase, session: Session, isReadOnly: Bool) {
         self.session = session
-        databasePath = database.path
         databaseName = database.location.displayName
         self.database = database
         self.isReadOnly = isReadOnly || database.isReadOnly

@@ -83,17 +83,16 @@ public final class DatabaseWrites {
     /// write was waiting.
     @discardableResult
     public func stop() -> Bool {
-        guard pending != nil, database.lockWatch.waiting() != nil else { return false }
-        database.lockWatch.stopWaiting()
-        return true
+        pending != nil && database.lockWatch.stopWaiting()
     }
 
     /// The status line while a write is pending: what it does, and what it waits for.
     public func notice(now: Date = Date()) -> String? {
         guard let pending else { return nil }
-        guard let since = waitingForLock(now: now) else { return "\(pending.what)…" }
-        let name = (database.path as NSString).lastPathComponent
-        let seconds = Int(now.timeIntervalSince(since))
+        guard waitingForLock(now: now) != nil else { return "\(pending.what)…" }
+        let name = database.location.displayName
+        // Since the key: the store's own waits restart at each of its retries.
+        let seconds = Int(now.timeIntervalSince(pending.since))
         return "Waiting for the database: \(name) is locked by another process (\(seconds) s) · esc stops \(pending.what.lowercasedFirst)"
     }
 }
@@ -146,17 +145,22 @@ extension WritesThroughQueue {
     @discardableResult
     func write<T: Sendable>(_ what: String, _ call: @escaping @Sendable () throws -> T,
                             then: @escaping @MainActor (T) throws -> Void) -> Bool {
+        write(what, call, settling: { result in try then(result.get()) })
+    }
+
+    /// `write` whose settling step sees the failure too (an undo ends its entry on a refusal).
+    /// A write that never began (stopped, or the lock held too long) is said naming it, whatever
+    /// the settling step did.
+    @discardableResult
+    func write<T: Sendable>(_ what: String, _ call: @escaping @Sendable () throws -> T,
+                            settling: @escaping @MainActor (Result<T, any Error>) throws -> Void) -> Bool {
         let succeeded = Flag()
         let accepted = writes.run(what, call) { [weak self] result in
             guard let self else { return }
-            if case .failure(let error) = result, let text = Self.lockFailure(error, what: what) {
-                self.message = text
-                return
-            }
-            self.perform {
-                try then(result.get())
-                succeeded.value = true
-            }
+            // It was written: the caller's form closes even if what follows (a reread) fails.
+            if case .success = result { succeeded.value = true }
+            self.perform { try settling(result) }
+            if case .failure(let error) = result, let text = Self.lockFailure(error, what: what) { self.message = text }
         }
         if !accepted, let pending = writes.pending {
             message = "Not done: \(what.lowercasedFirst) waits until \(pending.what.lowercasedFirst) is written (esc stops that)"
