@@ -117,6 +117,12 @@ let package = Package(
             dependencies: ["FunnelStore", "FunnelTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // What any store must do (the contract), run against each implementation.
+        .testTarget(
+            name: "FunnelStoreContractTests",
+            dependencies: ["FunnelStore", "FunnelServices", "FunnelTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FunnelServicesTests",
             dependencies: ["FunnelServices", "FunnelTestSupport"],

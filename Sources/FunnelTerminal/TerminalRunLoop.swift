@@ -28,6 +28,10 @@ public final class TerminalRunLoop {
     private var exitReason: RunLoopExit?
     /// Frames flushed so far (for tests and diagnostics).
     public private(set) var frameCount = 0
+    /// Where a settled frame is announced (`FUNNEL_IDLE_FILE`), for the tmux harness.
+    let idleSignal: IdleSignal?
+    /// Input was handled or a frame drawn since the last announcement.
+    private var unannounced = false
 
     /// The signals that end Funnel cleanly: the run loop restores the terminal (leaves the alternate
     /// screen, echo and line mode back) and the process exits with 128+n. SIGQUIT ends it like
@@ -41,6 +45,7 @@ public final class TerminalRunLoop {
         self.terminal = terminal
         self.application = application
         self.tickInterval = tickInterval
+        idleSignal = IdleSignal(path: ProcessInfo.processInfo.environment["FUNNEL_IDLE_FILE"])
     }
 
     /// Runs until the application quits or a termination signal arrives.
@@ -70,8 +75,18 @@ public final class TerminalRunLoop {
             apply(application.handle(event))
             if exitReason != nil { return false }
         }
+        unannounced = true
         redrawIfNeeded()
+        announceIfSettled()
         return true
+    }
+
+    /// Announces a settled frame (when `FUNNEL_IDLE_FILE` asks for it): input was handled or a
+    /// frame drawn, nothing is left to draw, and the application has nothing under way.
+    private func announceIfSettled() {
+        guard let idleSignal, unannounced, !needsRedraw, exitReason == nil, application.isSettled else { return }
+        unannounced = false
+        idleSignal.announce()
     }
 
     /// Composes a frame (or the too-small screen) and flushes the changes.
@@ -87,6 +102,7 @@ public final class TerminalRunLoop {
         }
         terminal.flush(buffer)
         frameCount += 1
+        unannounced = true
     }
 
     private func redrawIfNeeded() {
@@ -151,6 +167,7 @@ public final class TerminalRunLoop {
                 }
                 if self.application.tick(now: Date()) { self.needsRedraw = true }
                 self.redrawIfNeeded()
+                self.announceIfSettled()
             }
         }
         sources.append(timer)

@@ -6,7 +6,7 @@ import FunnelStore
 public enum LeadAttributesFixture {
     /// Makes the attributes `specs` exist for the organization, then writes each lead's values
     /// (replacing the ones it had) and its external id when given.
-    public static func write(_ database: AppDatabase, orgId: Int64, specs: [LeadAttributeSpec], values: [Int64: [AttributeEntry]],
+    public static func write(_ database: any Store, orgId: Int64, specs: [LeadAttributeSpec], values: [Int64: [AttributeEntry]],
                              externalIds: [Int64: String] = [:]) throws {
         try database.transaction { tx in
             _ = try tx.ensureLeadAttributes(orgId: orgId, specs, at: TestWorkspace.now)

@@ -4,7 +4,7 @@ import FunnelStore
 
 /// A small workspace for tests: two organizations, users in every role, a few leads.
 public struct TestWorkspace {
-    public let database: AppDatabase
+    public let database: any Store
     /// The administrator of the first organization (Acme).
     public let admin: Session
     public let manager: Session
@@ -24,7 +24,7 @@ public struct TestWorkspace {
     public static let fastHasher = PasswordHasher(iterations: 1, memoryKiB: 64, parallelism: 1)
 
     /// Builds the workspace in a new in-memory database (or in `database` when given).
-    public static func make(database: AppDatabase? = nil) throws -> TestWorkspace {
+    public static func make(database: (any Store)? = nil) throws -> TestWorkspace {
         let database = try database ?? AppDatabase.inMemory()
         let setup = WorkspaceSetup(database: database, hasher: fastHasher, clock: { now })
         let admin = try setup.createOrganization(name: "Acme Corp", adminEmail: "admin@acme.test", adminName: "Ada Admin", password: nil)

@@ -10,10 +10,19 @@ public final class TmuxSession: @unchecked Sendable {
 
     let socket: String
     let name = "funnel"
+    /// The file Funnel announces each settled frame in (`FUNNEL_IDLE_FILE`), and the count it
+    /// held when keys were last sent: a screen is settled once the count moved past it.
+    let idleFile: String
+    private var idleMark = 0
+    /// The announced count read just before the last screen was read.
+    private var lastAnnouncedBeforeRead: Int?
 
     /// Starts `command` (run by /bin/sh) in a detached tmux session of `width` x `height`.
     public init(command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
         socket = "funnel-e2e-" + UUID().uuidString.prefix(8)
+        idleFile = NSTemporaryDirectory() + socket + ".idle"
+        var environment = environment
+        environment["FUNNEL_IDLE_FILE"] = environment["FUNNEL_IDLE_FILE"] ?? idleFile
         // LINES and COLUMNS would override the window's size in ncurses (a headless test in this
         // process may have set them), so the program never inherits them.
         let exports = "env -u LINES -u COLUMNS " + environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ") + " "
@@ -30,6 +39,18 @@ public final class TmuxSession: @unchecked Sendable {
         // pane's whole process group first (the shell leads it), then the server.
         if let shell = try? panePID(), shell > 0 { kill(-shell, SIGKILL) }
         _ = try? ProcessRunner.run("/usr/bin/tmux", ["-L", socket, "kill-server"], discardingOutput: true)
+        try? FileManager.default.removeItem(atPath: idleFile)
+    }
+
+    /// How many settled frames Funnel has announced (nil before its first, or for another program).
+    public func settledFrames() -> Int? {
+        guard let data = FileManager.default.contents(atPath: idleFile), let text = String(data: data, encoding: .utf8) else { return nil }
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Notes the announced count before keys are sent.
+    private func markBeforeInput() {
+        idleMark = settledFrames() ?? 0
     }
 
     @discardableResult
@@ -48,11 +69,13 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Sends tmux key names (`Enter`, `Escape`, `C-c`, `Tab`, `BTab`...) or plain characters.
     public func press(_ keys: String...) throws {
+        markBeforeInput()
         try tmux(["send-keys", "-t", name] + keys)
     }
 
     /// Types text literally (no key-name lookup).
     public func type(_ text: String) throws {
+        markBeforeInput()
         try tmux(["send-keys", "-t", name, "-l", text])
     }
 
@@ -67,6 +90,7 @@ public final class TmuxSession: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
+            lastAnnouncedBeforeRead = settledFrames()
             last = try screen()
             if condition(last) { return last }
             usleep(20_000)
@@ -74,13 +98,19 @@ public final class TmuxSession: @unchecked Sendable {
         throw Timeout(description: "timed out after \(timeout) s waiting for \(what); the screen was:\n\(last)")
     }
 
-    /// Waits until `condition` holds and the screen has stopped changing (a frame fully drawn).
+    /// Waits until `condition` holds on a settled frame: one Funnel announced (its idle signal)
+    /// after the last keys sent, with no frame announced while the screen was read. For a
+    /// program that announces nothing, until the screen stopped changing between two reads.
     @discardableResult
     public func waitForSettled(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
         var previous = ""
         return try waitFor(what + " (settled)", timeout: timeout) { screen in
             defer { previous = screen }
-            return condition(screen) && screen == previous
+            guard condition(screen) else { return false }
+            guard let announced = settledFrames() else { return screen == previous }
+            // The count read just before the screen equals the one read after it: no frame was
+            // announced while the screen was read.
+            return announced > idleMark && announced == lastAnnouncedBeforeRead
         }
     }
 

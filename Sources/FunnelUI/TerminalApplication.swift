@@ -27,4 +27,11 @@ public protocol TerminalApplication: AnyObject {
     func render(into buffer: inout CellBuffer)
     /// Periodic work (toast expiry, polling); returns true when a redraw is needed.
     func tick(now: Date) -> Bool
+    /// Whether nothing is under way whose end will change the screen (a write, an import, a
+    /// learning run): the frame drawn now is the one a person would read. Default: true.
+    var isSettled: Bool { get }
+}
+
+extension TerminalApplication {
+    public var isSettled: Bool { true }
 }

@@ -76,8 +76,8 @@ import Testing
         let header = "name,email,phone,company,source,status,status_reason,score,owner,product,created_at,external_id,job,age,balance,member,joined,\"note, \"\"quoted\"\"\""
         let lines = text.components(separatedBy: "\r\n")
         #expect(lines.first == header)
-        // The fields' header alone is what `StoreReader.exportColumns` names for leads.
-        #expect(header.hasPrefix(StoreReader.exportColumns(.leads).map(\.name).joined(separator: ",") + ","))
+        // The fields' header alone is what `ExportEntity.columns` names for leads.
+        #expect(header.hasPrefix(ExportEntity.columns(.leads).map(\.name).joined(separator: ",") + ","))
         let acme = try #require(lines.first { $0.hasPrefix("José García,") })
         #expect(acme.hasSuffix(",CRM-0042,management,42,1250.5,yes,2024-03-15,\"line one\nEsc\u{1B}]0;PWNED\u{07}\""), "\(acme)")
         let bo = try #require(lines.first { $0.hasPrefix("Bo Lind,") })

@@ -156,7 +156,7 @@ import Testing
         #expect(call.status == 0 && call.standardOutput.hasPrefix("Logged a call on "), "\(call.standardOutput)")
 
         let (db, session) = try signIn(Self.viewer)
-        let actions = try db.snapshot { try $0.leadActions(leadId: leadId) }
+        let actions = try db.snapshot { try $0.leadActions(leadId: leadId, orgId: session.orgId) }
         #expect(Set(actions.map(\.actionType)) == [.pageVisit, .call])
         let logged = try #require(actions.first { $0.actionType == .pageVisit })
         #expect(logged.createdAt == Date(timeIntervalSince1970: 1_769_851_800))  // 2026-01-31 09:30 UTC

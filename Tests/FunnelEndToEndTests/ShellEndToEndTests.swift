@@ -73,6 +73,19 @@ import Testing
         try expectRestoredShell(session)
     }
 
+    @Test func eachSettledFrameIsAnnouncedForTheHarness() throws {
+        let session = try TmuxSession(command: command(), width: 120, height: 40, environment: environment())
+        try session.waitForSettled("the first frame") { $0.contains("[1 Leads") && $0.contains("Score") }
+        let first = try #require(session.settledFrames(), "FUNNEL_IDLE_FILE was never written")
+        // A key's frame is announced once drawn: the screen read after it is the key's.
+        try session.press("j")
+        try session.waitForSettled("the frame after j") { _ in true }
+        let afterKey = try #require(session.settledFrames())
+        #expect(afterKey > first)
+        try session.press("q")
+        try expectRestoredShell(session)
+    }
+
     @Test func resizingToATinyTerminalAndBack() throws {
         let session = try TmuxSession(command: command(), width: 120, height: 40, environment: environment())
         try session.waitFor("the whole first frame") { $0.contains("[1 Leads") && $0.contains("? help") && $0.contains("Score") }

@@ -50,7 +50,7 @@ import Testing
     }
 
     func actions(of lead: Lead) throws -> [LeadAction] {
-        try workspace.database.snapshot { try $0.allLeadActions(leadId: lead.id ?? 0) }.sorted { ($0.createdAt, $0.id ?? 0) < ($1.createdAt, $1.id ?? 0) }
+        try workspace.database.snapshot { try $0.allLeadActions(leadId: lead.id ?? 0, orgId: lead.orgId) }.sorted { ($0.createdAt, $0.id ?? 0) < ($1.createdAt, $1.id ?? 0) }
     }
 
     func lead(_ lead: Lead) throws -> Lead {
@@ -63,7 +63,7 @@ import Testing
             let leads = try (1...20).compactMap { id -> Lead? in
                 try reader.fetch(Lead.self, id: Int64(id), orgId: workspace.admin.orgId) ?? reader.fetch(Lead.self, id: Int64(id), orgId: workspace.otherAdmin.orgId)
             }
-            let actions = try leads.flatMap { try reader.allLeadActions(leadId: $0.id ?? 0) }
+            let actions = try leads.flatMap { try reader.allLeadActions(leadId: $0.id ?? 0, orgId: $0.orgId) }
             let imports = try reader.imports(orgId: workspace.admin.orgId)
             return "\(leads.map { ($0.id ?? 0, $0.score, $0.lastActionAt as Any) })\n\(actions)\n\(imports)"
         }
@@ -252,7 +252,7 @@ import Testing
 
     @Test func anotherOrganizationsLeadsAndAgentsAreNeverFound() throws {
         let globex = workspace.globexLead
-        let globexBefore = try workspace.database.snapshot { try $0.allLeadActions(leadId: globex.id ?? 0) }
+        let globexBefore = try workspace.database.snapshot { try $0.allLeadActions(leadId: globex.id ?? 0, orgId: globex.orgId) }
         let report = try run("""
             lead,type,time,agent
             hanako@sakura.example,page_visit,2026-01-01,
@@ -263,7 +263,7 @@ import Testing
         #expect(report.created == 0 && report.problemCount == 4, "\(report.lines())")
         #expect(report.problemGroups.filter { $0.kind == .lead }.count == 3, "\(report.problemGroups)")
         #expect(report.problemGroups.contains { $0.kind == .agent && $0.value == "Rival" })
-        #expect(try workspace.database.snapshot { try $0.allLeadActions(leadId: globex.id ?? 0) } == globexBefore)
+        #expect(try workspace.database.snapshot { try $0.allLeadActions(leadId: globex.id ?? 0, orgId: globex.orgId) } == globexBefore)
         #expect(try actions(of: ana).isEmpty)
     }
 

@@ -89,7 +89,7 @@ import Testing
                 #expect(first == "-" && Double(shown) != nil && !shown.contains("e"), "\(value.debugDescription) written as \(field.debugDescription)")
             }
         }
-        let header = StoreReader.exportColumns(.leads).map(\.name)
+        let header = ExportEntity.columns(.leads).map(\.name)
         let csv = header.joined(separator: ",") + "\r\n" + values.map { CSVWriter.field($0) + String(repeating: ",", count: header.count - 1) + "\r\n" }.joined()
         let reader = CSVReader(data: Data(csv.utf8), name: "export.csv")
         _ = try reader.next()

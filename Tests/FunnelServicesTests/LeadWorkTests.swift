@@ -26,13 +26,13 @@ import Testing
         let after = try lead(id)
         #expect(after.score == before + 15)
         #expect(after.lastActionAt == TestWorkspace.now)
-        let actions = try workspace.database.snapshot { try $0.leadActions(leadId: id) }
+        let actions = try workspace.database.snapshot { try $0.leadActions(leadId: id, orgId: workspace.admin.orgId) }
         #expect(actions.first?.actionType == .meeting)
         #expect(actions.first?.userId == workspace.salesRep.userId)
         #expect(actions.first?.metadata.contains("Demo went well") == true)
         try service.undo(change, in: workspace.salesRep)
         #expect(try lead(id).score == before)
-        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: id) }.isEmpty)
+        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: id, orgId: workspace.admin.orgId) }.isEmpty)
         #expect(try lead(id).lastActionAt == nil)
     }
 
@@ -47,7 +47,7 @@ import Testing
         #expect(change.summary.hasPrefix("Logged a page visit on "))
         #expect(change.summary.contains(" at \(ActivityText.moment(tenDaysAgo, now: TestWorkspace.now)); score \(afterMeeting) → "))
 
-        let actions = try workspace.database.snapshot { try $0.leadActions(leadId: id) }
+        let actions = try workspace.database.snapshot { try $0.leadActions(leadId: id, orgId: workspace.admin.orgId) }
         let visit = try #require(actions.first { $0.actionType == .pageVisit })
         #expect(visit.createdAt == tenDaysAgo)
         #expect(visit.userId == workspace.salesRep.userId)
@@ -78,7 +78,7 @@ import Testing
 
         // Undone: the visit goes, the meeting stays the latest.
         try service.undo(change, in: workspace.salesRep)
-        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: id) }.map(\.actionType) == [.meeting])
+        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: id, orgId: workspace.admin.orgId) }.map(\.actionType) == [.meeting])
         #expect(try lead(id).lastActionAt == TestWorkspace.now)
         #expect(try lead(id).score == afterMeeting)
 
@@ -102,7 +102,7 @@ import Testing
             return field == "at" && problem.hasSuffix("is in the future: an action is logged once it happened")
         }
         #expect(try lead(id) == before)
-        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: id) }.isEmpty)
+        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: id, orgId: workspace.admin.orgId) }.isEmpty)
         // Now itself is not the future.
         _ = try service.logAction(.call, note: nil, at: TestWorkspace.now, on: id, in: workspace.salesRep)
         #expect(try lead(id).lastActionAt == TestWorkspace.now)
@@ -155,7 +155,7 @@ import Testing
         let survivor = try lead(survivorId)
         #expect(survivor.assignedTo == workspace.salesRep.userId)  // filled from the duplicate
         #expect(try workspace.database.snapshot { try $0.fetch(Lead.self, id: duplicate.id!, orgId: workspace.admin.orgId) } == nil)
-        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: survivorId) }.map(\.actionType) == [.demoRequest])
+        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: survivorId, orgId: workspace.admin.orgId) }.map(\.actionType) == [.demoRequest])
         let history = try workspace.database.snapshot { try $0.activities(orgId: workspace.admin.orgId, entityType: .lead, entityId: survivorId) }
         #expect(history.contains { $0.action == "assigned" })  // the duplicate's history moved
         let merged = try #require(history.first { $0.action == "merged" })

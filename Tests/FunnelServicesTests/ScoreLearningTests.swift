@@ -16,7 +16,7 @@ import Testing
     }
 
     /// Every lead of the organization, by id.
-    static func allLeads(_ reader: StoreReader, orgId: Int64) throws -> [Lead] {
+    static func allLeads(_ reader: any StoreReading, orgId: Int64) throws -> [Lead] {
         try reader.leads(orgId: orgId, filter: LeadFilter(), limit: 100_000).map(\.lead).sorted { $0.id! < $1.id! }
     }
 

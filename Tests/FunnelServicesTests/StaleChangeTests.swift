@@ -170,7 +170,7 @@ import Testing
         #expect(try lead(duplicateId) == convertedDuplicate)
         let restoredSurvivor = try lead(survivorId)
         #expect(restoredSurvivor.status == .new)
-        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: duplicateId) }.map(\.actionType) == [.demoRequest])
+        #expect(try workspace.database.snapshot { try $0.leadActions(leadId: duplicateId, orgId: workspace.admin.orgId) }.map(\.actionType) == [.demoRequest])
         #expect(try contact()?.leadId == duplicateId)
         let history = try workspace.database.snapshot { try $0.activities(orgId: orgId, entityType: .lead, entityId: duplicateId) }
         #expect(history.contains { $0.action == "converted" })

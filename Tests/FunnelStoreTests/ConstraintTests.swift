@@ -11,7 +11,7 @@ import Testing
 
     func leadCount() throws -> Int { try workspace.database.snapshot { try $0.tableRowCounts() }.first { $0.table == "leads" }!.rows }
 
-    func refusal(_ change: (StoreTransaction) throws -> Void) throws -> String {
+    func refusal(_ change: (any StoreWriting) throws -> Void) throws -> String {
         let before = try leadCount()
         let activitiesBefore = try workspace.database.snapshot { try $0.recentActivities(orgId: workspace.admin.orgId).count }
         var message = ""

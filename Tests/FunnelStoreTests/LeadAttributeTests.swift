@@ -66,7 +66,7 @@ import Testing
         var forward: [Int64] = []
         var key: LeadPageKey?
         while true {
-            let page = try database.snapshot { try $0.leads(orgId: orgId, filter: filter, key: key, forward: true, limit: limit, plan: plan) }
+            let page = try database.sqliteSnapshot { try $0.leads(orgId: orgId, filter: filter, key: key, forward: true, limit: limit, plan: plan) }
             forward += page.map(\.id)
             guard let last = page.last, page.count == limit else { break }
             key = last.pageKey
@@ -75,7 +75,7 @@ import Testing
         var backward: [Int64] = []
         key = nil
         while true {
-            let page = try database.snapshot { try $0.leads(orgId: orgId, filter: filter, key: key, forward: false, limit: limit + 4, plan: plan) }
+            let page = try database.sqliteSnapshot { try $0.leads(orgId: orgId, filter: filter, key: key, forward: false, limit: limit + 4, plan: plan) }
                 .reversed()
             backward = page.map(\.id) + backward
             guard let first = page.first, page.count == limit + 4 else { break }
@@ -83,7 +83,7 @@ import Testing
         }
         #expect(backward == expected, "\(comment): \(backward.count) found backward")
         for cap in [300, 10_000] {
-            let count = try database.snapshot { try $0.leadCount(orgId: orgId, filter: filter, cap: cap, plan: plan) }
+            let count = try database.sqliteSnapshot { try $0.leadCount(orgId: orgId, filter: filter, cap: cap, plan: plan) }
             #expect(count == min(expected.count, cap), "\(comment): counted \(count) under \(cap)")
         }
     }
@@ -111,7 +111,7 @@ import Testing
                 let plans: [StoreReader.AttributePlan] = [.sized, .init(drivenLimit: .max, setLimit: .max), .init(drivenLimit: 0, setLimit: .max),
                                                           .init(drivenLimit: 0, setLimit: 0)]
                 for plan in plans {
-                    try Self.checkPages(workspace.database, orgId: orgId, filter: filter, expected: expected, plan: plan,
+                    try Self.checkPages(workspace.sqlite, orgId: orgId, filter: filter, expected: expected, plan: plan,
                                         "\(name) = \(value) \(String(describing: status)) \(search ?? "") \(plan)")
                 }
             }
@@ -166,7 +166,7 @@ import Testing
                 let expected = Self.ranked(leads.filter { lead in
                     Self.matches(lead, texts: Self.texts(values[lead.id!]), search) && (status == nil || lead.status == status)
                 })
-                try Self.checkPages(workspace.database, orgId: orgId, filter: LeadFilter(status: status, search: search), expected: expected,
+                try Self.checkPages(workspace.sqlite, orgId: orgId, filter: LeadFilter(status: status, search: search), expected: expected,
                                     "\(search) \(String(describing: status))")
             }
             let matched = leads.filter { Self.matches($0, texts: Self.texts(values[$0.id!]), search) }
@@ -187,7 +187,7 @@ import Testing
     @Test func aWordsValuesAreFoundByComparingDistinctValuesOrByRanges() throws {
         let (workspace, _, _) = try Self.workspace()
         let orgId = workspace.admin.orgId
-        let terms = try workspace.database.snapshot { try $0.searchTerms("manag ana KALO zzz 7", orgId: orgId) }
+        let terms = try workspace.sqlite.sqliteSnapshot { try $0.searchTerms("manag ana KALO zzz 7", orgId: orgId) }
         // "ana" and "zzz" are no value's start: they stay full-text words.
         #expect(terms.fullText == "\"ana\"* \"zzz\"*")
         #expect(terms.attributed.map(\.fullText) == ["\"manag\"*", "\"KALO\"*"])
@@ -197,7 +197,7 @@ import Testing
         let cities = try #require(terms.attributed[1].values.first?.values)
         #expect(cities.count == Set(cities).count && Set(cities) == Set((0..<400).map(Self.city).filter { $0.lowercased().hasPrefix("kalo") }))
         #expect(terms.attributed.filter(\.isSmall).count == 2)
-        #expect(try workspace.database.snapshot { try $0.searchTerms("management", orgId: workspace.otherAdmin.orgId) }.attributed.count == 1)
+        #expect(try workspace.sqlite.sqliteSnapshot { try $0.searchTerms("management", orgId: workspace.otherAdmin.orgId) }.attributed.count == 1)
     }
 
     /// The plans of an attribute search read the value index by attribute and value, and the
@@ -205,7 +205,7 @@ import Testing
     @Test func attributeSearchPlansNeverScanATable() throws {
         let (workspace, _, _) = try Self.workspace()
         let orgId = workspace.admin.orgId
-        let plans = try workspace.database.snapshot { reader in
+        let plans = try workspace.sqlite.sqliteSnapshot { reader in
             var plans: [(String, [String])] = []
             for search in ["retired", "management", "ana management"] {
                 let terms = try reader.searchTerms(search, orgId: orgId)
@@ -252,7 +252,7 @@ import Testing
             values[lead.id!] = [AttributeEntry("job", .text(index % 1_000 == 1 ? "Manager" : "management"))]
         }
         try LeadAttributesFixture.write(workspace.database, orgId: orgId, specs: [LeadAttributeSpec(name: "job", kind: .text)], values: values)
-        let terms = try workspace.database.snapshot { try $0.searchTerms("manag", orgId: orgId) }
+        let terms = try workspace.sqlite.sqliteSnapshot { try $0.searchTerms("manag", orgId: orgId) }
         #expect(terms.attributed.count == 1 && !terms.attributed[0].isSmall)
         for search in ["manag", "ana manag", "manager"] {
             let expected = Self.ranked(leads.filter { Self.matches($0, texts: Self.texts(values[$0.id!]), search) })

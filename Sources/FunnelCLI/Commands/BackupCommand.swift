@@ -24,7 +24,7 @@ struct BackupCommand: ParsableCommand {
     func run() throws {
         let database = try DatabaseChoice(db: db, readOnly: true).open()
         let summary = try database.backup(to: path)
-        print("Backed up \(database.path) to \(summary.path): \(NumberText.grouped(Int(summary.bytes / 1024))) KiB, schema version \(summary.schemaVersion), \(NumberText.grouped(summary.organizations)) organizations, \(NumberText.grouped(summary.leads)) leads, \(NumberText.grouped(summary.deals)) deals.")
+        print("Backed up \(database.location) to \(summary.path): \(NumberText.grouped(Int(summary.bytes / 1024))) KiB, schema version \(summary.schemaVersion), \(NumberText.grouped(summary.organizations)) organizations, \(NumberText.grouped(summary.leads)) leads, \(NumberText.grouped(summary.deals)) deals.")
     }
 }
 

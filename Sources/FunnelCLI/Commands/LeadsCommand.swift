@@ -262,7 +262,7 @@ struct LeadsCommand: ParsableCommand {
     }
 
     /// The owner filter from `--owner`.
-    static func owner(_ text: String?, db: AppDatabase, session: Session) throws -> LeadFilter.Owner {
+    static func owner(_ text: String?, db: any Store, session: Session) throws -> LeadFilter.Owner {
         guard let text else { return .anyone }
         switch text {
         case "me", "mine": return .user(session.userId)
@@ -272,7 +272,7 @@ struct LeadsCommand: ParsableCommand {
     }
 
     /// The id of the organization's user with this email.
-    static func userID(email: String, db: AppDatabase, session: Session) throws -> Int64 {
+    static func userID(email: String, db: any Store, session: Session) throws -> Int64 {
         guard let user = try IdentityService(database: db).users(in: session).first(where: { $0.user.email == EmailAddress.normalized(email) }) else {
             throw ServiceError.unknownUser(email)
         }

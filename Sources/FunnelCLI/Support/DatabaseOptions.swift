@@ -54,17 +54,17 @@ struct DatabaseChoice {
     }
 
     /// Opens the database (creating it when `create`; `replacing` it whole, damaged or not, for a restore).
-    func open(create: Bool = false, replacing: Bool = false) throws -> AppDatabase {
+    func open(create: Bool = false, replacing: Bool = false) throws -> any Store {
         let location = resolvedLocation()
         guard let path = location.path else {
-            return try AppDatabase.open(at: location, readOnly: readOnly, create: create, replacing: replacing, lockWait: Self.lockWait)
+            return try location.openStore(readOnly: readOnly, create: create, replacing: replacing, lockWait: Self.lockWait)
         }
         if !create, !FileManager.default.fileExists(atPath: path) {
             let demo = CLIEnvironment.load().demoDatabasePath
             let hint = FileManager.default.fileExists(atPath: demo) && demo != path ? " The demo workspace is at \(demo): open it with --db \(demo)." : ""
             throw CLIError("no database at \(path): run `funnel demo` for a demo workspace or `funnel init` for a new one (or choose one with --db).\(hint)")
         }
-        return try AppDatabase.open(at: location, readOnly: readOnly, create: create, replacing: replacing, lockWait: Self.lockWait)
+        return try location.openStore(readOnly: readOnly, create: create, replacing: replacing, lockWait: Self.lockWait)
     }
 
     /// Another process holding the lock past the busy timeout: say so (on standard error, or in
@@ -72,7 +72,7 @@ struct DatabaseChoice {
     static let lockWait = LockWaitPolicy(retries: 2) { wait in LockWaitReporter.report(wait) }
 
     /// Opens the database and signs in, asking for a password when the organization requires one.
-    func signIn(email override: String? = nil) throws -> (AppDatabase, Session) {
+    func signIn(email override: String? = nil) throws -> (any Store, Session) {
         let database = try open()
         let identity = IdentityService(database: database)
         let email = override ?? resolvedUser()

@@ -37,14 +37,14 @@ extension Content: VersionedRecord {
 enum StaleCheck {
     /// Throws `ServiceError.stale` when `record` is no longer at `expected` (nil: nothing expected).
     /// `outcome` says what was not done: "not undone", "not set to contacted".
-    static func require<R: VersionedRecord>(_ record: R, at expected: Int64?, _ outcome: String, tx: StoreReader,
+    static func require<R: VersionedRecord>(_ record: R, at expected: Int64?, _ outcome: String, tx: any StoreReading,
                                             session: Session, now: Date) throws {
         guard let expected, expected != record.version else { return }
         throw ServiceError.stale(message(record, outcome, tx: tx, session: session, now: now))
     }
 
     /// "#1874 Liam Suzuki was set to lost by Amélie Ødegaard at 16:20: not undone (status contacted → lost, reason — → “budget”)".
-    static func message<R: VersionedRecord>(_ record: R, _ outcome: String, tx: StoreReader, session: Session, now: Date) -> String {
+    static func message<R: VersionedRecord>(_ record: R, _ outcome: String, tx: any StoreReading, session: Session, now: Date) -> String {
         let names = (try? tx.userNames(orgId: session.orgId)) ?? [:]
         // The newest activity that changed a field (a logged call or a rescore changes no version).
         let recent = record.id.flatMap { try? tx.activities(orgId: session.orgId, entityType: R.entity, entityId: $0, limit: 20) } ?? []

@@ -60,12 +60,12 @@ public struct ContentChange: VersionedChange, Equatable {
 /// `content.submit`, deciding `content.approve`; nobody decides on their own content; a
 /// rejection needs a comment; approved content with a date becomes `scheduled`.
 public struct ContentService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
     /// The user's calendar and time zone: times are shown and typed in it, stored in UTC.
     public let calendar: Calendar
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
         self.database = database
         self.clock = clock
         self.calendar = calendar
@@ -406,7 +406,7 @@ public struct ContentService: Sendable {
     /// Reads the items, applies `apply` to each (it returns the summary), writes them and their
     /// activities in one transaction.
     func change(_ contentIds: [Int64], action: String, expecting versions: [Int64: Int64], outcome: String, in session: Session,
-                details: [String: String] = [:], apply: (inout Content, StoreTransaction) throws -> String) throws -> ContentChange {
+                details: [String: String] = [:], apply: (inout Content, any StoreWriting) throws -> String) throws -> ContentChange {
         let now = clock()
         return try ServiceError.wrapping {
             try database.transaction { tx in

@@ -14,9 +14,9 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// come one at a time from a cursor in one read transaction (a consistent snapshot while others
 /// write) and leave as text at once, so memory stays flat however many there are.
 public struct ExportService: Sendable {
-    let database: AppDatabase
+    let database: any Store
 
-    public init(database: AppDatabase) {
+    public init(database: any Store) {
         self.database = database
     }
 

@@ -3,11 +3,11 @@ import FunnelStore
 
 /// Signs users in and manages the users of an organization.
 public struct IdentityService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let hasher: PasswordHasher
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, hasher: PasswordHasher = .standard, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, hasher: PasswordHasher = .standard, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.hasher = hasher
         self.clock = clock

@@ -160,10 +160,10 @@ public struct ActionImportReport: Sendable, Equatable {
 /// trigger that would update the lead for every action is set aside in the transaction, and the
 /// rescoring pass gives each touched lead its last action's time once.
 public struct ActionImportService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.clock = clock
     }
@@ -207,7 +207,7 @@ public struct ActionImportService: Sendable {
         // Whole seconds, as the other imports keep the log's time.
         let now = Date(timeIntervalSince1970: clock().timeIntervalSince1970.rounded(.down))
         struct Refusal: Error { let report: ActionImportReport }
-        let work = { (tx: StoreTransaction) throws -> ActionImportReport in
+        let work = { (tx: any StoreWriting) throws -> ActionImportReport in
             var report = report
             // Actions are not matched against the lead's earlier ones: importing a file twice adds
             // its actions twice. Say so when the log shows it.
@@ -508,7 +508,7 @@ struct ActionLookups: @unchecked Sendable {
     var agents: [String: Int64] = [:]
     var agentNames: [String] = []
 
-    init(tx: StoreTransaction, orgId: Int64, plan: ActionColumns) throws {
+    init(tx: any StoreWriting, orgId: Int64, plan: ActionColumns) throws {
         if plan.usesEmails {
             try tx.forEachLeadEmail(orgId: orgId) { bytes, id in
                 let key = Self.key(bytes)

@@ -3,10 +3,10 @@ import FunnelStore
 
 /// The organization's import log: the CSV imports it ran, and undoing one as a whole.
 public struct ImportLogService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.clock = clock
     }

@@ -120,10 +120,10 @@ public struct MavenImportReport: Sendable, Equatable {
 /// Everything happens in one transaction (all or nothing) with one `import` activity; importing
 /// the same folder again updates deals by their opportunity id and creates nothing twice.
 public struct MavenCRMImport: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.clock = clock
     }
@@ -148,7 +148,7 @@ public struct MavenCRMImport: Sendable {
             throw ServiceError.invalid(field: "folder", problem: "\(folder) lacks \(missing.joined(separator: ", ")) (a Maven CRM export has all four)")
         }
         let now = clock()
-        let work = { (tx: StoreTransaction) throws -> MavenImportReport in
+        let work = { (tx: any StoreWriting) throws -> MavenImportReport in
             var job = MavenImportJob(tx: tx, session: session, folder: folder, now: now, report: MavenImportReport(folder: folder, dryRun: dryRun))
             try job.run()
             return job.report
@@ -167,7 +167,7 @@ public struct MavenCRMImport: Sendable {
 
 /// One run of the import inside its transaction.
 struct MavenImportJob {
-    let tx: StoreTransaction
+    let tx: any StoreWriting
     let session: Session
     let folder: String
     let now: Date
@@ -187,7 +187,7 @@ struct MavenImportJob {
     /// Users the file needs created or changed that the session may not (no `users.manage`).
     var refusedUsers: (created: [String], changed: [String]) = ([], [])
 
-    init(tx: StoreTransaction, session: Session, folder: String, now: Date, report: MavenImportReport) {
+    init(tx: any StoreWriting, session: Session, folder: String, now: Date, report: MavenImportReport) {
         self.tx = tx
         self.session = session
         self.folder = folder

@@ -200,10 +200,10 @@ public typealias ImportProgress = (_ rows: Int, _ bytesRead: Int64, _ totalBytes
 /// duplicates found by normalized email or phone (deals: by external id) against the organization's
 /// records and within the file, all in one transaction that is recorded and can be undone.
 public struct RecordImportService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.clock = clock
     }
@@ -270,7 +270,7 @@ public struct RecordImportService: Sendable {
         // looks for rows changed after the import).
         let now = Date(timeIntervalSince1970: clock().timeIntervalSince1970.rounded(.down))
         struct Refusal: Error { let report: RecordImportReport }
-        let work = { (tx: StoreTransaction) throws -> RecordImportReport in
+        let work = { (tx: any StoreWriting) throws -> RecordImportReport in
             var job = try RecordImportJob(
                 tx: tx, session: session, options: options, mapping: mapping, reader: reader, now: now, report: report,
                 file: path, fileSize: size, progress: progress, stop: stop)
@@ -345,7 +345,7 @@ public struct RecordImportService: Sendable {
     static func isFunnelExport(header: [String], entity: ImportEntity) -> Bool {
         guard let exported = ExportEntity(rawValue: entity.rawValue) else { return false }
         // Leads: the fixed columns, then one per attribute of the exporting organization.
-        let fixed = StoreReader.exportColumns(exported).map(\.name)
+        let fixed = ExportEntity.columns(exported).map(\.name)
         return entity == .leads ? Array(header.prefix(fixed.count)) == fixed : header == fixed
     }
 

@@ -10,7 +10,7 @@ import FunnelStore
 /// the line of the file that took the key. Finding a row's duplicates costs no query; a record
 /// found is read once, to confirm its key and, in upsert mode, to be updated.
 struct RecordImportJob {
-    let tx: StoreTransaction
+    let tx: any StoreWriting
     let session: Session
     let options: RecordImportOptions
     let fields: [ImportField?]
@@ -59,7 +59,7 @@ struct RecordImportJob {
     /// Deals: the leads deals link to, and their contacts (RecordImportJob+Deals.swift).
     var dealLinks = DealLinks()
 
-    init(tx: StoreTransaction, session: Session, options: RecordImportOptions, mapping: ImportMapping, reader: CSVReader, now: Date,
+    init(tx: any StoreWriting, session: Session, options: RecordImportOptions, mapping: ImportMapping, reader: CSVReader, now: Date,
          report: RecordImportReport, file: String, fileSize: Int64, progress: @escaping ImportProgress,
          stop: @escaping @Sendable () -> Bool) throws {
         self.tx = tx

@@ -130,7 +130,7 @@ extension LeadService {
                     throw ServiceError.stale("\(previous.displayName) no longer exists (merged or deleted since): not undone")
                 }
                 try tx.deleteLeadAction(id: actionId, leadId: id, orgId: session.orgId)
-                try tx.refreshLastAction(leadId: id)
+                try tx.refreshLastAction(leadId: id, orgId: session.orgId)
                 lead.lastActionAt = try tx.require(Lead.self, id: id, orgId: session.orgId).lastActionAt
                 let before = lead.score
                 lead.score = try Self.score(of: lead, in: session, tx: tx, now: now)
@@ -192,7 +192,7 @@ extension LeadService {
                 let owners = try tx.leadRecordOwners(of: others, orgId: session.orgId)
                 let moved = try tx.moveLeadRecords(from: others, to: survivorId, orgId: session.orgId)
                 for id in others { try tx.delete(Lead.self, id: id, orgId: session.orgId) }
-                try tx.refreshLastAction(leadId: survivorId)
+                try tx.refreshLastAction(leadId: survivorId, orgId: session.orgId)
                 if let refreshed = try tx.fetch(Lead.self, id: survivorId, orgId: session.orgId) { survivor.lastActionAt = refreshed.lastActionAt }
                 survivor.score = try Self.score(of: survivor, in: session, tx: tx, now: now)
                 survivor.updatedAt = now
@@ -249,13 +249,13 @@ extension LeadService {
                 survivor.statusReason = previous.statusReason
                 survivor.updatedAt = now
                 try tx.update(survivor)
-                try tx.refreshLastAction(leadId: id)
+                try tx.refreshLastAction(leadId: id, orgId: session.orgId)
                 survivor = try tx.require(Lead.self, id: id, orgId: session.orgId)
                 survivor.score = try Self.score(of: survivor, in: session, tx: tx, now: now)
                 try tx.update(survivor)
                 for lead in merged {
                     guard let mergedId = lead.id else { continue }
-                    try tx.refreshLastAction(leadId: mergedId)
+                    try tx.refreshLastAction(leadId: mergedId, orgId: session.orgId)
                     try tx.record(AuditTrail.activity("restored", on: .lead, id: mergedId, by: session, before: nil as LeadSnapshot?, after: LeadSnapshot(lead),
                                                       details: ["undid": "merged", "survivor": "\(id)"], at: now))
                 }
@@ -340,7 +340,7 @@ extension LeadService {
     }
 
     /// A lead's score from its fields and all its actions, as of `now`.
-    static func score(of lead: Lead, in session: Session, tx: StoreTransaction, now: Date) throws -> Int {
+    static func score(of lead: Lead, in session: Session, tx: any StoreWriting, now: Date) throws -> Int {
         guard lead.id != nil else { return lead.score }
         return try ScoringService.explain(lead, scorer: ScoringService.scorer(for: session, reader: tx), reader: tx, now: now).score
     }

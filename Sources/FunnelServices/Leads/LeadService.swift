@@ -69,10 +69,10 @@ public struct LeadChange: VersionedChange, Equatable {
 
 /// Lead triage: listing, assigning, setting status; each change checked, audited, undoable.
 public struct LeadService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.clock = clock
     }
@@ -124,7 +124,7 @@ public struct LeadService: Sendable {
                 return (lead,
                         try lead.assignedTo.flatMap { try reader.userName(id: $0, orgId: session.orgId) },
                         try lead.productId.flatMap { try reader.fetch(Product.self, id: $0, orgId: session.orgId)?.name },
-                        try reader.leadActions(leadId: leadId),
+                        try reader.leadActions(leadId: leadId, orgId: session.orgId),
                         try reader.activities(orgId: session.orgId, entityType: .lead, entityId: leadId),
                         try reader.duplicates(of: lead),
                         try reader.userNames(orgId: session.orgId),
@@ -254,7 +254,7 @@ public struct LeadService: Sendable {
     /// (`versions`, by id), applies `apply`, and writes the leads and their activities in one transaction.
     private func change(
         _ leadIds: [Int64], action: String, expecting versions: [Int64: Int64], outcome: String, in session: Session,
-        apply: (StoreTransaction, inout Lead) throws -> Void, summary: ([Lead]) throws -> String
+        apply: (any StoreWriting, inout Lead) throws -> Void, summary: ([Lead]) throws -> String
     ) throws -> LeadChange {
         guard !leadIds.isEmpty else { throw ServiceError.invalid(field: "leads", problem: "no lead chosen") }
         let now = clock()

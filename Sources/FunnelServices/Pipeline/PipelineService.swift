@@ -88,11 +88,11 @@ public struct DealForm: Sendable, Equatable {
 /// The deals pipeline: board columns, the table, the forecast, and every change to a deal,
 /// each checked by permission, written with its activity, and undoable.
 public struct PipelineService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
     let calendar: Calendar
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
         self.database = database
         self.clock = clock
         self.calendar = calendar
@@ -173,7 +173,7 @@ public struct PipelineService: Sendable {
                 let contactId = contact?.id
                 let history = try reader.activities(orgId: session.orgId, entityType: .deal, entityId: dealId)
                 let contactHistory = try contactId.map { try reader.activities(orgId: session.orgId, entityType: .contact, entityId: $0) } ?? []
-                let leadActions = try contact?.leadId.map { try reader.leadActions(leadId: $0, limit: 100) } ?? []
+                let leadActions = try contact?.leadId.map { try reader.leadActions(leadId: $0, orgId: session.orgId, limit: 100) } ?? []
                 let names = try reader.userNames(orgId: session.orgId)
                 func told(_ what: String, _ entries: [TimelineEntry]) -> [TimelineEntry] {
                     entries.map { TimelineEntry(at: $0.at, who: $0.who, what: "\(what) \($0.what)") }
@@ -379,7 +379,7 @@ public struct PipelineService: Sendable {
 
     /// Reads a deal, applies `apply` (which returns the summary), writes it and its activity in one transaction.
     func change(_ dealId: Int64, action: String, expecting version: Int64?, outcome: String, in session: Session, details: [String: String] = [:],
-                apply: (inout Deal, StoreTransaction) throws -> String) throws -> DealChange {
+                apply: (inout Deal, any StoreWriting) throws -> String) throws -> DealChange {
         try session.require(.dealsEdit)
         let now = clock()
         return try ServiceError.wrapping {

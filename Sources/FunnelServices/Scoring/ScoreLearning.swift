@@ -56,7 +56,7 @@ extension ScoringService {
 
     /// The same, read in a transaction or snapshot already open. The organization's settings are
     /// read again: another user may have switched the model since this session signed in.
-    public static func scorer(for session: Session, reader: StoreReader) throws -> LeadScorer {
+    public static func scorer(for session: Session, reader: any StoreReading) throws -> LeadScorer {
         let settings = OrganizationSettings(of: try reader.organization(id: session.orgId) ?? session.organization).scoring
         guard let id = settings.learnedModel, let stored = try reader.scoringModel(id: id, orgId: session.orgId),
               let model = try? JSONDecoder.scoring.decode(LearnedScoringModel.self, from: Data(stored.json.utf8)) else {

@@ -3,10 +3,10 @@ import FunnelStore
 
 /// Scores leads: one lead with its explanation, or every lead in one pass.
 public struct ScoringService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.clock = clock
     }
@@ -32,11 +32,11 @@ public struct ScoringService: Sendable {
     }
 
     /// A lead's score explained by `scorer`, reading its actions (and attributes, when it uses them).
-    static func explain(_ lead: Lead, scorer: LeadScorer, reader: StoreReader, now: Date) throws -> ScoreExplanation {
+    static func explain(_ lead: Lead, scorer: LeadScorer, reader: any StoreReading, now: Date) throws -> ScoreExplanation {
         guard let id = lead.id else { return scorer.explain(lead, actions: [], attributes: [], now: now) }
         let attributes = scorer.readsAttributes
             ? try reader.attributes(ofLead: id, orgId: lead.orgId).map { AttributeEntry($0.attribute.name, $0.value) } : []
-        return scorer.explain(lead, actions: try reader.allLeadActions(leadId: id), attributes: attributes, now: now)
+        return scorer.explain(lead, actions: try reader.allLeadActions(leadId: id, orgId: lead.orgId), attributes: attributes, now: now)
     }
 
     /// Rescores one lead now (after an action was logged); returns its new score. Writing a score

@@ -3,10 +3,10 @@ import FunnelStore
 
 /// Changes an organization's scoring settings, then rescores its leads.
 public struct ScoringSettingsService: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.clock = clock
     }

@@ -3,11 +3,11 @@ import FunnelStore
 
 /// Creates the first organization and its administrator in a new database.
 public struct WorkspaceSetup: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let hasher: PasswordHasher
     let clock: @Sendable () -> Date
 
-    public init(database: AppDatabase, hasher: PasswordHasher = .standard, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, hasher: PasswordHasher = .standard, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.hasher = hasher
         self.clock = clock

@@ -24,9 +24,9 @@ public struct WorkspaceOverview: Sendable, Equatable {
 
 /// Reads the workspace's maintained counts for the session's organization.
 public struct WorkspaceOverviewService: Sendable {
-    let database: AppDatabase
+    let database: any Store
 
-    public init(database: AppDatabase) { self.database = database }
+    public init(database: any Store) { self.database = database }
 
     /// The overview the session's role may see (cheap: maintained counts, no table scans).
     public func overview(for session: Session) throws -> WorkspaceOverview {

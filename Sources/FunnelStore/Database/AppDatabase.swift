@@ -6,7 +6,7 @@ import Logging
 ///
 /// It owns the database writer; each write method is one transaction. Nothing above the
 /// store sees SQL or GRDB: the layers above call these methods with plain Swift values.
-public final class AppDatabase: Sendable {
+public final class AppDatabase: Store {
     /// The `PRAGMA application_id` of a Funnel database ("FNL1").
     public static let applicationID: Int32 = 0x464E_4C31
     /// How long a write waits for another process's lock before it fails.
@@ -246,12 +246,12 @@ public final class AppDatabase: Sendable {
     /// Runs `body` in one write transaction with the store's write methods.
     ///
     /// Services compose a change and its activity in one `transaction` so both land or neither.
-    public func transaction<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+    public func transaction<T>(_ body: (any StoreWriting) throws -> T) throws -> T {
         try write { db in try body(StoreTransaction(db: db, hints: hints)) }
     }
 
     /// Runs `body` in one read transaction with the store's read methods.
-    public func snapshot<T>(_ body: (StoreReader) throws -> T) throws -> T {
+    public func snapshot<T>(_ body: (any StoreReading) throws -> T) throws -> T {
         try read { db in try body(StoreReader(db: db, hints: hints)) }
     }
 }

@@ -148,10 +148,14 @@ public final class StoreTransaction: StoreReader {
     /// back in this transaction, by its key): an assignment writes `assigned_to` and `updated_at`,
     /// not every column, so the triggers kept on the others (the full-text index, the attribute
     /// value index, the maintained counts) do not run. Nothing is written when nothing changed.
+    /// A record of one organization is never moved to another (refused, nothing written).
     public func update<R: StoredRecord>(_ record: R) throws {
         guard let id = record.id, let current = try R.fetchOne(db, key: id) else {
             try record.update(db)  // not there: GRDB says so (RecordError.recordNotFound)
             return
+        }
+        if let moved = record as? any OrganizationScopedRecord, let stored = current as? any OrganizationScopedRecord, moved.orgId != stored.orgId {
+            throw StoreError.constraint("the database refused the change: \(R.databaseTableName.singularEntityName) \(id) belongs to another organization")
         }
         try record.updateChanges(db, from: current)
     }
@@ -253,9 +257,9 @@ extension StoreTransaction {
     }
 
     /// The newest action time of a lead (to keep `last_action_at` true after a delete or a merge).
-    public func refreshLastAction(leadId: Int64) throws {
-        try db.execute(sql: "UPDATE leads SET last_action_at = (SELECT max(created_at) FROM lead_actions WHERE lead_id = ?) WHERE id = ?",
-                       arguments: [leadId, leadId])
+    public func refreshLastAction(leadId: Int64, orgId: Int64) throws {
+        try db.execute(sql: "UPDATE leads SET last_action_at = (SELECT max(created_at) FROM lead_actions WHERE lead_id = ?) WHERE id = ? AND org_id = ?",
+                       arguments: [leadId, leadId, orgId])
     }
 }
 

@@ -66,3 +66,12 @@ extension AppDatabase {
     /// Where this database is.
     public var location: StoreLocation { .file(path) }
 }
+
+extension StoreLocation {
+    /// Opens the store at this location, whatever keeps it: the one place that picks an
+    /// implementation of the contract (`Store`) for a location.
+    public func openStore(readOnly: Bool = false, create: Bool = true, replacing: Bool = false,
+                          lockWait: LockWaitPolicy = LockWaitPolicy()) throws -> any Store {
+        try AppDatabase.open(at: self, readOnly: readOnly, create: create, replacing: replacing, lockWait: lockWait)
+    }
+}

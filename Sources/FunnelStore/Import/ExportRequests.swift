@@ -104,3 +104,8 @@ extension StoreReader {
         }
     }
 }
+
+extension ExportEntity {
+    /// The fields an export of `entity` starts with, whatever the organization.
+    public static func columns(_ entity: ExportEntity) -> [ExportColumn] { StoreReader.exportColumns(entity) }
+}

@@ -34,8 +34,10 @@ public enum FullTextQuery {
         words(text).map(quotedPrefix).joined(separator: " ")
     }
 
+    /// The words typed: control characters (a NUL would end the query early where SQLite reads
+    /// it as C text, an escape sequence is nobody's word) separate words as spaces do.
     static func words(_ text: String) -> [Substring] {
-        text.split(whereSeparator: { $0.isWhitespace })
+        text.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } })
     }
 
     static func quotedPrefix(_ word: Substring) -> String {

@@ -31,7 +31,7 @@ extension StoreReader {
 extension AppDatabase {
     /// Runs `body` in one write transaction that is always rolled back: a dry run sees exactly
     /// what the real run would (constraints, triggers, ids), and nothing is written.
-    public func rehearsal<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+    public func rehearsal<T>(_ body: (any StoreWriting) throws -> T) throws -> T {
         if isReadOnly { throw StoreError.readOnly(path: path, detail: "Funnel is in read-only mode") }
         return try retryingLocks { started in
             var result: T?

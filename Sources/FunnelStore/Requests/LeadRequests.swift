@@ -391,16 +391,19 @@ extension StoreReader {
     }
 
     /// A lead's actions, newest first.
-    public func leadActions(leadId: Int64, limit: Int = 200) throws -> [LeadAction] {
+    public func leadActions(leadId: Int64, orgId: Int64, limit: Int = 200) throws -> [LeadAction] {
         try LeadAction.filter(Column("lead_id") == leadId)
+            .filter(sql: "lead_id IN (SELECT id FROM leads WHERE id = ? AND org_id = ?)", arguments: [leadId, orgId])
             .order(Column("created_at").desc, Column("id").desc)
             .limit(limit)
             .fetchAll(db)
     }
 
     /// Every action of a lead (for scoring one lead).
-    public func allLeadActions(leadId: Int64) throws -> [LeadAction] {
-        try LeadAction.filter(Column("lead_id") == leadId).fetchAll(db)
+    public func allLeadActions(leadId: Int64, orgId: Int64) throws -> [LeadAction] {
+        try LeadAction.filter(Column("lead_id") == leadId)
+            .filter(sql: "lead_id IN (SELECT id FROM leads WHERE id = ? AND org_id = ?)", arguments: [leadId, orgId])
+            .fetchAll(db)
     }
 
     /// Other leads of the organization with the same normalized email or phone.

@@ -102,7 +102,7 @@ extension PaneOperation {
         PaneOperation("leads.detail") { reader, sample in
             guard let item = sample.lead else { return }
             _ = try reader.duplicates(of: item.lead)
-            _ = try reader.leadActions(leadId: item.id, limit: 200)
+            _ = try reader.leadActions(leadId: item.id, orgId: sample.orgId, limit: 200)
             _ = try reader.activities(orgId: sample.orgId, entityType: .lead, entityId: item.id)
             _ = try reader.attributes(ofLead: item.id, orgId: sample.orgId)
         },

@@ -40,7 +40,7 @@ extension Pane {
 
 /// What a pane is made from.
 struct PaneContext {
-    let database: AppDatabase
+    let database: any Store
     let session: Session
     let clock: @Sendable () -> Date
     let calendar: Calendar

@@ -37,7 +37,7 @@ public final class FunnelApplication: TerminalApplication {
     /// The panes made so far (each is made when first shown), and those the session may not see.
     var madePanes: [PaneID: any Pane] = [:]
     var deniedPanes: Set<PaneID> = []
-    let database: AppDatabase
+    let database: any Store
     /// The first day of the week in calendars (the user's `week_starts_on`).
     let firstWeekday: Weekday
     /// The time screens show ages against (fixed in snapshot tests).
@@ -47,8 +47,17 @@ public final class FunnelApplication: TerminalApplication {
     var screenSize = Size(width: 80, height: 24)
     public let minimumSize = Size(width: 60, height: 12)
 
+    /// Nothing under way whose end changes the screen: no write pending or undrawn, no import or
+    /// learning run going, every stage drawn (the idle signal's condition).
+    public var isSettled: Bool {
+        if writes.pending != nil || writes.revision != writesRevisionDrawn { return false }
+        if let model = importScreen?.viewModel, model.isRunning || model.revision != importStageDrawn { return false }
+        if let model = scoringScreen?.viewModel, model.isRunning || model.revision != scoringRevisionDrawn { return false }
+        return true
+    }
+
     public init(
-        database: AppDatabase, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]],
+        database: any Store, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]],
         terminal: Terminal?, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
         firstWeekday: Weekday = .monday, writes: DatabaseWrites? = nil
     ) {

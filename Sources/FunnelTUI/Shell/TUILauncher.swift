@@ -33,13 +33,13 @@ public enum TUILauncher {
     }
 
     /// Runs the TUI; returns the process's exit status (128+n after signal n).
-    public static func run(database: AppDatabase, session: Session, options: Options) async throws -> Int32 {
+    public static func run(database: any Store, session: Session, options: Options) async throws -> Int32 {
         let logger = Logger(label: "funnel")
         let catalog = ThemeCatalog.standard(paths: options.paths)
         let (theme, themeWarning) = catalog.loadOrFallback(named: options.theme ?? "dark")
         let terminal = Terminal()
         try terminal.start(options: Terminal.Options(mouse: options.mouse, theme: theme))
-        logger.info("started", metadata: ["db": "\(database.path)", "user": "\(session.user.email)", "colors": "\(terminal.colorDepth)"])
+        logger.info("started", metadata: ["db": "\(database.location)", "user": "\(session.user.email)", "colors": "\(terminal.colorDepth)"])
         let shell = ShellViewModel(database: database, session: session, isReadOnly: options.isReadOnly)
         shell.checkFileInBackground()
         let app = FunnelApplication(database: database, shell: shell, catalog: catalog, themeName: theme.name, keyBindings: options.keyBindings, terminal: terminal,

@@ -51,7 +51,7 @@ public final class ImportViewModel {
     /// The columns as last read (to come back to them from the dry run's report).
     public private(set) var columnsPreview: ImportPreview?
 
-    public init(database: AppDatabase, session: Session, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = Date.init) {
         self.session = session
         service = RecordImportService(database: database, clock: clock)
     }
@@ -274,6 +274,12 @@ public final class ImportViewModel {
         guard case .preview(let report) = stage, !report.refused else { return }
         options.dryRun = false
         run()
+    }
+
+    /// Whether an import or its check is running.
+    public var isRunning: Bool {
+        if case .running = stage { return true }
+        return false
     }
 
     /// Stops a run (its transaction is rolled back) or closes the screen's current stage.

@@ -53,7 +53,7 @@ public final class LeadTriageViewModel: WritesThroughQueue {
     static let countCap = 10_000
     static let searchCountCap = LeadFilter.searchCountCap
 
-    public init(database: AppDatabase, session: Session, visibleRows: Int = 20, writes: DatabaseWrites? = nil) {
+    public init(database: any Store, session: Session, visibleRows: Int = 20, writes: DatabaseWrites? = nil) {
         self.session = session
         self.writes = writes ?? .onCaller(database)
         service = LeadService(database: database)

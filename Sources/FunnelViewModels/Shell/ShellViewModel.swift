@@ -30,22 +30,30 @@ public final class ShellViewModel {
     public private(set) var reloadCount = 0
 
     let overviewService: WorkspaceOverviewService
-    let watcher: DatabaseChangeWatcher?
-    let database: AppDatabase
+    /// Set when the store reports a change (its `changes` sequence, read by a task of its own).
+    let changed = ChangeFlag()
+    let watching: Task<Void, Never>
+    let database: any Store
     private var damageNoticed = false
 
-    public init(database: AppDatabase, session: Session, isReadOnly: Bool) {
+    public init(database: any Store, session: Session, isReadOnly: Bool) {
         self.session = session
         databaseName = database.location.displayName
         self.database = database
         self.isReadOnly = isReadOnly || database.isReadOnly
         if !isReadOnly, let reason = database.readOnlyReason {
-            readOnlyBanner = "Read-only: \((database.path as NSString).lastPathComponent) cannot be written: \(reason)."
+            readOnlyBanner = "Read-only: \(database.location.displayName) cannot be written: \(reason)."
         }
         overviewService = WorkspaceOverviewService(database: database)
-        watcher = DatabaseChangeWatcher(database: database)
+        let changes = database.changes(every: .milliseconds(250))
+        let changed = self.changed
+        watching = Task.detached(priority: .utility) {
+            for await _ in changes { changed.set() }
+        }
         reload()
     }
+
+    deinit { watching.cancel() }
 
     /// The signed-in user as the status bar shows them: name, role, organization.
     public var signedInAs: String { "\(session.user.name) (\(session.role.name)) · \(session.organization.name)" }
@@ -87,9 +95,10 @@ public final class ShellViewModel {
         }
     }
 
-    /// Reloads when another process (or this one) committed a change; true when it did.
+    /// Reloads when the store reported a change (another process's commit, or this one's) since
+    /// the last call; true when it did.
     public func reloadIfChanged() -> Bool {
-        guard watcher?.hasChanged() == true else { return false }
+        guard changed.take() else { return false }
         reload()
         return true
     }
@@ -97,7 +106,7 @@ public final class ShellViewModel {
     /// Checks the whole file (`PRAGMA quick_check`) off the main thread, instead of before the
     /// first write; `noticeDamage` (polled on each tick) turns the session read-only if it finds any.
     public func checkFileInBackground() {
-        guard database.path != ":memory:" else { return }
+        guard database.location != .file(":memory:") else { return }
         database.setChecksBeforeWrites(false)
         let database = self.database
         Task.detached(priority: .utility) { _ = try? database.checkIntegrity(.quick) }
@@ -109,7 +118,7 @@ public final class ShellViewModel {
         guard !damageNoticed, let damage = database.damage else { return false }
         damageNoticed = true
         isReadOnly = true
-        readOnlyBanner = "Damaged: \((database.path as NSString).lastPathComponent) is read-only; "
+        readOnlyBanner = "Damaged: \(database.location.displayName) is read-only; "
             + "run funnel doctor; funnel restore BACKUP. \(damage)"
         return true
     }
@@ -117,5 +126,21 @@ public final class ShellViewModel {
     /// Sets the status bar's message.
     public func show(_ text: String, level: Message.Level = .info) {
         message = Message(text: text, level: level)
+    }
+}
+
+/// A flag set from any thread and taken (read and cleared) by the main actor.
+final class ChangeFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+
+    func set() { lock.withLock { isSet = true } }
+
+    /// Whether it was set since the last take; clears it.
+    func take() -> Bool {
+        lock.withLock {
+            defer { isSet = false }
+            return isSet
+        }
     }
 }

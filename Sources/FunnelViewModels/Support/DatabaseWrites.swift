@@ -22,7 +22,7 @@ public final class DatabaseWrites {
         public let since: Date
     }
 
-    let database: AppDatabase
+    let database: any Store
     let offMainThread: Bool
     /// How long a key's frame waits for its write before drawing with the write pending.
     let settleWithin: DispatchTimeInterval
@@ -31,14 +31,14 @@ public final class DatabaseWrites {
     /// Moves when a pending write settles.
     public private(set) var revision = 0
 
-    public init(database: AppDatabase, offMainThread: Bool, settleWithin: DispatchTimeInterval = .milliseconds(40)) {
+    public init(database: any Store, offMainThread: Bool, settleWithin: DispatchTimeInterval = .milliseconds(40)) {
         self.database = database
         self.offMainThread = offMainThread
         self.settleWithin = settleWithin
     }
 
     /// Writes for view-model tests: each runs on the caller's thread.
-    public static func onCaller(_ database: AppDatabase) -> DatabaseWrites {
+    public static func onCaller(_ database: any Store) -> DatabaseWrites {
         DatabaseWrites(database: database, offMainThread: false)
     }
 
