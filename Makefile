@@ -34,6 +34,8 @@ test: deps
 	@echo "== layering: only FunnelStore may import GRDB"
 	@if grep -rln "^import GRDB" Sources Tests --include=*.swift | grep -v -e "^Sources/FunnelStore/" -e "^Tests/FunnelStoreTests/"; then \
 	  echo "GRDB imported outside the store (above)"; exit 1; fi
+	@if grep -rln -E "^(public )?import GRDB" Sources/FunnelStore --include=*.swift; then \
+	  echo "the store imports GRDB publicly (above): write 'internal import GRDB', so nothing of GRDB shows in its API"; exit 1; fi
 	@echo "== build (tests included)"
 	swift build --build-tests 2>&1 | tee .build-test.log
 	@if grep -E "^/.*/(Sources|Tests)/.*: warning:" .build-test.log | grep -v "/.build/"; then \

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 extension AppDatabase {
     /// Builds a new database at `path` (which must not exist) and loads it in bulk.

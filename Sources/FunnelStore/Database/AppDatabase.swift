@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import Logging
 
 /// Funnel's database: one SQLite file in WAL mode, foreign keys on, and every migration.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// What a backup file holds, read before it is trusted.
 public struct BackupSummary: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Notices commits to the database file made by any connection, this process's or another's.
 ///

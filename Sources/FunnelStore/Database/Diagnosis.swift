@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The query plan of one statement a pane runs.
 public struct QueryPlanReport: Sendable, Equatable {

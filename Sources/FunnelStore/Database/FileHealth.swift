@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// What integrity checks (and failed reads) found about the file, shared by every user of one
 /// `AppDatabase`: once damage is known, every write is refused.

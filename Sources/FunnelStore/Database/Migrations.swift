@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 extension AppDatabase {
     /// Every migration of Funnel's schema, in order. Never edit a shipped migration: add one.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Looks at an existing file, read-only, before Funnel opens it.
 enum Preflight {

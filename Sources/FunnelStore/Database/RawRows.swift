@@ -1,5 +1,5 @@
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 extension Database {
     /// The error of a failed `sqlite3_step` on this connection.

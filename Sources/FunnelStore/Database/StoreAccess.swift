@@ -1,9 +1,12 @@
 import Foundation
-import GRDB
+internal import GRDB
 
-/// A record type the store reads and writes.
-public protocol StoredRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord, TableRecord {
-    var id: Int64? { get }
+/// A record type the store reads and writes: a plain value (how a store reads and writes it
+/// stays inside the store).
+public protocol StoredRecord: Codable, Sendable {
+    /// The table that keeps it (`leads`), also what messages call it (`lead`).
+    static var tableName: String { get }
+    var id: Int64? { get set }
 }
 
 /// A record that belongs to one organization (it has an `org_id`).
@@ -42,75 +45,75 @@ public class StoreReader {
     ///
     /// Asking for another organization's record gives nil, exactly as for a missing one.
     public func fetch<R: OrganizationScopedRecord>(_ type: R.Type, id: Int64, orgId: Int64) throws -> R? {
-        try R.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db)
+        try R.rows.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db)?.value
     }
 
     /// Like `fetch`, but a missing record (or one of another organization) is an error.
     public func require<R: OrganizationScopedRecord>(_ type: R.Type, id: Int64, orgId: Int64) throws -> R {
         guard let record = try fetch(type, id: id, orgId: orgId) else {
-            throw StoreError.notFound(entity: R.databaseTableName.singularEntityName, id: id)
+            throw StoreError.notFound(entity: R.tableName.singularEntityName, id: id)
         }
         return record
     }
 
     /// Every organization, by name.
     public func organizations() throws -> [Organization] {
-        try Organization.order(Column("name")).fetchAll(db)
+        try Organization.rows.order(Column("name")).fetchAll(db).map(\.value)
     }
 
     /// The organization with this id.
     public func organization(id: Int64) throws -> Organization? {
-        try Organization.fetchOne(db, key: id)
+        try Organization.rows.filter(key: id).fetchOne(db)?.value
     }
 
     /// The organization with this slug.
     public func organization(slug: String) throws -> Organization? {
-        try Organization.filter(Column("slug") == slug).fetchOne(db)
+        try Organization.rows.filter(Column("slug") == slug).fetchOne(db)?.value
     }
 
     /// The user with this email address, in any organization (for signing in).
     public func user(email: String) throws -> User? {
-        try User.filter(Column("email") == EmailAddress.normalized(email)).fetchOne(db)
+        try User.rows.filter(Column("email") == EmailAddress.normalized(email)).fetchOne(db)?.value
     }
 
     /// The users of an organization, active first, by name.
     public func users(orgId: Int64) throws -> [User] {
-        try User.filter(Column("org_id") == orgId)
+        try User.rows.filter(Column("org_id") == orgId)
             .order(Column("is_active").desc, Column("name"))
-            .fetchAll(db)
+            .fetchAll(db).map(\.value)
     }
 
     /// Every role, by name.
     public func roles() throws -> [Role] {
-        try Role.order(Column("name")).fetchAll(db)
+        try Role.rows.order(Column("name")).fetchAll(db).map(\.value)
     }
 
     /// The role with this id.
     public func role(id: Int64) throws -> Role? {
-        try Role.fetchOne(db, key: id)
+        try Role.rows.filter(key: id).fetchOne(db)?.value
     }
 
     /// The role with this name.
     public func role(name: String) throws -> Role? {
-        try Role.filter(Column("name") == name).fetchOne(db)
+        try Role.rows.filter(Column("name") == name).fetchOne(db)?.value
     }
 
     /// The newest activities about one record of an organization, newest first.
     public func activities(orgId: Int64, entityType: EntityType, entityId: Int64, limit: Int = 100) throws -> [Activity] {
-        try Activity
+        try Activity.rows
             .filter(Column("entity_type") == entityType.rawValue && Column("entity_id") == entityId)
             .filter(Column("org_id") == orgId)
             .order(Column("created_at").desc, Column("id").desc)
             .limit(limit)
-            .fetchAll(db)
+            .fetchAll(db).map(\.value)
     }
 
     /// The newest activities of an organization, newest first.
     public func recentActivities(orgId: Int64, limit: Int = 100) throws -> [Activity] {
-        try Activity.filter(Column("org_id") == orgId)
+        try Activity.rows.filter(Column("org_id") == orgId)
             .order(Column("created_at").desc)
             .limit(limit)
-            .fetchAll(db)
+            .fetchAll(db).map(\.value)
     }
 
     /// How many leads an organization has in each status (maintained by the schema, not counted).
@@ -141,7 +144,9 @@ extension StoreReader {
 public final class StoreTransaction: StoreReader {
     /// Inserts a record and sets its id.
     public func insert<R: StoredRecord>(_ record: inout R) throws {
-        try record.insert(db)
+        var row = RecordRow(record)
+        try row.insert(db)
+        record = row.value
     }
 
     /// Writes the columns of an existing record whose values changed since it was read (read
@@ -150,28 +155,29 @@ public final class StoreTransaction: StoreReader {
     /// value index, the maintained counts) do not run. Nothing is written when nothing changed.
     /// A record of one organization is never moved to another (refused, nothing written).
     public func update<R: StoredRecord>(_ record: R) throws {
-        guard let id = record.id, let current = try R.fetchOne(db, key: id) else {
-            try record.update(db)  // not there: GRDB says so (RecordError.recordNotFound)
+        let row = RecordRow(record)
+        guard let id = record.id, let current = try R.rows.filter(key: id).fetchOne(db) else {
+            try row.update(db)  // not there: GRDB says so (RecordError.recordNotFound)
             return
         }
-        if let moved = record as? any OrganizationScopedRecord, let stored = current as? any OrganizationScopedRecord, moved.orgId != stored.orgId {
-            throw StoreError.constraint("the database refused the change: \(R.databaseTableName.singularEntityName) \(id) belongs to another organization")
+        if let moved = record as? any OrganizationScopedRecord, let stored = current.value as? any OrganizationScopedRecord, moved.orgId != stored.orgId {
+            throw StoreError.constraint("the database refused the change: \(R.tableName.singularEntityName) \(id) belongs to another organization")
         }
-        try record.updateChanges(db, from: current)
+        try row.updateChanges(db, from: current)
     }
 
     /// Deletes a record of an organization; false when there was none.
     @discardableResult
     public func delete<R: OrganizationScopedRecord>(_ type: R.Type, id: Int64, orgId: Int64) throws -> Bool {
-        try R.filter(Column("id") == id && Column("org_id") == orgId).deleteAll(db) > 0
+        try R.rows.filter(Column("id") == id && Column("org_id") == orgId).deleteAll(db) > 0
     }
 
     /// Appends one entry to the audit trail.
     @discardableResult
     public func record(_ activity: Activity) throws -> Activity {
-        var activity = activity
-        try activity.insert(db)
-        return activity
+        var row = RecordRow(activity)
+        try row.insert(db)
+        return row.value
     }
 }
 
@@ -243,8 +249,8 @@ extension StoreTransaction {
     /// Inserts a record with the id it has (bringing a deleted record back); false when the id is taken.
     public func reinsert<R: OrganizationScopedRecord>(_ record: R) throws -> Bool {
         guard let id = record.id else { return false }
-        if try R.filter(Column("id") == id).fetchCount(db) > 0 { return false }
-        var copy = record
+        if try R.rows.filter(Column("id") == id).fetchCount(db) > 0 { return false }
+        var copy = RecordRow(record)
         try copy.insert(db)
         return true
     }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 // The store side of `funnel import actions`: the keys that find a lead, the writer that adds
 // actions by the thousand and records each in the import log, the rescoring of the leads an

@@ -1,5 +1,5 @@
 import Foundation
-import GRDBSQLite
+internal import GRDBSQLite
 
 /// Spreads a lead's attributes (the JSON object `leads.attributes` holds) into an export's
 /// columns, one per attribute of the organization, as text that imports back: a number without a

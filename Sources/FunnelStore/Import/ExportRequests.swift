@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 /// What `funnel export` writes out.
 public enum ExportEntity: String, Sendable, CaseIterable {

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 /// What a CSV import brings in: leads, contacts, deals, or lead actions (`funnel import actions`).
 public enum ImportEntity: String, Codable, Sendable, CaseIterable {
@@ -476,7 +476,7 @@ public final class ImportWriter {
 
     private func leadUpdate(id: Int64, with values: LeadImportRow, line: Int, current read: Lead?) throws {
         try recordBefore(id, line: line)
-        guard var current = try read ?? Lead.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db) else {
+        guard var current = try read ?? Lead.rows.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db)?.value else {
             throw StoreError.notFound(entity: "lead", id: id)
         }
         if let value = values.name { current.name = value }
@@ -490,7 +490,7 @@ public final class ImportWriter {
         if let value = values.assignedTo { current.assignedTo = value }
         if let value = values.productId { current.productId = value }
         if let value = values.externalId { current.externalId = value }
-        try current.update(db)
+        try RecordRow(current).update(db)
         try db.execute(sql: "UPDATE leads SET updated_at = ?, created_at = coalesce(?, created_at) WHERE id = ?",
                        arguments: [nowText, values.createdAt, id])
         if let attributes = AttributeJSON.object(values.attributes) {
@@ -544,7 +544,8 @@ public final class ImportWriter {
         var deal = deal
         deal.orgId = orgId
         deal.id = nil
-        try deal.insert(db)
+        var row = RecordRow(deal)
+        try row.insert(db)
         let id = db.lastInsertedRowID
         try recordCreated(id, line: line)
         return id
@@ -552,7 +553,7 @@ public final class ImportWriter {
 
     /// The organization's deal with this id (to apply an import's changes to it).
     public func deal(id: Int64) throws -> Deal? {
-        try Deal.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db)
+        try Deal.rows.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db)?.value
     }
 
     /// Writes an existing deal changed by the import, keeping its earlier values.
@@ -560,7 +561,7 @@ public final class ImportWriter {
         guard let id = deal.id, deal.orgId == orgId else { throw StoreError.notFound(entity: "deal", id: deal.id ?? 0) }
         try guarded(savepoint: true) {
             try recordBefore(id, line: line)
-            try deal.update(db)
+            try RecordRow(deal).update(db)
         }
     }
 
@@ -581,7 +582,8 @@ public final class ImportWriter {
             var contact = contact
             contact.orgId = orgId
             contact.id = nil
-            try contact.insert(db)
+            var row = RecordRow(contact)
+            try row.insert(db)
             let id = db.lastInsertedRowID
             try db.execute(sql: """
                 INSERT INTO import_linked_rows(import_id, row_table, row_id, line, before) VALUES (?, 'contacts', ?, ?, NULL)
@@ -602,7 +604,7 @@ public final class ImportWriter {
                 SELECT ?, 'leads', id, ?, json_object(\(snapshot)) FROM leads WHERE id = ? AND org_id = ?
                 ON CONFLICT (import_id, row_table, row_id) DO NOTHING
                 """, arguments: [importId, line, id, orgId])
-            try lead.update(db)
+            try RecordRow(lead).update(db)
         }
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// One entry of the audit trail: who did what to which record, with before and after.
 public struct Activity: Codable, Sendable, Equatable, Identifiable {
@@ -30,9 +30,6 @@ public struct Activity: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
-extension Activity: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "activities"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension Activity {
+    public static let tableName = "activities"
 }

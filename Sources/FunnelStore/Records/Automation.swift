@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// An AI agent configured by an organization.
 public struct AIAgent: Codable, Sendable, Equatable, Identifiable {
@@ -86,23 +86,14 @@ public struct WorkflowRun: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
-extension AIAgent: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "ai_agents"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension AIAgent {
+    public static let tableName = "ai_agents"
 }
 
-extension Workflow: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "workflows"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension Workflow {
+    public static let tableName = "workflows"
 }
 
-extension WorkflowRun: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "workflow_runs"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension WorkflowRun {
+    public static let tableName = "workflow_runs"
 }

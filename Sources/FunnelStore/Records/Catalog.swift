@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Something an organization sells, and that leads, content and deals are about.
 public struct Product: Codable, Sendable, Equatable, Identifiable {
@@ -28,9 +28,6 @@ public struct Product: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
-extension Product: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "products"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension Product {
+    public static let tableName = "products"
 }

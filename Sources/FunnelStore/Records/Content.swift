@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A piece of marketing content: a blog post, an email, a social post...
 public struct Content: Codable, Sendable, Equatable, Identifiable {
@@ -101,23 +101,14 @@ public struct EmailCampaign: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
-extension Content: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "content"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension Content {
+    public static let tableName = "content"
 }
 
-extension SocialPost: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "social_posts"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension SocialPost {
+    public static let tableName = "social_posts"
 }
 
-extension EmailCampaign: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "email_campaigns"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension EmailCampaign {
+    public static let tableName = "email_campaigns"
 }

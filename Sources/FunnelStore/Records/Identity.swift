@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A tenant of the platform: every other record belongs to exactly one.
 public struct Organization: Codable, Sendable, Equatable, Identifiable {
@@ -72,23 +72,14 @@ public struct User: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
-extension Organization: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "organizations"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension Organization {
+    public static let tableName = "organizations"
 }
 
-extension Role: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "roles"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension Role {
+    public static let tableName = "roles"
 }
 
-extension User: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "users"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension User {
+    public static let tableName = "users"
 }

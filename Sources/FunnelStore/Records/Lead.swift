@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A person who may buy: the unit of sales triage.
 public struct Lead: Codable, Sendable, Equatable, Identifiable {
@@ -130,9 +130,13 @@ extension Lead {
     }
 }
 
-extension Lead: FetchableRecord, MutablePersistableRecord, TableRecord {
+extension Lead {
+    public static let tableName = "leads"
+}
+
+extension Lead: RowDecodable {
     /// Reads a lead from any row that has its columns, found by name once per row.
-    public init(row: Row) throws {
+    init(row: Row) throws {
         let names = Array(row.columnNames)
         let positions = try Self.columnNames.map { column in
             guard let position = names.firstIndex(of: column) ?? names.firstIndex(where: { $0.lowercased() == column }) else {
@@ -142,16 +146,8 @@ extension Lead: FetchableRecord, MutablePersistableRecord, TableRecord {
         }
         try self.init(row, at: positions)
     }
-
-    public static let databaseTableName = "leads"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-extension LeadAction: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "lead_actions"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension LeadAction {
+    public static let tableName = "lead_actions"
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A person the organization sells to, often a converted lead.
 public struct Contact: Codable, Sendable, Equatable, Identifiable {
@@ -84,17 +84,18 @@ public struct Deal: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
-extension Contact: FetchableRecord, MutablePersistableRecord, TableRecord {
-    public static let databaseTableName = "contacts"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+extension Contact {
+    public static let tableName = "contacts"
 }
 
-extension Deal: FetchableRecord, MutablePersistableRecord, TableRecord {
+extension Deal {
+    public static let tableName = "deals"
+}
+
+extension Deal: RowDecodable {
     /// Reads a deal column by column: lists read thousands of them, and this is several times
     /// faster than decoding through `Decodable` with the snake-case key strategy.
-    public init(row: Row) throws {
+    init(row: Row) throws {
         id = row["id"]
         orgId = row["org_id"]
         contactId = row["contact_id"]
@@ -116,9 +117,4 @@ extension Deal: FetchableRecord, MutablePersistableRecord, TableRecord {
         externalRef = row["external_ref"]
         version = row["version"]
     }
-
-    public static let databaseTableName = "deals"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

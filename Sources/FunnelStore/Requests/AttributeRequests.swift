@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Leads whose attribute holds one value (the Leads pane's `f`).
 public struct AttributeFilter: Sendable, Equatable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A search word that text attribute values start with (case and diacritics ignored): it matches
 /// a lead by its name, email or company as any word does, or by one of those values.

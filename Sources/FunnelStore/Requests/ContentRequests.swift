@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Which content the calendar, the agenda or `funnel content list` shows.
 public struct ContentFilter: Sendable, Equatable {
@@ -195,14 +195,14 @@ extension StoreReader {
 
     /// The email campaigns sent from an item.
     public func emailCampaigns(contentId: Int64, orgId: Int64) throws -> [EmailCampaign] {
-        try EmailCampaign.filter(Column("content_id") == contentId && Column("org_id") == orgId).order(Column("id")).fetchAll(db)
+        try EmailCampaign.rows.filter(Column("content_id") == contentId && Column("org_id") == orgId).order(Column("id")).fetchAll(db).map(\.value)
     }
 
     /// The social posts made from an item of the organization.
     public func socialPosts(contentId: Int64, orgId: Int64) throws -> [SocialPost] {
-        try SocialPost.fetchAll(db, sql: """
+        try RecordRow<SocialPost>.fetchAll(db, sql: """
             SELECT social_posts.* FROM social_posts JOIN content ON content.id = social_posts.content_id
             WHERE social_posts.content_id = ? AND content.org_id = ? ORDER BY social_posts.id
-            """, arguments: [contentId, orgId])
+            """, arguments: [contentId, orgId]).map(\.value)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Which deals a board column or the deals table shows.
 public struct DealFilter: Sendable, Equatable {
@@ -233,11 +233,11 @@ extension StoreReader {
     public func searchContacts(_ text: String, orgId: Int64, limit: Int = 20) throws -> [Contact] {
         let query = FullTextQuery.prefixQuery(text)
         if query.isEmpty { return [] }
-        return try Contact.fetchAll(db, sql: """
+        return try RecordRow<Contact>.fetchAll(db, sql: """
             SELECT contacts.* FROM contacts WHERE contacts.org_id = ?
               AND contacts.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)
             ORDER BY contacts.name LIMIT ?
-            """, arguments: [orgId, query, limit])
+            """, arguments: [orgId, query, limit]).map(\.value)
     }
 
     // MARK: - Building the queries

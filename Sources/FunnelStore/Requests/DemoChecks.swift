@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// What a demo workspace holds, for the checks that prove it realistic.
 public struct DemoCoverage: Sendable {

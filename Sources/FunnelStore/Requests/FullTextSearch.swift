@@ -1,5 +1,5 @@
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 extension StoreTransaction {
     /// Runs raw SQL: only the store's own tests use it, to write what the typed API cannot.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 // What importers need from the store: finding what an earlier import created (a deal by its
 // external id, a user by name, an account's contact), numbering imports, and dry runs.
@@ -7,19 +7,19 @@ import GRDB
 extension StoreReader {
     /// The organization's deal with this id in the system it was imported from (`idx_deals_org_external_ref`).
     public func deal(externalRef: String, orgId: Int64) throws -> Deal? {
-        try Deal.filter(Column("org_id") == orgId && Column("external_ref") == externalRef).fetchOne(db)
+        try Deal.rows.filter(Column("org_id") == orgId && Column("external_ref") == externalRef).fetchOne(db)?.value
     }
 
     /// The organization's users with this name (case-insensitive), lowest id first.
     public func users(named name: String, orgId: Int64) throws -> [User] {
-        try User.fetchAll(db, sql: "SELECT * FROM users WHERE org_id = ? AND name = ? COLLATE NOCASE ORDER BY id",
-                          arguments: [orgId, name])
+        try RecordRow<User>.fetchAll(db, sql: "SELECT * FROM users WHERE org_id = ? AND name = ? COLLATE NOCASE ORDER BY id",
+                          arguments: [orgId, name]).map(\.value)
     }
 
     /// The organization's contact with this name and company (an imported account), lowest id first.
     public func contact(name: String, company: String, orgId: Int64) throws -> Contact? {
-        try Contact.fetchOne(db, sql: "SELECT * FROM contacts WHERE org_id = ? AND name = ? AND company = ? ORDER BY id LIMIT 1",
-                             arguments: [orgId, name, company])
+        try RecordRow<Contact>.fetchOne(db, sql: "SELECT * FROM contacts WHERE org_id = ? AND name = ? AND company = ? ORDER BY id LIMIT 1",
+                             arguments: [orgId, name, company])?.value
     }
 
     /// The highest number an import of the organization was recorded under (0 when none was).

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 /// Whose records a list shows (a lead's assignee, a deal's owner).
 public enum OwnerFilter: Sendable, Equatable {
@@ -392,18 +392,18 @@ extension StoreReader {
 
     /// A lead's actions, newest first.
     public func leadActions(leadId: Int64, orgId: Int64, limit: Int = 200) throws -> [LeadAction] {
-        try LeadAction.filter(Column("lead_id") == leadId)
+        try LeadAction.rows.filter(Column("lead_id") == leadId)
             .filter(sql: "lead_id IN (SELECT id FROM leads WHERE id = ? AND org_id = ?)", arguments: [leadId, orgId])
             .order(Column("created_at").desc, Column("id").desc)
             .limit(limit)
-            .fetchAll(db)
+            .fetchAll(db).map(\.value)
     }
 
     /// Every action of a lead (for scoring one lead).
     public func allLeadActions(leadId: Int64, orgId: Int64) throws -> [LeadAction] {
-        try LeadAction.filter(Column("lead_id") == leadId)
+        try LeadAction.rows.filter(Column("lead_id") == leadId)
             .filter(sql: "lead_id IN (SELECT id FROM leads WHERE id = ? AND org_id = ?)", arguments: [leadId, orgId])
-            .fetchAll(db)
+            .fetchAll(db).map(\.value)
     }
 
     /// Other leads of the organization with the same normalized email or phone.
@@ -411,10 +411,10 @@ extension StoreReader {
         guard let id = lead.id else { return [] }
         var found: [Lead] = []
         if let email = lead.emailNormalized {
-            found += try Lead.filter(sql: "org_id = ? AND email_normalized = ? AND id <> ?", arguments: [lead.orgId, email, id]).fetchAll(db)
+            found += try Lead.rows.filter(sql: "org_id = ? AND email_normalized = ? AND id <> ?", arguments: [lead.orgId, email, id]).fetchAll(db).map(\.value)
         }
         if let phone = lead.phoneNormalized {
-            found += try Lead.filter(sql: "org_id = ? AND phone_normalized = ? AND id <> ?", arguments: [lead.orgId, phone, id]).fetchAll(db)
+            found += try Lead.rows.filter(sql: "org_id = ? AND phone_normalized = ? AND id <> ?", arguments: [lead.orgId, phone, id]).fetchAll(db).map(\.value)
         }
         var seen = Set<Int64>()
         return found.filter { seen.insert($0.id ?? 0).inserted }
@@ -434,6 +434,6 @@ extension StoreReader {
 
     /// The products of an organization, by name.
     public func products(orgId: Int64) throws -> [Product] {
-        try Product.filter(Column("org_id") == orgId).order(Column("name")).fetchAll(db)
+        try Product.rows.filter(Column("org_id") == orgId).order(Column("name")).fetchAll(db).map(\.value)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 /// What scoring reads of a lead.
 public struct LeadScoringInput: Sendable {

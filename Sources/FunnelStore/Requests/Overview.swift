@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The maintained totals of one pipeline stage.
 public struct StageTotals: Sendable, Equatable {

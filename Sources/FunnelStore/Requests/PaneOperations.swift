@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The panes' reads, through the store's own methods, with arguments taken from the file.
 ///

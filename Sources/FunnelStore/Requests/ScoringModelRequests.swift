@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A learned scoring model as stored (schema v9): what it was learned from, how well it ranked,
 /// and the model itself as the JSON the scoring service reads.

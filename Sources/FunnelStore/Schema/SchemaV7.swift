@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 // The seventh version of the schema: real lead data comes in whole.
 //
