@@ -16,11 +16,11 @@ enum BuiltFunnel {
     }
 
     /// Runs the binary with a private config, data and state folder (no user config leaks in).
-    static func run(_ arguments: [String], input: String? = nil, folder: TemporaryFolder) throws -> ProcessResult {
+    static func run(_ arguments: [String], input: String? = nil, folder: TemporaryFolder, environment: [String: String] = [:]) throws -> ProcessResult {
         try ProcessRunner.run(path, arguments, input: input, environment: [
             "XDG_DATA_HOME": folder.file("data"), "XDG_CONFIG_HOME": folder.file("config"),
             "XDG_STATE_HOME": folder.file("state"), "FUNNEL_DB": "", "FUNNEL_USER": "",
-        ])
+        ].merging(environment) { _, given in given })
     }
 }
 

@@ -65,7 +65,7 @@ public struct ContentService: Sendable {
     /// The user's calendar and time zone: times are shown and typed in it, stored in UTC.
     public let calendar: Calendar
 
-    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = WallClock.now, calendar: Calendar = .current) {
         self.database = database
         self.clock = clock
         self.calendar = calendar

@@ -163,7 +163,7 @@ public struct ActionImportService: Sendable {
     let database: any Store
     let clock: @Sendable () -> Date
 
-    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = WallClock.now) {
         self.database = database
         self.clock = clock
     }

@@ -92,7 +92,7 @@ public struct PipelineService: Sendable {
     let clock: @Sendable () -> Date
     let calendar: Calendar
 
-    public init(database: any Store, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current) {
+    public init(database: any Store, clock: @escaping @Sendable () -> Date = WallClock.now, calendar: Calendar = .current) {
         self.database = database
         self.clock = clock
         self.calendar = calendar

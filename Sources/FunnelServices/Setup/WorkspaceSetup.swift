@@ -7,7 +7,7 @@ public struct WorkspaceSetup: Sendable {
     let hasher: PasswordHasher
     let clock: @Sendable () -> Date
 
-    public init(database: any Store, hasher: PasswordHasher = .standard, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, hasher: PasswordHasher = .standard, clock: @escaping @Sendable () -> Date = WallClock.now) {
         self.database = database
         self.hasher = hasher
         self.clock = clock

@@ -58,7 +58,7 @@ public final class FunnelApplication: TerminalApplication {
 
     public init(
         database: any Store, shell: ShellViewModel, catalog: ThemeCatalog, themeName: String, keyBindings: [String: [String]],
-        terminal: Terminal?, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
+        terminal: Terminal?, clock: @escaping @Sendable () -> Date = WallClock.now, calendar: Calendar = .current,
         firstWeekday: Weekday = .monday, writes: DatabaseWrites? = nil
     ) {
         self.database = database

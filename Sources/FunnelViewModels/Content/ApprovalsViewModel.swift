@@ -29,7 +29,7 @@ public final class ApprovalsViewModel: WritesThroughQueue {
     /// window always holds the rows that can be on screen around the selection.
     public private(set) var pageSize: Int
 
-    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
+    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = WallClock.now, calendar: Calendar = .current,
                 visibleRows: Int = 10, writes: DatabaseWrites? = nil) {
         self.session = session
         self.writes = writes ?? .onCaller(database)

@@ -53,7 +53,7 @@ public final class CalendarViewModel: WritesThroughQueue {
     public static let agendaPage = 100
     var products: [Product]?
 
-    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = Date.init,
+    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = WallClock.now,
                 calendar: Calendar = .current, firstWeekday: Int? = nil, linesPerDay: Int = 3, weekLines: Int? = nil, agendaRows: Int = 10,
                 writes: DatabaseWrites? = nil) {
         self.writes = writes ?? .onCaller(database)

@@ -51,7 +51,7 @@ public final class ImportViewModel {
     /// The columns as last read (to come back to them from the dry run's report).
     public private(set) var columnsPreview: ImportPreview?
 
-    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = WallClock.now) {
         self.session = session
         service = RecordImportService(database: database, clock: clock)
     }

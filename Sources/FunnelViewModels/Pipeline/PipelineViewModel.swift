@@ -54,7 +54,7 @@ public final class PipelineViewModel: WritesThroughQueue {
     /// How many months the forecast shows.
     public static let forecastMonths = 8
 
-    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = Date.init, calendar: Calendar = .current,
+    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = WallClock.now, calendar: Calendar = .current,
                 visibleCards: Int = 8, tableRows: Int = 20, writes: DatabaseWrites? = nil) {
         self.session = session
         self.writes = writes ?? .onCaller(database)

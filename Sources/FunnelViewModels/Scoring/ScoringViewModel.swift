@@ -101,7 +101,7 @@ public final class ScoringViewModel: PaneMessage {
     /// Called after the organization switched models (the panes reload their scores).
     public var onSwitched: (@MainActor () -> Void)?
 
-    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any Store, session: Session, clock: @escaping @Sendable () -> Date = WallClock.now) {
         self.session = session
         service = ScoringService(database: database, clock: clock)
         reload()

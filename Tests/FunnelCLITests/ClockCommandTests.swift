@@ -1,0 +1,29 @@
+import Foundation
+import FunnelStore
+import FunnelTestSupport
+import Testing
+
+/// `FUNNEL_NOW` sets the built program's "now": what a command writes carries that time.
+@Suite struct ClockCommandTests {
+    @Test func aCommandsChangeCarriesTheTimeFunnelNowNames() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("clock.sqlite")
+        let demo = try BuiltFunnel.run(["demo", "--db", db, "--leads", "200", "--no-open"], folder: folder)
+        try #require(demo.status == 0, "\(demo.standardError)")
+        let store = try StoreLocation.file(db).openStore(create: false)
+        let (orgId, leadId) = try store.snapshot { reader -> (Int64, Int64) in
+            let manager = try #require(try reader.user(email: "manager@northwind.example"))
+            let lead = try #require(try reader.leads(orgId: manager.orgId, filter: LeadFilter(), limit: 1).first)
+            return (manager.orgId, lead.id)
+        }
+        let now = try #require(ISO8601DateFormatter().date(from: "2031-05-06T07:08:09Z"))
+        let logged = try BuiltFunnel.run(["leads", "log", "\(leadId)", "--type", "call", "--db", db, "--user", "manager@northwind.example"],
+                                         folder: folder, environment: ["FUNNEL_NOW": "2031-05-06T07:08:09Z"])
+        try #require(logged.status == 0, "\(logged.standardError)")
+        let action = try #require(try store.snapshot { try $0.leadActions(leadId: leadId, orgId: orgId, limit: 1).first })
+        #expect(action.actionType == .call)
+        #expect(action.createdAt >= now && action.createdAt < now.addingTimeInterval(60), "\(action.createdAt)")
+        let activity = try #require(try store.snapshot { try $0.activities(orgId: orgId, entityType: .lead, entityId: leadId, limit: 1).first })
+        #expect(activity.createdAt >= now && activity.createdAt < now.addingTimeInterval(60), "\(activity.createdAt)")
+    }
+}
