@@ -7,10 +7,7 @@ import Testing
     let funnel = Repository.funnelBinary
 
     func run(_ arguments: [String], input: String? = nil, folder: TemporaryFolder) throws -> ProcessResult {
-        try ProcessRunner.run(funnel, arguments, input: input, environment: [
-            "XDG_DATA_HOME": folder.file("data"), "XDG_CONFIG_HOME": folder.file("config"),
-            "XDG_STATE_HOME": folder.file("state"), "FUNNEL_DB": "", "FUNNEL_USER": "",
-        ])
+        try BuiltFunnel.run(arguments, input: input, folder: folder)
     }
 
     @Test func initCreatesTheFifteenTablesAndTheAdministrator() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import FunnelCLI
 import FunnelTestSupport
 import Testing
 
@@ -15,12 +16,28 @@ enum BuiltFunnel {
         return Repository.funnelBinary
     }
 
-    /// Runs the binary with a private config, data and state folder (no user config leaks in).
+    /// Runs a command with a private config, data and state folder (no user config leaks in):
+    /// in-process when it can (`FunnelCommand.runSynchronously`, its own environment, output and
+    /// input), else the binary in a process of its own (`demo`, whose building is `async`, and
+    /// a `FUNNEL_NOW`, which the process reads once at start).
     static func run(_ arguments: [String], input: String? = nil, folder: TemporaryFolder, environment: [String: String] = [:]) throws -> ProcessResult {
-        try ProcessRunner.run(path, arguments, input: input, environment: [
+        let environment = [
             "XDG_DATA_HOME": folder.file("data"), "XDG_CONFIG_HOME": folder.file("config"),
             "XDG_STATE_HOME": folder.file("state"), "FUNNEL_DB": "", "FUNNEL_USER": "",
-        ].merging(environment) { _, given in given })
+        ].merging(environment) { _, given in given }
+        if environment["FUNNEL_NOW"] == nil {
+            let (context, captured) = CommandContext.capturing(
+                environment: ProcessInfo.processInfo.environment.merging(environment) { _, given in given }, input: input ?? "")
+            if let status = FunnelCommand.runSynchronously(arguments: arguments, context: context) {
+                return ProcessResult(status: status, standardOutput: captured.standardOutput, standardError: captured.standardError)
+            }
+        }
+        return try separateProcess(arguments, input: input, environment: environment)
+    }
+
+    /// Runs the binary in a process of its own.
+    static func separateProcess(_ arguments: [String], input: String? = nil, environment: [String: String]) throws -> ProcessResult {
+        try ProcessRunner.run(path, arguments, input: input, environment: environment)
     }
 }
 

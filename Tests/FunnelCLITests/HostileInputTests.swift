@@ -241,7 +241,8 @@ import Testing
         let root = Repository.root + "/Sources/FunnelCLI"
         let files = try #require(FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") })
         #expect(files.count > 10)
-        for file in files where !file.hasSuffix("Support/OutputFormat.swift") {
+        // OutputFormat escapes; CommandContext is where the escaped text leaves (the process's standard output).
+        for file in files where !file.hasSuffix("Support/OutputFormat.swift") && !file.hasSuffix("Support/CommandContext.swift") {
             let source = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
             for bypass in ["Swift.print(", "FileHandle.standardOutput", "fputs(", "putchar(", "FileHandle(fileDescriptor: 1", "fwrite("] {
                 #expect(!source.contains(bypass), "\(file) uses \(bypass)")

@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
     /// The demo database path: --db, FUNNEL_DB, or demo.sqlite in Funnel's data folder.
     var path: String {
         if let db { return db }
-        if let path = ProcessInfo.processInfo.environment["FUNNEL_DB"], !path.isEmpty { return path }
+        if let path = CommandContext.current.environment["FUNNEL_DB"], !path.isEmpty { return path }
         return CLIEnvironment.load().demoDatabasePath
     }
 

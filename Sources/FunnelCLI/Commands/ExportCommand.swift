@@ -30,11 +30,13 @@ struct ExportCommand: ParsableCommand {
             descriptor = STDOUT_FILENO
         }
         defer { if output != nil { close(descriptor) } }
-        let sink = BufferedOutput(descriptor: descriptor)
+        // In-process (tests), standard output is the context's text, not the process's.
+        let sink = output == nil && !CommandContext.current.writesStandardOutput
+            ? BufferedOutput(text: CommandContext.current.output) : BufferedOutput(descriptor: descriptor)
         let rows = try ExportService(database: db).export(entity, format: format, in: session) { try sink.write($0) }
         try sink.flush()
         if let output {
-            FileHandle.standardError.write(Data("Exported \(NumberText.grouped(rows)) \(entity.rawValue) to \(output).\n".utf8))
+            CommandContext.current.errors("Exported \(NumberText.grouped(rows)) \(entity.rawValue) to \(output).\n")
         }
     }
 }
@@ -50,10 +52,20 @@ final class BufferedOutput {
     let isTerminal: Bool
     private var buffer: [UInt8] = []
 
+    /// Where the text goes instead of a descriptor (a command run in-process).
+    private let text: (@Sendable (String) -> Void)?
+
     init(descriptor: Int32) {
         self.descriptor = descriptor
         isTerminal = isatty(descriptor) == 1
+        text = nil
         buffer.reserveCapacity(1 << 16)
+    }
+
+    init(text: @escaping @Sendable (String) -> Void) {
+        descriptor = -1
+        isTerminal = false
+        self.text = text
     }
 
     /// Writes `text` (whole rows: an escape is never cut in two).
@@ -63,6 +75,11 @@ final class BufferedOutput {
     }
 
     func flush() throws {
+        if let text {
+            text(String(decoding: buffer, as: UTF8.self))
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }

@@ -9,7 +9,7 @@ struct CLIEnvironment {
     let warnings: [String]
 
     static func load() -> CLIEnvironment {
-        let paths = FunnelPaths()
+        let paths = FunnelPaths(environment: CommandContext.current.environment)
         let (config, warnings) = FunnelConfig.load(from: paths.configFile)
         return CLIEnvironment(paths: paths, config: config, warnings: warnings)
     }

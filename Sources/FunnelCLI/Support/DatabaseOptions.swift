@@ -40,7 +40,7 @@ struct DatabaseChoice {
 
     private func chosenPath() -> String {
         if let db { return db }
-        if let path = ProcessInfo.processInfo.environment["FUNNEL_DB"], !path.isEmpty { return path }
+        if let path = CommandContext.current.environment["FUNNEL_DB"], !path.isEmpty { return path }
         let environment = CLIEnvironment.load()
         if let path = environment.configuredDatabase { return path }
         return environment.defaultDatabasePath
@@ -49,7 +49,7 @@ struct DatabaseChoice {
     /// The user email chosen by flag, environment or config, if any.
     func resolvedUser() -> String? {
         if let user { return user }
-        if let email = ProcessInfo.processInfo.environment["FUNNEL_USER"], !email.isEmpty { return email }
+        if let email = CommandContext.current.environment["FUNNEL_USER"], !email.isEmpty { return email }
         return CLIEnvironment.load().configuredUser
     }
 
@@ -103,6 +103,6 @@ enum LockWaitReporter {
             handler(wait)
             return
         }
-        FileHandle.standardError.write(Data(("funnel: " + LockWaitPolicy.describe(wait) + "\n").utf8))
+        CommandContext.current.errors(("funnel: " + LockWaitPolicy.describe(wait) + "\n"))
     }
 }

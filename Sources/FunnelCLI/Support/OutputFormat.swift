@@ -9,9 +9,10 @@ import FunnelUI
 /// for `Swift.print`, so the tables, the plain and human-readable outputs, the import reports and
 /// the error messages of every command (and the next one) show control characters of their data
 /// escaped (`TerminalText`) instead of sending them to the terminal. Only this file calls
-/// `Swift.print` (`HostileInputTests` checks the sources).
+/// `Swift.print` (`HostileInputTests` checks the sources). The text goes to the command's
+/// context (`CommandContext`: the process's standard output, or a test's).
 func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
-    Swift.print(TerminalText.escaped(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
+    CommandContext.current.output(TerminalText.escaped(items.map { "\($0)" }.joined(separator: separator)) + terminator)
 }
 
 /// `print(_:to:)` for standard error, escaped the same way.

@@ -26,7 +26,7 @@ final class ProgressBar: @unchecked Sendable {
         let rate = Int(Double(done) / elapsed)
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let line = "\r\u{1B}[2K\(phase): \(bar) \(Int(fraction * 100))% \(done)/\(total) \(unit), \(rate) \(unit)/s"
-        FileHandle.standardError.write(Data(line.utf8))
+        CommandContext.current.errors(line)
         lastPhase = phase
     }
 
@@ -47,16 +47,16 @@ final class ProgressBar: @unchecked Sendable {
         let leftText = left.map { $0 >= 60 ? "\($0 / 60) min \($0 % 60) s left" : "\($0) s left" } ?? "time left unknown"
         let body = "\(phase): \(Int(fraction * 100))% \(NumberText.grouped(count)) \(unit), \(NumberText.grouped(rate)) \(unit)/s, \(leftText)"
         if plain {
-            FileHandle.standardError.write(Data((body + "\n").utf8))
+            CommandContext.current.errors((body + "\n"))
         } else {
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            FileHandle.standardError.write(Data("\r\u{1B}[2K\(phase): \(bar) \(body.dropFirst(phase.count + 2))".utf8))
+            CommandContext.current.errors("\r\u{1B}[2K\(phase): \(bar) \(body.dropFirst(phase.count + 2))")
         }
     }
 
     /// Ends the bar's line.
     func finish() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        CommandContext.current.errors("\r\u{1B}[2K")
     }
 }
