@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-DEBIAN_PACKAGES := libncurses-dev libsqlite3-dev libargon2-dev tmux sqlite3 pkg-config
+DEBIAN_PACKAGES := libncurses-dev libsqlite3-dev libargon2-dev tmux sqlite3 pkg-config postgresql
 LEADS ?= 10000
 
 .PHONY: demo test deps build release bench clean
@@ -40,8 +40,10 @@ test: deps
 	swift build --build-tests 2>&1 | tee .build-test.log
 	@if grep -E "^/.*/(Sources|Tests)/.*: warning:" .build-test.log | grep -v "/.build/"; then \
 	  echo "warnings in Funnel's code (above)"; exit 1; fi
-	@echo "== tests"
-	swift test --skip-build 2>&1 | tee .build-test.log
+	@echo "== tests (with a throwaway PostgreSQL server for the team mode's: scripts/postgres-sandbox.sh, stopped after)"
+	url=$$(scripts/postgres-sandbox.sh start); \
+	trap 'scripts/postgres-sandbox.sh stop' EXIT; \
+	FUNNEL_PG_ADMIN_URL="$$url" swift test --skip-build 2>&1 | tee .build-test.log
 	@echo "== release build (what make demo runs: the optimizer has crashed where the debug build did not)"
 	swift build -c release --product funnel
 

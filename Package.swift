@@ -123,6 +123,12 @@ let package = Package(
             dependencies: ["FunnelStore", "FunnelServices", "FunnelTestSupport"],
             swiftSettings: strict
         ),
+        // Team mode's security held by PostgreSQL (a sandbox server, psql as each role).
+        .testTarget(
+            name: "FunnelPostgresTests",
+            dependencies: ["FunnelTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FunnelServicesTests",
             dependencies: ["FunnelServices", "FunnelTestSupport"],

@@ -1,0 +1,279 @@
+import Foundation
+import FunnelTestSupport
+import Testing
+
+/// Team mode's security, held by PostgreSQL itself (db/postgres/security.sql): as each role of
+/// each organization, signed in through `psql` with its own password, try to read and write every
+/// table of the other organization and each forbidden thing (approving one's own content,
+/// changing one's own role or permissions, editing or deleting activities, writing in another's
+/// name). None may succeed; what each role may do in its own organization still works.
+@Suite(.serialized) struct TenantSecurityTests {
+    static let roles = ["admin", "manager", "sales_rep", "marketer", "viewer"]
+    static let organizations = ["acme", "globex"]
+
+    /// One database with the schema and its security, two organizations, a user of each role in
+    /// each (a PostgreSQL role each), and a row of every table in each.
+    struct Fixture {
+        let admin: String
+        let database: String
+        let token: String
+        /// Login role and password of each (organization, Funnel role).
+        var logins: [String: (role: String, password: String)] = [:]
+        /// Ids by "org.table" (and "org.user.ROLE").
+        var ids: [String: Int64] = [:]
+
+        func id(_ org: String, _ key: String) -> Int64 { ids["\(org).\(key)"] ?? -1 }
+    }
+
+    static func makeFixture() throws -> Fixture {
+        let token = "t" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresSandbox.freshDatabase("funnel_\(token)")
+        for file in ["schema.sql", "security.sql"] {
+            let sql = try String(contentsOfFile: Repository.root + "/db/postgres/" + file, encoding: .utf8)
+            let applied = try PostgresSandbox.psql(admin, sql)
+            try #require(applied.status == 0, "\(file): \(applied.standardError)")
+        }
+        var fixture = Fixture(admin: admin, database: "funnel_\(token)", token: token)
+        var seed = "BEGIN;\n"
+        for org in organizations {
+            seed += """
+                INSERT INTO organizations(name, slug, created_at, updated_at) VALUES ('\(org.capitalized)', '\(org)', now(), now());
+
+                """
+            for role in roles {
+                let login = "\(token)_\(org)_\(role)"
+                let password = UUID().uuidString
+                fixture.logins["\(org).\(role)"] = (login, password)
+                seed += """
+                    CREATE ROLE \(login) LOGIN PASSWORD '\(password)' IN ROLE funnel_users;
+                    INSERT INTO users(org_id, role_id, email, name, db_role, created_at, updated_at)
+                      SELECT o.id, r.id, '\(role).\(token)@\(org).example', '\(org) \(role)', '\(login)', now(), now()
+                      FROM organizations o, roles r WHERE o.slug = '\(org)' AND r.name = '\(role)';
+
+                    """
+            }
+            let org_ = "(SELECT id FROM organizations WHERE slug = '\(org)')"
+            let user = { (role: String) in "(SELECT id FROM users WHERE db_role = '\(token)_\(org)_\(role)')" }
+            seed += """
+                INSERT INTO products(org_id, name, type, created_at, updated_at) VALUES (\(org_), 'Product', 'software', now(), now());
+                INSERT INTO ai_agents(org_id, name, type, created_at, updated_at) VALUES (\(org_), 'Agent', 'assistant', now(), now());
+                INSERT INTO leads(org_id, name, email, source, status, created_at, updated_at) VALUES (\(org_), 'Lead', 'lead@\(org).example', 'website', 'new', now(), now());
+                INSERT INTO lead_actions(lead_id, action_type, created_at) SELECT max(id), 'call', now() FROM leads WHERE org_id = \(org_);
+                INSERT INTO contacts(org_id, name, created_at, updated_at) VALUES (\(org_), 'Contact', now(), now());
+                INSERT INTO deals(org_id, title, value, stage, probability, stage_changed_at, created_at, updated_at) VALUES (\(org_), 'Deal', 100, 'proposal', 50, now(), now(), now());
+                INSERT INTO workflows(org_id, name, trigger_type, created_at, updated_at) VALUES (\(org_), 'Flow', 'manual', now(), now());
+                INSERT INTO workflow_runs(workflow_id, status) SELECT max(id), 'pending' FROM workflows WHERE org_id = \(org_);
+                INSERT INTO activities(org_id, entity_type, entity_id, action, user_id, created_at) VALUES (\(org_), 'lead', 1, 'created', \(user("admin")), now());
+                INSERT INTO lead_attributes(org_id, name, kind, created_at) VALUES (\(org_), 'job', 'text', now());
+                INSERT INTO lead_attribute_values(attribute_id, value, lead_id)
+                  SELECT (SELECT max(id) FROM lead_attributes WHERE org_id = \(org_)), '"x"', (SELECT max(id) FROM leads WHERE org_id = \(org_));
+                INSERT INTO imports(org_id, number, entity, mode, file, status, created_at) VALUES (\(org_), 1, 'leads', 'create', 'f.csv', 'done', now());
+                INSERT INTO import_rows(import_id, row_id, line) SELECT max(id), 1, 2 FROM imports WHERE org_id = \(org_);
+                INSERT INTO import_linked_rows(import_id, row_table, row_id, line) SELECT max(id), 'leads', 1, 2 FROM imports WHERE org_id = \(org_);
+                INSERT INTO scoring_models(org_id, version, created_at, outcomes, converted, cv_auc, model) VALUES (\(org_), 1, now(), 10, 2, 0.7, '{}');
+
+                """
+            // Pending content by each role that may approve (and a draft by the marketer).
+            for role in ["admin", "manager", "marketer"] {
+                seed += """
+                    INSERT INTO content(org_id, created_by, title, type, status, submitted_at, created_at, updated_at)
+                      VALUES (\(org_), \(user(role)), 'By \(role)', 'blog', 'pending_approval', now(), now(), now());
+
+                    """
+            }
+            seed += """
+                INSERT INTO email_campaigns(org_id, content_id, subject, status, created_at, updated_at)
+                  SELECT \(org_), max(id), 'Subject', 'draft', now(), now() FROM content WHERE org_id = \(org_);
+                INSERT INTO social_posts(content_id, platform, status, created_at, updated_at)
+                  SELECT max(id), 'linkedin', 'draft', now(), now() FROM content WHERE org_id = \(org_);
+
+                """
+        }
+        seed += "COMMIT;\n"
+        let seeded = try PostgresSandbox.psql(admin, seed)
+        try #require(seeded.status == 0, "seed: \(seeded.standardError)")
+        // The ids the attempts aim at.
+        let tables = ["organizations", "users", "products", "content", "ai_agents", "leads", "lead_actions", "social_posts", "email_campaigns",
+                      "workflows", "workflow_runs", "contacts", "deals", "activities", "lead_attributes", "imports", "scoring_models"]
+        var query = tables.map { table -> String in
+            let org = ["lead_actions": "(SELECT org_id FROM leads WHERE id = t.lead_id)", "social_posts": "(SELECT org_id FROM content WHERE id = t.content_id)",
+                       "workflow_runs": "(SELECT org_id FROM workflows WHERE id = t.workflow_id)", "organizations": "t.id"][table] ?? "t.org_id"
+            return "SELECT o.slug || '.\(table)', max(t.id) FROM \(table) t JOIN organizations o ON o.id = \(org) GROUP BY o.slug"
+        }
+        query.append("SELECT o.slug || '.user.' || r.name, u.id FROM users u JOIN organizations o ON o.id = u.org_id JOIN roles r ON r.id = u.role_id")
+        query.append("SELECT o.slug || '.content.' || r.name, c.id FROM content c JOIN users u ON u.id = c.created_by JOIN roles r ON r.id = u.role_id JOIN organizations o ON o.id = c.org_id")
+        let listed = try PostgresSandbox.psql(admin, query.joined(separator: "\nUNION ALL\n") + ";")
+        try #require(listed.status == 0, "\(listed.standardError)")
+        for line in listed.standardOutput.split(separator: "\n") {
+            let parts = line.split(separator: "|")
+            if parts.count == 2, let id = Int64(parts[1]) { fixture.ids[String(parts[0])] = id }
+        }
+        return fixture
+    }
+
+    static func dropFixture(_ fixture: Fixture) throws {
+        let admin = try PostgresSandbox.adminURL()
+        var sql = "DROP DATABASE IF EXISTS \(fixture.database) WITH (FORCE);\n"
+        for (role, _) in fixture.logins.values { sql += "DROP ROLE IF EXISTS \(role);\n" }
+        try PostgresSandbox.psql(admin, sql)
+    }
+
+    enum Kind { case read, write }
+
+    /// What a role of `org` tries against `other`: each read must find nothing, each write must
+    /// fail or touch nothing.
+    static func attacks(_ f: Fixture, org: String, other: String) -> [(String, Kind, String)] {
+        let o = f.id(other, "organizations")
+        let lead = f.id(other, "leads"), content = f.id(other, "content.marketer"), import_ = f.id(other, "imports")
+        let workflow = f.id(other, "workflows"), attribute = f.id(other, "lead_attributes")
+        var list: [(String, Kind, String)] = []
+        // Tables with an org_id: read, change, delete their rows.
+        let scoped: [(String, String)] = [
+            ("users", "name"), ("products", "name"), ("content", "title"), ("ai_agents", "name"), ("leads", "name"),
+            ("email_campaigns", "subject"), ("workflows", "name"), ("contacts", "name"), ("deals", "title"), ("activities", "action"),
+            ("lead_attributes", "name"), ("imports", "file"), ("scoring_models", "outcomes"),
+            ("lead_status_counts", "lead_count"), ("deal_stage_totals", "deal_count"), ("content_status_counts", "content_count"),
+        ]
+        for (table, column) in scoped {
+            list.append(("read \(table)", .read, "SELECT 1 FROM \(table) WHERE org_id = \(o)"))
+            list.append(("change \(table)", .write, "UPDATE \(table) SET \(column) = \(column) WHERE org_id = \(o)"))
+            list.append(("delete \(table)", .write, "DELETE FROM \(table) WHERE org_id = \(o)"))
+        }
+        list.append(("read organizations", .read, "SELECT 1 FROM organizations WHERE id = \(o)"))
+        list.append(("change organizations", .write, "UPDATE organizations SET name = 'Taken' WHERE id = \(o)"))
+        list.append(("delete organizations", .write, "DELETE FROM organizations WHERE id = \(o)"))
+        // Tables under a parent: by the other organization's parent.
+        let children: [(String, String, String)] = [
+            ("lead_actions", "lead_id = \(lead)", "metadata"), ("social_posts", "content_id IN (SELECT id FROM content WHERE org_id = \(o))", "post_id"),
+            ("workflow_runs", "workflow_id = \(workflow)", "error"), ("import_rows", "import_id = \(import_)", "line"),
+            ("import_linked_rows", "import_id = \(import_)", "line"), ("lead_attribute_values", "attribute_id = \(attribute)", "value"),
+        ]
+        for (table, condition, column) in children {
+            list.append(("read \(table)", .read, "SELECT 1 FROM \(table) WHERE \(condition)"))
+            list.append(("change \(table)", .write, "UPDATE \(table) SET \(column) = \(column) WHERE \(condition)"))
+            list.append(("delete \(table)", .write, "DELETE FROM \(table) WHERE \(condition)"))
+        }
+        // Rows written into the other organization.
+        let viewer = f.id(other, "user.viewer"), marketer = f.id(other, "user.marketer")
+        let inserts: [(String, String)] = [
+            ("organizations", "INSERT INTO organizations(name, slug, created_at, updated_at) VALUES ('Evil', 'evil-\(org)', now(), now())"),
+            ("users", "INSERT INTO users(org_id, role_id, email, name, created_at, updated_at) VALUES (\(o), (SELECT id FROM roles WHERE name = 'admin'), 'evil.\(org)@evil.example', 'Evil', now(), now())"),
+            ("products", "INSERT INTO products(org_id, name, type, created_at, updated_at) VALUES (\(o), 'Evil', 'software', now(), now())"),
+            ("content", "INSERT INTO content(org_id, created_by, title, type, status, created_at, updated_at) VALUES (\(o), \(marketer), 'Evil', 'blog', 'draft', now(), now())"),
+            ("ai_agents", "INSERT INTO ai_agents(org_id, name, type, created_at, updated_at) VALUES (\(o), 'Evil', 'assistant', now(), now())"),
+            ("leads", "INSERT INTO leads(org_id, email, source, status, created_at, updated_at) VALUES (\(o), 'evil@evil.example', 'website', 'new', now(), now())"),
+            ("lead_actions", "INSERT INTO lead_actions(lead_id, action_type, created_at) VALUES (\(lead), 'call', now())"),
+            ("social_posts", "INSERT INTO social_posts(content_id, platform, status, created_at, updated_at) VALUES (\(content), 'twitter', 'draft', now(), now())"),
+            ("email_campaigns", "INSERT INTO email_campaigns(org_id, content_id, subject, status, created_at, updated_at) VALUES (\(o), \(content), 'Evil', 'draft', now(), now())"),
+            ("workflows", "INSERT INTO workflows(org_id, name, trigger_type, created_at, updated_at) VALUES (\(o), 'Evil', 'manual', now(), now())"),
+            ("workflow_runs", "INSERT INTO workflow_runs(workflow_id, status) VALUES (\(workflow), 'pending')"),
+            ("contacts", "INSERT INTO contacts(org_id, name, created_at, updated_at) VALUES (\(o), 'Evil', now(), now())"),
+            ("deals", "INSERT INTO deals(org_id, title, value, stage, probability, stage_changed_at, created_at, updated_at) VALUES (\(o), 'Evil', 1, 'proposal', 1, now(), now(), now())"),
+            ("activities", "INSERT INTO activities(org_id, entity_type, entity_id, action, user_id, created_at) VALUES (\(o), 'lead', \(lead), 'evil', funnel_me(), now())"),
+            ("activities as them", "INSERT INTO activities(org_id, entity_type, entity_id, action, user_id, created_at) VALUES (\(o), 'lead', \(lead), 'evil', \(viewer), now())"),
+            ("lead_attributes", "INSERT INTO lead_attributes(org_id, name, kind, created_at) VALUES (\(o), 'evil', 'text', now())"),
+            ("lead_attribute_values", "INSERT INTO lead_attribute_values(attribute_id, value, lead_id) VALUES (\(attribute), '\"evil\"', \(lead))"),
+            ("imports", "INSERT INTO imports(org_id, number, entity, mode, file, status, created_at) VALUES (\(o), 99, 'leads', 'create', 'evil', 'done', now())"),
+            ("import_rows", "INSERT INTO import_rows(import_id, row_id, line) VALUES (\(import_), 99, 1)"),
+            ("import_linked_rows", "INSERT INTO import_linked_rows(import_id, row_table, row_id, line) VALUES (\(import_), 'leads', 99, 1)"),
+            ("scoring_models", "INSERT INTO scoring_models(org_id, version, created_at, outcomes, converted, cv_auc, model) VALUES (\(o), 99, now(), 0, 0, 0.5, '{}')"),
+            ("lead_status_counts", "INSERT INTO lead_status_counts(org_id, status, lead_count) VALUES (\(o), 'lost', 1000)"),
+        ]
+        list += inserts.map { ("insert \($0.0)", .write, $0.1) }
+        return list
+    }
+
+    /// What no one may do in their own organization.
+    static func forbidden(_ f: Fixture, org: String, role: String) -> [(String, Kind, String)] {
+        let other = role == "viewer" ? f.id(org, "user.admin") : f.id(org, "user.viewer")
+        return [
+            ("change own role", .write, "UPDATE users SET role_id = (SELECT id FROM roles WHERE name = '\(role == "admin" ? "viewer" : "admin")') WHERE id = funnel_me()"),
+            ("deactivate oneself or change one's sign-in", .write, "UPDATE users SET db_role = 'someone_else' WHERE id = funnel_me()"),
+            ("change own permissions", .write, "UPDATE roles SET permissions = '[\"admin\"]' WHERE id = (SELECT role_id FROM users WHERE id = funnel_me())"),
+            ("add a role", .write, "INSERT INTO roles(name, permissions, created_at) VALUES ('evil_\(f.token)', '[\"admin\"]', now())"),
+            ("approve own content", .write, "UPDATE content SET status = 'approved' WHERE created_by = funnel_me() AND status = 'pending_approval'"),
+            ("schedule own content", .write, "UPDATE content SET status = 'scheduled', scheduled_at = now() WHERE created_by = funnel_me() AND status = 'pending_approval'"),
+            ("write content approved already", .write, "INSERT INTO content(org_id, created_by, title, type, status, created_at, updated_at) VALUES (funnel_org(), funnel_me(), 'Self-approved', 'blog', 'approved', now(), now())"),
+            ("take over someone's content", .write, "UPDATE content SET created_by = funnel_me() WHERE org_id = funnel_org() AND created_by <> funnel_me()"),
+            ("edit an activity", .write, "UPDATE activities SET action = 'forged' WHERE org_id = funnel_org()"),
+            ("delete an activity", .write, "DELETE FROM activities WHERE org_id = funnel_org()"),
+            ("log an activity as someone else", .write, "INSERT INTO activities(org_id, entity_type, entity_id, action, user_id, created_at) VALUES (funnel_org(), 'lead', 1, 'forged', \(other), now())"),
+        ]
+    }
+
+    /// What each role may do in its own organization (so a refusal above is the rules', not a
+    /// failed sign-in).
+    static func allowed(_ f: Fixture, org: String, role: String) -> [(String, Kind, String)] {
+        var list: [(String, Kind, String)] = [
+            ("sign in as oneself", .read, "SELECT 1 WHERE funnel_me() = \(f.id(org, "user.\(role)"))"),
+            ("read own organization's leads", .read, "SELECT 1 FROM leads"),
+            ("read own organization's activities", .read, "SELECT 1 FROM activities"),
+            ("log an activity in one's own name", .write, "INSERT INTO activities(org_id, entity_type, entity_id, action, user_id, created_at) VALUES (funnel_org(), 'lead', 1, 'viewed', funnel_me(), now())"),
+        ]
+        if ["admin", "manager", "marketer"].contains(role) {
+            let author = role == "marketer" ? "manager" : "marketer"
+            list.append(("approve someone else's content", .write, "UPDATE content SET status = 'approved' WHERE id = \(f.id(org, "content.\(author)"))"))
+        }
+        if ["admin", "manager", "sales_rep"].contains(role) {
+            list.append(("change own organization's lead", .write, "UPDATE leads SET status = 'contacted' WHERE org_id = funnel_org()"))
+        }
+        if role == "admin" {
+            list.append(("change a teammate's role", .write, "UPDATE users SET role_id = (SELECT id FROM roles WHERE name = 'manager') WHERE id = \(f.id(org, "user.viewer"))"))
+        }
+        return list
+    }
+
+    /// Runs the attempts as one login in one transaction (rolled back), each in a savepoint of its
+    /// own; returns each attempt's name with whether it succeeded (read something, or wrote a row).
+    static func attempt(_ f: Fixture, org: String, role: String, _ attempts: [(String, Kind, String)]) throws -> [(String, Bool, String)] {
+        let login = try #require(f.logins["\(org).\(role)"])
+        let url = PostgresSandbox.url(PostgresSandbox.url(f.admin, user: login.role, password: login.password), database: f.database)
+        var body = "BEGIN;\nDO $attempts$\nDECLARE n bigint;\nBEGIN\n"
+        for (index, (_, kind, sql)) in attempts.enumerated() {
+            let run = kind == .read ? "SELECT count(*) INTO n FROM (\(sql)) q;" : "\(sql);\n    GET DIAGNOSTICS n = ROW_COUNT;"
+            body += """
+                  BEGIN
+                    \(run)
+                    RAISE NOTICE 'ATTEMPT % %', \(index), CASE WHEN n > 0 THEN 'done' ELSE 'nothing' END;
+                  EXCEPTION WHEN others THEN
+                    RAISE NOTICE 'ATTEMPT % refused: %', \(index), SQLERRM;
+                  END;
+
+                """
+        }
+        body += "END $attempts$;\nROLLBACK;\n"
+        let result = try PostgresSandbox.psql(url, body)
+        try #require(result.status == 0, "\(org) \(role): \(result.standardError)")
+        var outcome: [Int: (Bool, String)] = [:]
+        for line in result.standardError.split(separator: "\n") {
+            guard let range = line.range(of: "ATTEMPT ") else { continue }
+            let rest = line[range.upperBound...]
+            let parts = rest.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, let index = Int(parts[0]) else { continue }
+            outcome[index] = (parts[1] == "done", String(parts[1]))
+        }
+        return attempts.enumerated().map { index, attempt in
+            (attempt.0, outcome[index]?.0 ?? false, outcome[index]?.1 ?? "no answer")
+        }
+    }
+
+    @Test func noRoleReachesAnotherOrganizationOrDoesWhatIsForbiddenEvenThroughPsql() throws {
+        let fixture = try Self.makeFixture()
+        defer { try? Self.dropFixture(fixture) }
+        var tried = 0
+        for org in Self.organizations {
+            let other = Self.organizations.first { $0 != org } ?? org
+            for role in Self.roles {
+                let attacks = Self.attacks(fixture, org: org, other: other) + Self.forbidden(fixture, org: org, role: role)
+                for (name, succeeded, detail) in try Self.attempt(fixture, org: org, role: role, attacks) {
+                    tried += 1
+                    #expect(!succeeded, "\(org) \(role) could \(name) (\(detail))")
+                }
+                for (name, succeeded, detail) in try Self.attempt(fixture, org: org, role: role, Self.allowed(fixture, org: org, role: role)) {
+                    #expect(succeeded, "\(org) \(role) could not \(name): \(detail)")
+                }
+            }
+        }
+        #expect(tried > 1_000)
+    }
+}
