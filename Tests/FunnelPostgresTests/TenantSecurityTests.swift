@@ -277,3 +277,37 @@ import Testing
         #expect(tried > 1_000)
     }
 }
+
+/// Live changes in team mode: a commit announces itself on its organization's channel only, a
+/// channel no other organization can read.
+@Suite(.serialized) struct ChangeNotificationTests {
+    @Test func aCommitIsAnnouncedOnItsOrganizationsChannelWhichOnlyItsMembersKnow() throws {
+        let fixture = try TenantSecurityTests.makeFixture()
+        defer { try? TenantSecurityTests.dropFixture(fixture) }
+        let login = try #require(fixture.logins["acme.sales_rep"])
+        let url = PostgresSandbox.url(PostgresSandbox.url(fixture.admin, user: login.role, password: login.password), database: fixture.database)
+        let channels = try PostgresSandbox.psql(fixture.admin, "SELECT slug || '|' || notify_channel FROM organizations ORDER BY slug;")
+        let bySlug = Dictionary(uniqueKeysWithValues: channels.standardOutput.split(separator: "\n").map { line in
+            let parts = line.split(separator: "|")
+            return (String(parts[0]), String(parts[1]))
+        })
+        let acme = try #require(bySlug["acme"]), globex = try #require(bySlug["globex"])
+        #expect(acme != globex && acme.count > 20)
+        // A member reads their own organization's channel, never another's.
+        let seen = try PostgresSandbox.psql(url, "SELECT notify_channel FROM organizations;")
+        #expect(seen.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == acme)
+        // Listening to both, a change to Acme's leads and a logged call are announced on Acme's only.
+        let session = try ProcessRunner.run("/usr/bin/psql", [url, "-X", "-v", "ON_ERROR_STOP=1"], input: """
+            LISTEN \(acme);
+            LISTEN \(globex);
+            UPDATE leads SET status = 'contacted' WHERE org_id = funnel_org();
+            INSERT INTO lead_actions(lead_id, action_type, created_at) SELECT max(id), 'call', now() FROM leads;
+            SELECT 1;
+            """)
+        #expect(session.status == 0, "\(session.standardError)")
+        let announced = session.standardOutput.split(separator: "\n").filter { $0.hasPrefix("Asynchronous notification") }
+        #expect(announced.contains { $0.contains("\"\(acme)\" with payload \"leads\"") }, "\(session.standardOutput)")
+        #expect(announced.contains { $0.contains("\"\(acme)\" with payload \"lead_actions\"") }, "\(session.standardOutput)")
+        #expect(!announced.contains { $0.contains(globex) })
+    }
+}

@@ -12,7 +12,10 @@ CREATE TABLE organizations (
   slug text NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9][a-z0-9-]*$' AND length(slug) <= 64),
   settings jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(settings) = 'object'),
   created_at timestamptz NOT NULL,
-  updated_at timestamptz NOT NULL
+  updated_at timestamptz NOT NULL,
+  -- The channel its changes are announced on: unguessable, and readable only by its members
+  -- (row-level security), so no one listens to another organization's changes.
+  notify_channel text NOT NULL UNIQUE DEFAULT 'funnel_' || md5(gen_random_uuid()::text)
 );
 
 CREATE TABLE roles (
@@ -490,3 +493,47 @@ INSERT INTO roles(name, permissions, created_at) VALUES
   ('sales_rep', '["leads.view","leads.edit","leads.assign","leads.merge","leads.convert","deals.view","deals.edit","content.view"]', now()),
   ('marketer', '["leads.view","deals.view","content.view","content.edit","content.submit","content.schedule","content.approve","data.export"]', now()),
   ('viewer', '["leads.view","deals.view","content.view"]', now());
+
+-- Live: every commit that changes an organization's rows notifies its channel
+-- (`organizations.notify_channel`, payload: the table), once per table and transaction
+-- (PostgreSQL folds identical notifications), so open panes reread within a second with no
+-- table polled.
+CREATE FUNCTION funnel_notify() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE org bigint;
+BEGIN
+  FOR org IN
+    SELECT DISTINCT c.org_id FROM (
+      SELECT (to_jsonb(r) ->> TG_ARGV[0])::bigint AS key FROM changed_rows r) k
+      CROSS JOIN LATERAL (SELECT CASE WHEN TG_ARGV[1] IS NULL THEN k.key
+        ELSE (SELECT p.org_id FROM leads p WHERE TG_ARGV[1] = 'leads' AND p.id = k.key
+              UNION ALL SELECT p.org_id FROM content p WHERE TG_ARGV[1] = 'content' AND p.id = k.key
+              UNION ALL SELECT p.org_id FROM workflows p WHERE TG_ARGV[1] = 'workflows' AND p.id = k.key
+              UNION ALL SELECT p.org_id FROM imports p WHERE TG_ARGV[1] = 'imports' AND p.id = k.key
+              LIMIT 1) END AS org_id) c
+    WHERE c.org_id IS NOT NULL
+  LOOP
+    PERFORM pg_notify(notify_channel, TG_TABLE_NAME) FROM organizations WHERE id = org;
+  END LOOP;
+  RETURN NULL;
+END $$;
+
+DO $$
+DECLARE
+  t record;
+  op text;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES
+      ('organizations', 'id', NULL), ('users', 'org_id', NULL), ('products', 'org_id', NULL), ('content', 'org_id', NULL),
+      ('ai_agents', 'org_id', NULL), ('leads', 'org_id', NULL), ('lead_actions', 'lead_id', 'leads'),
+      ('social_posts', 'content_id', 'content'), ('email_campaigns', 'org_id', NULL), ('workflows', 'org_id', NULL),
+      ('workflow_runs', 'workflow_id', 'workflows'), ('contacts', 'org_id', NULL), ('deals', 'org_id', NULL),
+      ('activities', 'org_id', NULL), ('lead_attributes', 'org_id', NULL), ('imports', 'org_id', NULL),
+      ('scoring_models', 'org_id', NULL)) AS v(tab, key, parent)
+  LOOP
+    FOREACH op IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE'] LOOP
+      EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION funnel_notify(%L%s)',
+        t.tab || '_notify_' || lower(op), op, t.tab, CASE op WHEN 'DELETE' THEN 'OLD' ELSE 'NEW' END, t.key,
+        CASE WHEN t.parent IS NULL THEN '' ELSE ', ' || quote_literal(t.parent) END);
+    END LOOP;
+  END LOOP;
+END $$;
