@@ -41,6 +41,7 @@ test: deps
 	@if grep -E "^/.*/(Sources|Tests)/.*: warning:" .build-test.log | grep -v "/.build/"; then \
 	  echo "warnings in Funnel's code (above)"; exit 1; fi
 	@echo "== tests (with a throwaway PostgreSQL server for the team mode's: scripts/postgres-sandbox.sh, stopped after)"
+	export FUNNEL_PG_SANDBOX="$(CURDIR)/.build-pg-test"; \
 	url=$$(scripts/postgres-sandbox.sh start); \
 	trap 'scripts/postgres-sandbox.sh stop' EXIT; \
 	FUNNEL_PG_ADMIN_URL="$$url" swift test --skip-build 2>&1 | tee .build-test.log

@@ -7,14 +7,14 @@
 #   scripts/postgres-sandbox.sh destroy   stops it and removes .build-pg/
 #
 # It uses Debian's `postgresql` package (installed when missing), keeps everything under
-# .build-pg/ in the repository, listens on 127.0.0.1 and a socket in .build-pg/run only, on port
-# $FUNNEL_PG_PORT (default 54329), and signs users in with SCRAM passwords. PostgreSQL refuses
+# .build-pg/ in the repository ($FUNNEL_PG_SANDBOX), listens on 127.0.0.1 and a socket in its
+# run/ folder only, on port $FUNNEL_PG_PORT (else the first free one from 54329, kept for the
+# sandbox), and signs users in with SCRAM passwords. PostgreSQL refuses
 # to run as root: as root, the server runs as the `postgres` system user (the package makes it).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sandbox="${FUNNEL_PG_SANDBOX:-$root/.build-pg}"
-port="${FUNNEL_PG_PORT:-54329}"
 data="$sandbox/data"
 run="$sandbox/run"
 log="$sandbox/server.log"
@@ -42,6 +42,18 @@ as_server() {
   else
     "$@"
   fi
+}
+
+# The sandbox's port: given, kept from its creation, or the first free one from 54329.
+choose_port() {
+  if [ -n "${FUNNEL_PG_PORT:-}" ]; then port="$FUNNEL_PG_PORT"; return; fi
+  if [ -f "$sandbox/port" ]; then port="$(cat "$sandbox/port")"; return; fi
+  # A running server says its port (the fourth line of its pid file).
+  if [ -f "$data/postmaster.pid" ]; then port="$(sed -n 4p "$data/postmaster.pid")"; echo "$port" > "$sandbox/port"; return; fi
+  port=54329
+  while (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  mkdir -p "$sandbox"
+  echo "$port" > "$sandbox/port"
 }
 
 url() {
@@ -77,6 +89,7 @@ create() {
 
 start() {
   install_postgresql
+  choose_port
   [ -d "$data" ] || create
   if ! running; then
     as_server "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
@@ -100,7 +113,7 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
-  url) install_postgresql; running || { say "not running (scripts/postgres-sandbox.sh start)"; exit 1; }; url ;;
+  url) install_postgresql; choose_port; running || { say "not running (scripts/postgres-sandbox.sh start)"; exit 1; }; url ;;
   stop) stop ;;
   destroy) stop; rm -rf "$sandbox"; say "removed $sandbox" ;;
   *) echo "usage: $0 start|url|stop|destroy" >&2; exit 2 ;;

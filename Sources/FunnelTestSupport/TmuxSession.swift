@@ -14,15 +14,16 @@ public final class TmuxSession: @unchecked Sendable {
     /// held when keys were last sent: a screen is settled once the count moved past it.
     let idleFile: String
     private var idleMark = 0
+    private var idlePID: Int?
     /// The announced count read just before the last screen was read.
     private var lastAnnouncedBeforeRead: Int?
 
     /// Starts `command` (run by /bin/sh) in a detached tmux session of `width` x `height`.
     public init(command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
         socket = "funnel-e2e-" + UUID().uuidString.prefix(8)
-        idleFile = NSTemporaryDirectory() + socket + ".idle"
         var environment = environment
-        environment["FUNNEL_IDLE_FILE"] = environment["FUNNEL_IDLE_FILE"] ?? idleFile
+        idleFile = environment["FUNNEL_IDLE_FILE"] ?? NSTemporaryDirectory() + socket + ".idle"
+        environment["FUNNEL_IDLE_FILE"] = idleFile
         // LINES and COLUMNS would override the window's size in ncurses (a headless test in this
         // process may have set them), so the program never inherits them.
         let exports = "env -u LINES -u COLUMNS " + environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ") + " "
@@ -43,14 +44,21 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
     /// How many settled frames Funnel has announced (nil before its first, or for another program).
-    public func settledFrames() -> Int? {
+    public func settledFrames() -> Int? { announcement()?.count }
+
+    /// The process that announced and its count (`pid count`).
+    func announcement() -> (pid: Int, count: Int)? {
         guard let data = FileManager.default.contents(atPath: idleFile), let text = String(data: data, encoding: .utf8) else { return nil }
-        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, let pid = Int(parts[0]), let count = Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        return (pid, count)
     }
 
-    /// Notes the announced count before keys are sent.
+    /// Notes the announcing process and its count before keys are sent.
     private func markBeforeInput() {
-        idleMark = settledFrames() ?? 0
+        let now = announcement()
+        idleMark = now?.count ?? 0
+        idlePID = now?.pid
     }
 
     @discardableResult
@@ -107,10 +115,11 @@ public final class TmuxSession: @unchecked Sendable {
         return try waitFor(what + " (settled)", timeout: timeout) { screen in
             defer { previous = screen }
             guard condition(screen) else { return false }
-            guard let announced = settledFrames() else { return screen == previous }
-            // The count read just before the screen equals the one read after it: no frame was
-            // announced while the screen was read.
-            return announced > idleMark && announced == lastAnnouncedBeforeRead
+            guard let now = announcement() else { return screen == previous }
+            // A frame announced after the keys (by the process that had them, or by a new one),
+            // and none while the screen was read (the count read before it is the same).
+            let afterKeys = now.pid != idlePID || now.count > idleMark
+            return afterKeys && now.count == lastAnnouncedBeforeRead
         }
     }
 

@@ -22,7 +22,14 @@ import Testing
         /// Ids by "org.table" (and "org.user.ROLE").
         var ids: [String: Int64] = [:]
 
-        func id(_ org: String, _ key: String) -> Int64 { ids["\(org).\(key)"] ?? -1 }
+        /// An id the fixture made (a missing one fails the test: an attack must aim at a real row).
+        func id(_ org: String, _ key: String) -> Int64 {
+            guard let id = ids["\(org).\(key)"] else {
+                Issue.record("the fixture has no \(org).\(key)")
+                return -1
+            }
+            return id
+        }
     }
 
     static func makeFixture() throws -> Fixture {
@@ -73,11 +80,13 @@ import Testing
                 INSERT INTO scoring_models(org_id, version, created_at, outcomes, converted, cv_auc, model) VALUES (\(org_), 1, now(), 10, 2, 0.7, '{}');
 
                 """
-            // Pending content by each role that may approve (and a draft by the marketer).
-            for role in ["admin", "manager", "marketer"] {
+            // Content by each role, pending approval (the queue) and approved.
+            for role in roles {
                 seed += """
                     INSERT INTO content(org_id, created_by, title, type, status, submitted_at, created_at, updated_at)
                       VALUES (\(org_), \(user(role)), 'By \(role)', 'blog', 'pending_approval', now(), now(), now());
+                    INSERT INTO content(org_id, created_by, title, type, status, created_at, updated_at)
+                      VALUES (\(org_), \(user(role)), 'Approved, by \(role)', 'blog', 'approved', now(), now());
 
                     """
             }
@@ -101,7 +110,7 @@ import Testing
             return "SELECT o.slug || '.\(table)', max(t.id) FROM \(table) t JOIN organizations o ON o.id = \(org) GROUP BY o.slug"
         }
         query.append("SELECT o.slug || '.user.' || r.name, u.id FROM users u JOIN organizations o ON o.id = u.org_id JOIN roles r ON r.id = u.role_id")
-        query.append("SELECT o.slug || '.content.' || r.name, c.id FROM content c JOIN users u ON u.id = c.created_by JOIN roles r ON r.id = u.role_id JOIN organizations o ON o.id = c.org_id")
+        query.append("SELECT o.slug || '.content.' || r.name, c.id FROM content c JOIN users u ON u.id = c.created_by JOIN roles r ON r.id = u.role_id JOIN organizations o ON o.id = c.org_id WHERE c.status = 'pending_approval'")
         let listed = try PostgresSandbox.psql(admin, query.joined(separator: "\nUNION ALL\n") + ";")
         try #require(listed.status == 0, "\(listed.standardError)")
         for line in listed.standardOutput.split(separator: "\n") {
@@ -118,7 +127,8 @@ import Testing
         try PostgresSandbox.psql(admin, sql)
     }
 
-    enum Kind { case read, write }
+    /// How an attempt succeeds: it read a row, it wrote a row, or it ran at all.
+    enum Kind { case read, write, runs }
 
     /// What a role of `org` tries against `other`: each read must find nothing, each write must
     /// fail or touch nothing.
@@ -178,6 +188,8 @@ import Testing
             ("import_linked_rows", "INSERT INTO import_linked_rows(import_id, row_table, row_id, line) VALUES (\(import_), 'leads', 99, 1)"),
             ("scoring_models", "INSERT INTO scoring_models(org_id, version, created_at, outcomes, converted, cv_auc, model) VALUES (\(o), 99, now(), 0, 0, 0.5, '{}')"),
             ("lead_status_counts", "INSERT INTO lead_status_counts(org_id, status, lead_count) VALUES (\(o), 'lost', 1000)"),
+            ("an attribute value of one's own on their lead",
+             "INSERT INTO lead_attribute_values(attribute_id, value, lead_id) VALUES ((SELECT max(id) FROM lead_attributes WHERE org_id = funnel_org()), '\"x\"', \(lead))"),
         ]
         list += inserts.map { ("insert \($0.0)", .write, $0.1) }
         return list
@@ -187,8 +199,21 @@ import Testing
     static func forbidden(_ f: Fixture, org: String, role: String) -> [(String, Kind, String)] {
         let other = role == "viewer" ? f.id(org, "user.admin") : f.id(org, "user.viewer")
         return [
+            ("create a temporary table (named like one of ours, it would come first)", .runs, "CREATE TEMP TABLE users(id bigint, org_id bigint, db_role name)"),
+            ("read password hashes", .read, "SELECT password_hash FROM users WHERE password_hash IS NOT NULL OR true"),
+            ("read API keys", .read, "SELECT api_key FROM products"),
+            ("set someone's sign-in role", .write, "UPDATE users SET db_role = 'postgres' WHERE id = \(other)"),
+            ("add a user directly", .write, "INSERT INTO users(org_id, role_id, email, name, created_at, updated_at) VALUES (funnel_org(), (SELECT id FROM roles WHERE name = 'admin'), 'new.\(role).\(f.token)@evil.example', 'New', now(), now())"),
+            ("choose an id", .write, "INSERT INTO leads(id, org_id, email, source, status, created_at, updated_at) VALUES (9000000000, funnel_org(), 'id@evil.example', 'website', 'new', now(), now())"),
+            ("set a version", .write, "UPDATE leads SET version = 9223372036854775807 WHERE org_id = funnel_org()"),
+            ("publish own content by way of the archive", .write,
+             "UPDATE content SET status = 'archived' WHERE created_by = funnel_me() AND status = 'pending_approval'; UPDATE content SET status = 'approved' WHERE created_by = funnel_me() AND status = 'archived'"),
+            ("change approved content", .write, "UPDATE content SET body = 'changed after approval' WHERE org_id = funnel_org() AND status = 'approved'"),
+            ("log an action in someone else's name", .write,
+             "INSERT INTO lead_actions(lead_id, action_type, user_id, created_at) VALUES ((SELECT max(id) FROM leads WHERE org_id = funnel_org()), 'call', \(other), now())"),
             ("change own role", .write, "UPDATE users SET role_id = (SELECT id FROM roles WHERE name = '\(role == "admin" ? "viewer" : "admin")') WHERE id = funnel_me()"),
-            ("deactivate oneself or change one's sign-in", .write, "UPDATE users SET db_role = 'someone_else' WHERE id = funnel_me()"),
+            ("deactivate oneself", .write, "UPDATE users SET is_active = false WHERE id = funnel_me()"),
+            ("change one's sign-in role", .write, "UPDATE users SET db_role = 'someone_else' WHERE id = funnel_me()"),
             ("change own permissions", .write, "UPDATE roles SET permissions = '[\"admin\"]' WHERE id = (SELECT role_id FROM users WHERE id = funnel_me())"),
             ("add a role", .write, "INSERT INTO roles(name, permissions, created_at) VALUES ('evil_\(f.token)', '[\"admin\"]', now())"),
             ("approve own content", .write, "UPDATE content SET status = 'approved' WHERE created_by = funnel_me() AND status = 'pending_approval'"),
@@ -208,7 +233,7 @@ import Testing
             ("sign in as oneself", .read, "SELECT 1 WHERE funnel_me() = \(f.id(org, "user.\(role)"))"),
             ("read own organization's leads", .read, "SELECT 1 FROM leads"),
             ("read own organization's activities", .read, "SELECT 1 FROM activities"),
-            ("log an activity in one's own name", .write, "INSERT INTO activities(org_id, entity_type, entity_id, action, user_id, created_at) VALUES (funnel_org(), 'lead', 1, 'viewed', funnel_me(), now())"),
+            ("log an activity in one's own name", .write, "INSERT INTO activities(org_id, entity_type, entity_id, action, user_id, created_at) VALUES (funnel_org(), 'lead', 1, 'viewed', funnel_me(), '2000-01-01')"),
         ]
         if ["admin", "manager", "marketer"].contains(role) {
             let author = role == "marketer" ? "manager" : "marketer"
@@ -216,12 +241,18 @@ import Testing
         }
         if ["admin", "manager", "sales_rep"].contains(role) {
             list.append(("change own organization's lead", .write, "UPDATE leads SET status = 'contacted' WHERE org_id = funnel_org()"))
+            list.append(("log an action in one's own name", .write, "INSERT INTO lead_actions(lead_id, action_type, user_id, created_at) SELECT max(id), 'note', funnel_me(), now() FROM leads"))
         }
         if role == "admin" {
             list.append(("change a teammate's role", .write, "UPDATE users SET role_id = (SELECT id FROM roles WHERE name = 'manager') WHERE id = \(f.id(org, "user.viewer"))"))
         }
         return list
     }
+
+    /// Checked after `allowed` ran, in the same transaction: each must find nothing.
+    static let afterAllowed: [(String, Kind, String)] = [
+        ("keep an activity dated by the client (2000-01-01)", .read, "SELECT 1 FROM activities WHERE created_at < '2001-01-01'"),
+    ]
 
     /// Runs the attempts as one login in one transaction (rolled back), each in a savepoint of its
     /// own; returns each attempt's name with whether it succeeded (read something, or wrote a row).
@@ -230,7 +261,12 @@ import Testing
         let url = PostgresSandbox.url(PostgresSandbox.url(f.admin, user: login.role, password: login.password), database: f.database)
         var body = "BEGIN;\nDO $attempts$\nDECLARE n bigint;\nBEGIN\n"
         for (index, (_, kind, sql)) in attempts.enumerated() {
-            let run = kind == .read ? "SELECT count(*) INTO n FROM (\(sql)) q;" : "\(sql);\n    GET DIAGNOSTICS n = ROW_COUNT;"
+            let run: String
+            switch kind {
+            case .read: run = "SELECT count(*) INTO n FROM (\(sql)) q;"
+            case .write: run = "\(sql);\n    GET DIAGNOSTICS n = ROW_COUNT;"
+            case .runs: run = "\(sql);\n    n := 1;"
+            }
             body += """
                   BEGIN
                     \(run)
@@ -252,6 +288,8 @@ import Testing
             guard parts.count == 2, let index = Int(parts[0]) else { continue }
             outcome[index] = (parts[1] == "done", String(parts[1]))
         }
+        // Every attempt must have answered (a silent one would count as refused).
+        #expect(outcome.count == attempts.count, "\(org) \(role): \(outcome.count) of \(attempts.count) attempts answered: \(result.standardError)")
         return attempts.enumerated().map { index, attempt in
             (attempt.0, outcome[index]?.0 ?? false, outcome[index]?.1 ?? "no answer")
         }
@@ -269,8 +307,14 @@ import Testing
                     tried += 1
                     #expect(!succeeded, "\(org) \(role) could \(name) (\(detail))")
                 }
-                for (name, succeeded, detail) in try Self.attempt(fixture, org: org, role: role, Self.allowed(fixture, org: org, role: role)) {
+                let allowed = Self.allowed(fixture, org: org, role: role)
+                let outcomes = try Self.attempt(fixture, org: org, role: role, allowed + Self.afterAllowed)
+                for (name, succeeded, detail) in outcomes.prefix(allowed.count) {
                     #expect(succeeded, "\(org) \(role) could not \(name): \(detail)")
+                }
+                for (name, succeeded, detail) in outcomes.dropFirst(allowed.count) {
+                    tried += 1
+                    #expect(!succeeded, "\(org) \(role) could \(name) (\(detail))")
                 }
             }
         }

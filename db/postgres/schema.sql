@@ -312,7 +312,7 @@ CREATE TABLE content_status_counts (
   PRIMARY KEY (org_id, status)
 );
 
-CREATE FUNCTION funnel_count_leads() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_count_leads() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE lead_status_counts SET lead_count = lead_count - 1 WHERE org_id = OLD.org_id AND status = OLD.status;
@@ -327,7 +327,7 @@ CREATE TRIGGER lead_status_counts_insert_delete AFTER INSERT OR DELETE ON leads 
 CREATE TRIGGER lead_status_counts_update AFTER UPDATE OF status, org_id ON leads FOR EACH ROW
   WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.org_id IS DISTINCT FROM NEW.org_id) EXECUTE FUNCTION funnel_count_leads();
 
-CREATE FUNCTION funnel_count_content() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_count_content() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE content_status_counts SET content_count = content_count - 1 WHERE org_id = OLD.org_id AND status = OLD.status;
@@ -342,7 +342,7 @@ CREATE TRIGGER content_status_counts_insert_delete AFTER INSERT OR DELETE ON con
 CREATE TRIGGER content_status_counts_update AFTER UPDATE OF status, org_id ON content FOR EACH ROW
   WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.org_id IS DISTINCT FROM NEW.org_id) EXECUTE FUNCTION funnel_count_content();
 
-CREATE FUNCTION funnel_total_deals() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_total_deals() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE deal_stage_totals SET deal_count = deal_count - 1, total_value = total_value - OLD.value,
@@ -361,7 +361,7 @@ END $$;
 CREATE TRIGGER deal_stage_totals_insert_delete AFTER INSERT OR DELETE ON deals FOR EACH ROW EXECUTE FUNCTION funnel_total_deals();
 CREATE TRIGGER deal_stage_totals_update AFTER UPDATE OF stage, value, probability, org_id ON deals FOR EACH ROW EXECUTE FUNCTION funnel_total_deals();
 
-CREATE FUNCTION funnel_touch_lead() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_touch_lead() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
   UPDATE leads SET last_action_at = NEW.created_at
   WHERE id = NEW.lead_id AND (last_action_at IS NULL OR last_action_at < NEW.created_at);
@@ -371,12 +371,16 @@ CREATE TRIGGER lead_actions_touch_lead AFTER INSERT ON lead_actions FOR EACH ROW
 
 -- A version raised by the database on each change a person can make; a write from an older copy
 -- is refused (no lost updates between teammates).
+-- A write names the version it read: an older one is refused as stale, a newer one is nobody's to
+-- choose (the database alone raises it, by one).
 CREATE FUNCTION funnel_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.version < OLD.version THEN
     RAISE EXCEPTION 'stale version: % changed since it was read', TG_TABLE_NAME USING ERRCODE = 'serialization_failure';
+  ELSIF NEW.version > OLD.version THEN
+    RAISE EXCEPTION 'the version of % is kept by the database', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
   END IF;
-  IF NEW.version = OLD.version AND (to_jsonb(NEW) - 'version' - 'updated_at' - 'score' - 'last_action_at')
+  IF (to_jsonb(NEW) - 'version' - 'updated_at' - 'score' - 'last_action_at')
       IS DISTINCT FROM (to_jsonb(OLD) - 'version' - 'updated_at' - 'score' - 'last_action_at') THEN
     NEW.version := OLD.version + 1;
   END IF;
@@ -388,7 +392,7 @@ CREATE TRIGGER content_version BEFORE UPDATE ON content FOR EACH ROW EXECUTE FUN
 
 -- Every reference stays inside one organization (foreign keys prove the parent exists; these
 -- prove it is the same tenant's).
-CREATE FUNCTION funnel_same_organization() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_same_organization() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
   child_column text := TG_ARGV[0];
   parent_table text := TG_ARGV[1];
@@ -417,6 +421,25 @@ CREATE TRIGGER activities_user_same_org BEFORE INSERT OR UPDATE OF user_id, org_
 CREATE TRIGGER users_manager_same_org BEFORE INSERT OR UPDATE OF manager_id, org_id ON users FOR EACH ROW EXECUTE FUNCTION funnel_same_organization('manager_id', 'users');
 CREATE TRIGGER imports_user_same_org BEFORE INSERT OR UPDATE OF user_id, org_id ON imports FOR EACH ROW EXECUTE FUNCTION funnel_same_organization('user_id', 'users');
 CREATE TRIGGER scoring_models_user_same_org BEFORE INSERT OR UPDATE OF created_by, org_id ON scoring_models FOR EACH ROW EXECUTE FUNCTION funnel_same_organization('created_by', 'users');
+CREATE TRIGGER imports_undone_by_same_org BEFORE INSERT OR UPDATE OF undone_by, org_id ON imports FOR EACH ROW EXECUTE FUNCTION funnel_same_organization('undone_by', 'users');
+
+-- Rows without an org_id: what they point at is their lead's (or attribute's) organization's.
+CREATE FUNCTION funnel_same_organization_as_lead() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  lead_org bigint := (SELECT org_id FROM public.leads WHERE id = NEW.lead_id);
+BEGIN
+  IF TG_TABLE_NAME = 'lead_actions' THEN
+    IF NEW.user_id IS NOT NULL AND (SELECT org_id FROM public.users WHERE id = NEW.user_id) IS DISTINCT FROM lead_org
+       OR NEW.agent_id IS NOT NULL AND (SELECT org_id FROM public.ai_agents WHERE id = NEW.agent_id) IS DISTINCT FROM lead_org THEN
+      RAISE EXCEPTION 'lead_actions refers to a user or agent of another organization' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+  ELSIF (SELECT org_id FROM public.lead_attributes WHERE id = NEW.attribute_id) IS DISTINCT FROM lead_org THEN
+    RAISE EXCEPTION 'lead_attribute_values joins an attribute and a lead of different organizations' USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER lead_actions_same_org BEFORE INSERT OR UPDATE ON lead_actions FOR EACH ROW EXECUTE FUNCTION funnel_same_organization_as_lead();
+CREATE TRIGGER lead_attribute_values_same_org BEFORE INSERT OR UPDATE ON lead_attribute_values FOR EACH ROW EXECUTE FUNCTION funnel_same_organization_as_lead();
 
 -- Full-text search: PostgreSQL's own (tsvector with unaccent, GIN), over the columns the SQLite
 -- store's FTS5 tables index.
@@ -498,7 +521,7 @@ INSERT INTO roles(name, permissions, created_at) VALUES
 -- (`organizations.notify_channel`, payload: the table), once per table and transaction
 -- (PostgreSQL folds identical notifications), so open panes reread within a second with no
 -- table polled.
-CREATE FUNCTION funnel_notify() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_notify() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE org bigint;
 BEGIN
   FOR org IN

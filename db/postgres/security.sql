@@ -12,14 +12,22 @@ DO $$ BEGIN
   END IF;
 END $$;
 
+-- Whether the session is a Funnel user's login (a direct member of funnel_users; the owner and
+-- superusers, who are members of everything by right, are not).
+CREATE FUNCTION funnel_is_user() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM pg_auth_members m
+    WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = 'funnel_users')
+      AND m.member = (SELECT oid FROM pg_roles WHERE rolname = session_user))
+$$;
+
 -- Who is signed in, and what their Funnel role allows (nothing for a role that is no active user).
-CREATE FUNCTION funnel_me() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_me() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT id FROM users WHERE db_role = session_user AND is_active
 $$;
-CREATE FUNCTION funnel_org() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_org() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT org_id FROM users WHERE db_role = session_user AND is_active
 $$;
-CREATE FUNCTION funnel_can(VARIADIC wanted text[]) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_can(VARIADIC wanted text[]) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT coalesce((
     SELECT r.permissions ? 'admin' OR EXISTS (
       SELECT 1 FROM unnest(wanted) AS w(name)
@@ -28,21 +36,49 @@ CREATE FUNCTION funnel_can(VARIADIC wanted text[]) RETURNS boolean LANGUAGE sql 
     WHERE u.db_role = session_user AND u.is_active), false)
 $$;
 
+-- Nobody but the owner makes objects, temporary tables included (a temporary table named like
+-- one of ours would otherwise come first in an unqualified name).
+DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO funnel_users;
-GRANT EXECUTE ON FUNCTION funnel_me(), funnel_org(), funnel_can(text[]), funnel_unaccent(text),
+GRANT EXECUTE ON FUNCTION funnel_is_user(), funnel_me(), funnel_org(), funnel_can(text[]), funnel_unaccent(text),
   unaccent(regdictionary, text), unaccent(text) TO funnel_users;
 
--- What a Funnel user may do at all; the policies below narrow it to rows and permissions.
+-- What a Funnel user may do at all; the policies below narrow it to rows and permissions. Column
+-- by column: no one writes an id (taking the next ids would make another organization's inserts
+-- fail) or a generated column; no one reads a password hash or an API key; `db_role` and
+-- `org_id` of users are the owner's to set (`funnel users add` runs as the owner's function).
 GRANT SELECT ON roles, lead_status_counts, deal_stage_totals, content_status_counts TO funnel_users;
-GRANT SELECT, UPDATE ON organizations TO funnel_users;
-GRANT SELECT, INSERT, UPDATE ON users TO funnel_users;
-GRANT SELECT, INSERT ON activities TO funnel_users;
-GRANT SELECT, INSERT, UPDATE, DELETE ON products, content, ai_agents, leads, lead_actions, social_posts, email_campaigns,
-  workflows, workflow_runs, contacts, deals, lead_attributes, lead_attribute_values, imports, import_rows,
-  import_linked_rows, scoring_models TO funnel_users;
+DO $$
+DECLARE
+  t text;
+  writable text;
+  readable text;
+BEGIN
+  FOR t IN SELECT unnest(ARRAY['organizations', 'users', 'activities', 'products', 'content', 'ai_agents', 'leads', 'lead_actions',
+      'social_posts', 'email_campaigns', 'workflows', 'workflow_runs', 'contacts', 'deals', 'lead_attributes',
+      'lead_attribute_values', 'imports', 'import_rows', 'import_linked_rows', 'scoring_models']) LOOP
+    SELECT string_agg(quote_ident(column_name), ', ') INTO readable FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name = t
+        AND NOT (t = 'users' AND column_name = 'password_hash') AND NOT (t = 'products' AND column_name = 'api_key');
+    SELECT string_agg(quote_ident(column_name), ', ') INTO writable FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name = t AND column_name <> 'id' AND is_generated = 'NEVER'
+        AND NOT (t = 'users' AND column_name IN ('db_role', 'org_id', 'password_hash'))
+        AND NOT (t = 'organizations' AND column_name = 'notify_channel');
+    EXECUTE format('GRANT SELECT (%s) ON %I TO funnel_users', readable, t);
+    IF t = 'organizations' THEN
+      EXECUTE format('GRANT UPDATE (%s) ON %I TO funnel_users', writable, t);
+    ELSIF t = 'activities' THEN
+      EXECUTE format('GRANT INSERT (%s) ON %I TO funnel_users', writable, t);
+    ELSIF t = 'users' THEN
+      EXECUTE format('GRANT UPDATE (%s) ON %I TO funnel_users', writable, t);
+    ELSE
+      EXECUTE format('GRANT INSERT (%s), UPDATE (%s), DELETE ON %I TO funnel_users', writable, writable, t);
+    END IF;
+  END LOOP;
+END $$;
 
 -- Every table is under row-level security, its owner included.
 DO $$
@@ -62,18 +98,17 @@ CREATE POLICY organizations_admin ON organizations FOR UPDATE TO funnel_users
   USING (id = (SELECT funnel_org()) AND (SELECT funnel_can('admin'))) WITH CHECK (id = (SELECT funnel_org()));
 
 CREATE POLICY users_read ON users FOR SELECT TO funnel_users USING (org_id = (SELECT funnel_org()));
-CREATE POLICY users_add ON users FOR INSERT TO funnel_users
-  WITH CHECK (org_id = (SELECT funnel_org()) AND (SELECT funnel_can('users.manage')));
 CREATE POLICY users_change ON users FOR UPDATE TO funnel_users
   USING (org_id = (SELECT funnel_org()) AND ((SELECT funnel_can('users.manage')) OR id = (SELECT funnel_me())))
   WITH CHECK (org_id = (SELECT funnel_org()));
 
 -- A user never changes their own role, activity, organization or sign-in role; without
 -- users.manage they change only their own name and password.
-CREATE FUNCTION funnel_guard_users() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_guard_users() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE me bigint := funnel_me();
 BEGIN
-  IF me IS NULL THEN RETURN NEW; END IF;  -- the owner (set-up, migrations)
+  IF NOT funnel_is_user() THEN RETURN NEW; END IF;  -- the owner (set-up, migrations)
+  IF me IS NULL THEN RAISE EXCEPTION 'not an active Funnel user' USING ERRCODE = 'insufficient_privilege'; END IF;
   IF NEW.id = me AND (NEW.role_id IS DISTINCT FROM OLD.role_id OR NEW.is_active IS DISTINCT FROM OLD.is_active
       OR NEW.db_role IS DISTINCT FROM OLD.db_role OR NEW.org_id IS DISTINCT FROM OLD.org_id) THEN
     RAISE EXCEPTION 'no one changes their own role, activity or sign-in' USING ERRCODE = 'insufficient_privilege';
@@ -144,12 +179,28 @@ CREATE POLICY activities_read ON activities FOR SELECT TO funnel_users USING (or
 CREATE POLICY activities_add ON activities FOR INSERT TO funnel_users
   WITH CHECK (org_id = (SELECT funnel_org()) AND user_id = (SELECT funnel_me()));
 
+-- An activity happened when the database took it, whatever the client says; an action is logged
+-- in one's own name (or no one's: an import's).
+CREATE FUNCTION funnel_stamp() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+  IF NOT funnel_is_user() THEN RETURN NEW; END IF;
+  IF TG_TABLE_NAME = 'activities' THEN
+    NEW.created_at := now();
+  ELSIF NEW.user_id IS NOT NULL AND NEW.user_id IS DISTINCT FROM funnel_me() THEN
+    RAISE EXCEPTION 'an action is logged in one''s own name' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER activities_stamp BEFORE INSERT ON activities FOR EACH ROW EXECUTE FUNCTION funnel_stamp();
+CREATE TRIGGER lead_actions_own_name BEFORE INSERT OR UPDATE OF user_id ON lead_actions FOR EACH ROW EXECUTE FUNCTION funnel_stamp();
+
 -- Four eyes: content is written by its author as a draft or submitted; it becomes approved (or
 -- scheduled, or published) only by someone else with content.approve; its author never changes.
-CREATE FUNCTION funnel_guard_content() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION funnel_guard_content() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE me bigint := funnel_me();
 BEGIN
-  IF me IS NULL THEN RETURN NEW; END IF;  -- the owner (set-up, migrations)
+  IF NOT funnel_is_user() THEN RETURN NEW; END IF;  -- the owner (set-up, migrations)
+  IF me IS NULL THEN RAISE EXCEPTION 'not an active Funnel user' USING ERRCODE = 'insufficient_privilege'; END IF;
   IF TG_OP = 'INSERT' THEN
     IF NEW.created_by IS DISTINCT FROM me THEN
       RAISE EXCEPTION 'content is written in its author''s own name' USING ERRCODE = 'insufficient_privilege';
@@ -162,13 +213,20 @@ BEGIN
   IF NEW.created_by IS DISTINCT FROM OLD.created_by THEN
     RAISE EXCEPTION 'content keeps its author' USING ERRCODE = 'insufficient_privilege';
   END IF;
-  IF OLD.status IN ('draft', 'pending_approval') AND NEW.status IN ('approved', 'scheduled', 'published') THEN
+  -- Into approved, scheduled or published from anything else (a draft, the queue, the archive)
+  -- is an approval.
+  IF NEW.status IN ('approved', 'scheduled', 'published') AND OLD.status NOT IN ('approved', 'scheduled', 'published') THEN
     IF NOT funnel_can('content.approve') THEN
       RAISE EXCEPTION 'approving content needs the content.approve permission' USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF OLD.created_by = me THEN
       RAISE EXCEPTION 'four eyes: no one approves their own content' USING ERRCODE = 'insufficient_privilege';
     END IF;
+  END IF;
+  -- What was approved is what goes out: changing it sends it back (to a draft, or the queue).
+  IF OLD.status IN ('approved', 'scheduled', 'published') AND NEW.status IN ('approved', 'scheduled', 'published')
+     AND (NEW.title, NEW.body, NEW.type, NEW.product_id) IS DISTINCT FROM (OLD.title, OLD.body, OLD.type, OLD.product_id) THEN
+    RAISE EXCEPTION 'approved content changes only by going back to draft or to the approval queue' USING ERRCODE = 'insufficient_privilege';
   END IF;
   RETURN NEW;
 END $$;

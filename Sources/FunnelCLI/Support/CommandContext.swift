@@ -27,12 +27,14 @@ public struct CommandContext: Sendable {
 
     /// The process's own.
     public static var process: CommandContext {
-        CommandContext(
+        var context = CommandContext(
             environment: ProcessInfo.processInfo.environment,
             output: { text in Swift.print(text, terminator: "") },
             errors: { text in FileHandle.standardError.write(Data(text.utf8)) },
             readLine: { Swift.readLine(strippingNewline: true) },
             inputIsTerminal: isatty(STDIN_FILENO) == 1, errorsIsTerminal: isatty(STDERR_FILENO) == 1)
+        context.isProcess = true
+        return context
     }
 
     /// The context the running command sees.
@@ -40,16 +42,15 @@ public struct CommandContext: Sendable {
 
     /// Whether this is the process's own standard output (a file descriptor to write to).
     var writesStandardOutput: Bool { isProcess }
-    var isProcess = true
+    var isProcess = false
 }
 
 extension CommandContext {
     /// A context of in-memory text: what the command printed is read back from `captured`.
     public static func capturing(environment: [String: String], input: String = "") -> (CommandContext, CapturedOutput) {
         let captured = CapturedOutput(input: input)
-        var context = CommandContext(environment: environment, output: { captured.append(output: $0) }, errors: { captured.append(errors: $0) },
+        let context = CommandContext(environment: environment, output: { captured.append(output: $0) }, errors: { captured.append(errors: $0) },
                                      readLine: { captured.nextLine() })
-        context.isProcess = false
         return (context, captured)
     }
 }

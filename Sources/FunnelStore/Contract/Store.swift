@@ -64,10 +64,11 @@ public protocol Store: AnyObject, Sendable {
 }
 
 extension Store {
-    public func rescoreLeads(orgId: Int64?, chunkSize: Int = 25_000, withAttributes: Bool = false,
-                             score: (LeadScoringInput, [LeadActionSample]) -> Int,
+    /// `rescoreLeads` in chunks of 25,000 (a signature of its own, so it never stands in for the
+    /// requirement and calls itself).
+    public func rescoreLeads(orgId: Int64?, withAttributes: Bool = false, score: (LeadScoringInput, [LeadActionSample]) -> Int,
                              progress: (Int, Int) -> Bool = { _, _ in true }) throws -> RescoreResult {
-        try rescoreLeads(orgId: orgId, chunkSize: chunkSize, withAttributes: withAttributes, score: score, progress: progress)
+        try rescoreLeads(orgId: orgId, chunkSize: 25_000, withAttributes: withAttributes, score: score, progress: progress)
     }
 
     public func scanLeadsForScoring(orgId: Int64, withAttributes: Bool, _ body: (LeadScoringInput, [LeadActionSample]) throws -> Void,
