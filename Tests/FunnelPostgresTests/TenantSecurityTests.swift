@@ -355,3 +355,43 @@ import Testing
         #expect(!announced.contains { $0.contains(globex) })
     }
 }
+
+/// Adding users in team mode: a login role named by the email, its password, the row and the
+/// activity in one step, by the owner or someone with users.manage in their own organization.
+@Suite(.serialized) struct AddingUsersTests {
+    @Test func anAdministratorAddsAUserWhoSignsInWithTheirRolesPermissionsAndNoOneElseCan() throws {
+        let fixture = try TenantSecurityTests.makeFixture()
+        let email = "new.rep.\(fixture.token)@acme.example"
+        defer {
+            try? TenantSecurityTests.dropFixture(fixture)
+            _ = try? PostgresSandbox.psql(try PostgresSandbox.adminURL(), "DROP ROLE IF EXISTS \"\(email)\";")
+        }
+        func signedIn(_ org: String, _ role: String) throws -> String {
+            let login = try #require(fixture.logins["\(org).\(role)"])
+            return PostgresSandbox.url(PostgresSandbox.url(fixture.admin, user: login.role, password: login.password), database: fixture.database)
+        }
+        let acme = fixture.id("acme", "organizations"), globex = fixture.id("globex", "organizations")
+        // A manager (no users.manage), and an administrator into another organization: refused.
+        let byManager = try PostgresSandbox.psql(try signedIn("acme", "manager"), "SELECT funnel_add_user(\(acme), '\(email)', 'New Rep', 'sales_rep', 'a long enough secret');")
+        #expect(byManager.status != 0 && byManager.standardError.contains("users.manage"), "\(byManager.standardError)")
+        let elsewhere = try PostgresSandbox.psql(try signedIn("acme", "admin"), "SELECT funnel_add_user(\(globex), '\(email)', 'New Rep', 'sales_rep', 'a long enough secret');")
+        #expect(elsewhere.status != 0 && elsewhere.standardError.contains("own organization"), "\(elsewhere.standardError)")
+        let short = try PostgresSandbox.psql(try signedIn("acme", "admin"), "SELECT funnel_add_user(\(acme), '\(email)', 'New Rep', 'sales_rep', 'short');")
+        #expect(short.status != 0 && short.standardError.contains("12 characters"), "\(short.standardError)")
+        // The administrator adds a sales rep: the login works, with a sales rep's permissions.
+        let added = try PostgresSandbox.psql(try signedIn("acme", "admin"), "SELECT funnel_add_user(\(acme), '\(email)', 'New Rep', 'sales_rep', 'a long enough secret');")
+        #expect(added.status == 0, "\(added.standardError)")
+        let newID = Int64(added.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+        let login = email.replacingOccurrences(of: "@", with: "%40")
+        let asNew = PostgresSandbox.url(PostgresSandbox.url(fixture.admin, user: login, password: "a%20long%20enough%20secret"), database: fixture.database)
+        let me = try PostgresSandbox.psql(asNew, "SELECT funnel_me(), funnel_can('leads.edit'), funnel_can('users.manage'), (SELECT count(*) FROM leads);")
+        #expect(me.status == 0, "\(me.standardError)")
+        #expect(me.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "\(newID ?? -1)|t|f|1")
+        // It is an activity by the administrator; the new rep cannot add anyone.
+        let logged = try PostgresSandbox.psql(fixture.admin,
+            "SELECT count(*) FROM activities WHERE entity_type = 'user' AND action = 'created' AND entity_id = \(newID ?? -1) AND user_id = \(fixture.id("acme", "user.admin"));")
+        #expect(logged.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(logged.standardError)")
+        let byNew = try PostgresSandbox.psql(asNew, "SELECT funnel_add_user(\(acme), 'x.\(email)', 'X', 'viewer', 'a long enough secret');")
+        #expect(byNew.status != 0, "\(byNew.standardOutput)")
+    }
+}

@@ -231,3 +231,46 @@ BEGIN
   RETURN NEW;
 END $$;
 CREATE TRIGGER content_guard BEFORE INSERT OR UPDATE ON content FOR EACH ROW EXECUTE FUNCTION funnel_guard_content();
+
+-- Adding a user (`funnel users add`, and the first administrator at `funnel init`): a login role
+-- named by the email address (what they sign in as), its SCRAM password, and the row, in one
+-- step that only the owner or someone with users.manage (in their own organization) may take.
+CREATE FUNCTION funnel_add_user(new_org bigint, new_email text, new_name text, new_role text, new_password text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  login text := lower(btrim(new_email));
+  added bigint;
+BEGIN
+  IF funnel_is_user() THEN
+    IF NOT funnel_can('users.manage') THEN
+      RAISE EXCEPTION 'adding users needs the users.manage permission' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF new_org IS DISTINCT FROM funnel_org() THEN
+      RAISE EXCEPTION 'users are added to one''s own organization' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF new_role = 'admin' AND NOT funnel_can('admin') THEN
+      RAISE EXCEPTION 'only an administrator adds an administrator' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+  END IF;
+  IF length(login) > 63 THEN
+    RAISE EXCEPTION 'a PostgreSQL login is at most 63 characters: % is %', login, length(login) USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF length(new_password) < 12 THEN
+    RAISE EXCEPTION 'a password of at least 12 characters is needed' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
+    RAISE EXCEPTION 'the login % exists already', login USING ERRCODE = 'duplicate_object';
+  END IF;
+  EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE funnel_users', login, new_password);
+  INSERT INTO public.users(org_id, role_id, email, name, db_role, created_at, updated_at)
+    SELECT new_org, r.id, login, new_name, login, now(), now() FROM public.roles r WHERE r.name = new_role
+    RETURNING id INTO added;
+  IF added IS NULL THEN
+    RAISE EXCEPTION 'there is no role named %', new_role USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  INSERT INTO public.activities(org_id, entity_type, entity_id, action, user_id, metadata, created_at)
+    VALUES (new_org, 'user', added, 'created', funnel_me(), jsonb_build_object('after', jsonb_build_object('email', login, 'role', new_role)), now());
+  RETURN added;
+END $$;
+REVOKE ALL ON FUNCTION funnel_add_user(bigint, text, text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION funnel_add_user(bigint, text, text, text, text) TO funnel_users;
