@@ -107,8 +107,9 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
     /// Waits until `condition` holds on a settled frame: one Funnel announced (its idle signal)
-    /// after the last keys sent, with no frame announced while the screen was read. For a
-    /// program that announces nothing, until the screen stopped changing between two reads.
+    /// after the last keys sent, with no frame announced while the screen was read, and the same
+    /// screen read twice (tmux has drawn all of it). For a program that announces nothing, until
+    /// the screen stopped changing between two reads.
     @discardableResult
     public func waitForSettled(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
         var previous = ""
@@ -117,9 +118,11 @@ public final class TmuxSession: @unchecked Sendable {
             guard condition(screen) else { return false }
             guard let now = announcement() else { return screen == previous }
             // A frame announced after the keys (by the process that had them, or by a new one),
-            // and none while the screen was read (the count read before it is the same).
+            // none while the screen was read (the count read before it is the same), and tmux
+            // done drawing it: the announcement comes when Funnel has written the frame, which
+            // tmux may still be reading, so the screen must also read the same twice.
             let afterKeys = now.pid != idlePID || now.count > idleMark
-            return afterKeys && now.count == lastAnnouncedBeforeRead
+            return afterKeys && now.count == lastAnnouncedBeforeRead && screen == previous
         }
     }
 
