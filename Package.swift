@@ -102,7 +102,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "funnel",
-            dependencies: ["FunnelCLI"],
+            dependencies: ["FunnelCLI", "FunnelStore"],
             swiftSettings: strict
         ),
 

@@ -25,5 +25,14 @@ import Testing
         #expect(action.createdAt >= now && action.createdAt < now.addingTimeInterval(60), "\(action.createdAt)")
         let activity = try #require(try store.snapshot { try $0.activities(orgId: orgId, entityType: .lead, entityId: leadId, limit: 1).first })
         #expect(activity.createdAt >= now && activity.createdAt < now.addingTimeInterval(60), "\(activity.createdAt)")
+
+        // A FUNNEL_NOW that is no time is said, and the real time is used.
+        let before = Date()
+        let wrong = try BuiltFunnel.run(["leads", "log", "\(leadId)", "--type", "note", "--note", "x", "--db", db, "--user", "manager@northwind.example"],
+                                        folder: folder, environment: ["FUNNEL_NOW": "next tuesday"])
+        #expect(wrong.status == 0, "\(wrong.standardError)")
+        #expect(wrong.standardError.contains("FUNNEL_NOW=next tuesday is not an ISO 8601 time"), "\(wrong.standardError)")
+        let note = try #require(try store.snapshot { try $0.allLeadActions(leadId: leadId, orgId: orgId).filter { $0.actionType == .note }.max { $0.createdAt < $1.createdAt } })
+        #expect(note.createdAt >= before.addingTimeInterval(-1) && note.createdAt < Date().addingTimeInterval(1), "\(note.createdAt)")
     }
 }

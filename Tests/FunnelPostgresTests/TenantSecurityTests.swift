@@ -395,3 +395,41 @@ import Testing
         #expect(byNew.status != 0, "\(byNew.standardOutput)")
     }
 }
+
+/// The attribute value index in PostgreSQL, kept from `leads.attributes` by triggers whoever
+/// writes the lead (as SQLite's are).
+@Suite(.serialized) struct AttributeIndexTests {
+    @Test func theIndexFollowsEachLeadsIndexedAttributesThroughInsertUpdateAndDelete() throws {
+        let fixture = try TenantSecurityTests.makeFixture()
+        defer { try? TenantSecurityTests.dropFixture(fixture) }
+        let acme = fixture.id("acme", "organizations")
+        func entries() throws -> String {
+            let result = try PostgresSandbox.psql(fixture.admin, """
+                SELECT string_agg(a.name || '=' || v.value::text, ' ' ORDER BY a.name, v.value::text) FROM lead_attribute_values v
+                JOIN lead_attributes a ON a.id = v.attribute_id JOIN leads l ON l.id = v.lead_id WHERE l.email = 'attrs@acme.example';
+                """)
+            #expect(result.status == 0, "\(result.standardError)")
+            return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let set = try PostgresSandbox.psql(fixture.admin, """
+            INSERT INTO lead_attributes(org_id, name, kind, indexed, created_at) VALUES
+              (\(acme), 'age', 'number', true, now()), (\(acme), 'note', 'text', false, now()), (\(acme), 'member', 'yes_no', true, now());
+            INSERT INTO leads(org_id, email, source, status, created_at, updated_at, attributes)
+              VALUES (\(acme), 'attrs@acme.example', 'website', 'new', now(), now(), '{"job": "management", "age": 30, "note": "free text", "member": true, "empty": null}');
+            """)
+        #expect(set.status == 0, "\(set.standardError)")
+        // job (indexed by the fixture), age and member are indexed; note is not; null is nothing.
+        #expect(try entries() == #"age=30 job="management" member=true"#)
+        // As a sales rep (who cannot write the index): an update moves the entries.
+        let rep = try #require(fixture.logins["acme.sales_rep"])
+        let asRep = PostgresSandbox.url(PostgresSandbox.url(fixture.admin, user: rep.role, password: rep.password), database: fixture.database)
+        let updated = try PostgresSandbox.psql(asRep, """
+            UPDATE leads SET attributes = '{"job": "retired", "age": 31}' WHERE email = 'attrs@acme.example';
+            """)
+        #expect(updated.status == 0, "\(updated.standardError)")
+        #expect(try entries() == #"age=31 job="retired""#)
+        let deleted = try PostgresSandbox.psql(fixture.admin, "DELETE FROM leads WHERE email = 'attrs@acme.example';")
+        #expect(deleted.status == 0, "\(deleted.standardError)")
+        #expect(try entries() == "")
+    }
+}

@@ -369,6 +369,28 @@ BEGIN
 END $$;
 CREATE TRIGGER lead_actions_touch_lead AFTER INSERT ON lead_actions FOR EACH ROW EXECUTE FUNCTION funnel_touch_lead();
 
+-- The attribute value index (`lead_attribute_values`): one entry per indexed attribute value
+-- of each lead, kept from `leads.attributes` whoever writes the lead (SQLite's version 7 triggers).
+CREATE FUNCTION funnel_index_attributes() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') AND OLD.attributes IS NOT NULL THEN
+    DELETE FROM public.lead_attribute_values v USING public.lead_attributes a, jsonb_each(OLD.attributes) j
+    WHERE v.lead_id = OLD.id AND a.org_id = OLD.org_id AND a.name = j.key AND a.indexed AND v.attribute_id = a.id AND v.value = j.value;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.attributes IS NOT NULL THEN
+    INSERT INTO public.lead_attribute_values(attribute_id, value, lead_id)
+    SELECT a.id, j.value, NEW.id FROM jsonb_each(NEW.attributes) j
+    JOIN public.lead_attributes a ON a.org_id = NEW.org_id AND a.name = j.key
+    WHERE a.indexed AND jsonb_typeof(j.value) NOT IN ('null', 'object', 'array')
+    ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER leads_attributes_insert AFTER INSERT ON leads FOR EACH ROW WHEN (NEW.attributes IS NOT NULL) EXECUTE FUNCTION funnel_index_attributes();
+CREATE TRIGGER leads_attributes_update AFTER UPDATE OF attributes, org_id ON leads FOR EACH ROW
+  WHEN (OLD.attributes IS DISTINCT FROM NEW.attributes OR OLD.org_id IS DISTINCT FROM NEW.org_id) EXECUTE FUNCTION funnel_index_attributes();
+-- (A lead's entries go with it: the foreign key cascades.)
+
 -- A version raised by the database on each change a person can make; a write from an older copy
 -- is refused (no lost updates between teammates).
 -- A write names the version it read: an older one is refused as stale, a newer one is nobody's to
