@@ -11,12 +11,17 @@ public enum PostgresSandbox {
     private static let started: Result<String, Failure> = {
         if let url = ProcessInfo.processInfo.environment["FUNNEL_PG_ADMIN_URL"], !url.isEmpty { return .success(url) }
         do {
-            let result = try ProcessRunner.run("/bin/bash", [Repository.root + "/scripts/postgres-sandbox.sh", "start"])
-            let url = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard result.status == 0, url.hasPrefix("postgres://") else {
-                return .failure(Failure(description: "scripts/postgres-sandbox.sh start failed (\(result.status)): \(result.standardError)"))
+            // The server it starts outlives it: its output goes to a file, not to pipes this
+            // process would wait on for the end.
+            let output = NSTemporaryDirectory() + "funnel-pg-sandbox-\(getpid()).out"
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let result = try ProcessRunner.run("/bin/bash", ["-c", "'\(Repository.root)/scripts/postgres-sandbox.sh' start > '\(output)' 2>&1 < /dev/null"],
+                                               discardingOutput: true)
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            guard result.status == 0, let url = text.split(separator: "\n").last(where: { $0.hasPrefix("postgres://") }) else {
+                return .failure(Failure(description: "scripts/postgres-sandbox.sh start failed (\(result.status)): \(text)"))
             }
-            return .success(url)
+            return .success(String(url))
         } catch {
             return .failure(Failure(description: "scripts/postgres-sandbox.sh start: \(error)"))
         }

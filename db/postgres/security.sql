@@ -121,23 +121,13 @@ BEGIN
 END $$;
 CREATE TRIGGER users_guard BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION funnel_guard_users();
 
--- An organization's table: its rows only; reading and writing need the Funnel permissions given.
-CREATE FUNCTION funnel_policies(tab text, readers text[], writers text[]) RETURNS void LANGUAGE plpgsql AS $$
+-- A table's four policies: its organization's rows only (`org_id`, or for a table without one,
+-- its parent's through `parent_key`); reading and writing need the Funnel permissions given.
+CREATE FUNCTION funnel_policies(tab text, readers text[], writers text[], parent text DEFAULT NULL, parent_key text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  mine text := 'org_id = (SELECT funnel_org())';
-  can_read text := format('(SELECT funnel_can(VARIADIC %L::text[]))', readers);
-  can_write text := format('(SELECT funnel_can(VARIADIC %L::text[]))', writers);
-BEGIN
-  EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO funnel_users USING (%s AND %s)', tab || '_read', tab, mine, can_read);
-  EXECUTE format('CREATE POLICY %I ON %I FOR INSERT TO funnel_users WITH CHECK (%s AND %s)', tab || '_add', tab, mine, can_write);
-  EXECUTE format('CREATE POLICY %I ON %I FOR UPDATE TO funnel_users USING (%s AND %s) WITH CHECK (%s)', tab || '_change', tab, mine, can_write, mine);
-  EXECUTE format('CREATE POLICY %I ON %I FOR DELETE TO funnel_users USING (%s AND %s)', tab || '_remove', tab, mine, can_write);
-END $$;
-
--- A child table without org_id: its rows are its parent's organization's.
-CREATE FUNCTION funnel_child_policies(tab text, parent text, parent_key text, readers text[], writers text[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  mine text := format('EXISTS (SELECT 1 FROM %I p WHERE p.id = %I AND p.org_id = (SELECT funnel_org()))', parent, parent_key);
+  mine text := CASE WHEN parent IS NULL THEN 'org_id = (SELECT funnel_org())'
+    ELSE format('EXISTS (SELECT 1 FROM %I p WHERE p.id = %I AND p.org_id = (SELECT funnel_org()))', parent, parent_key) END;
   can_read text := format('(SELECT funnel_can(VARIADIC %L::text[]))', readers);
   can_write text := format('(SELECT funnel_can(VARIADIC %L::text[]))', writers);
 BEGIN
@@ -149,25 +139,24 @@ END $$;
 
 DO $$ BEGIN
   PERFORM funnel_policies('leads', '{leads.view}', '{leads.edit,leads.assign,leads.merge,leads.convert,data.import}');
-  PERFORM funnel_child_policies('lead_actions', 'leads', 'lead_id', '{leads.view}', '{leads.edit,leads.merge,data.import}');
+  PERFORM funnel_policies('lead_actions', '{leads.view}', '{leads.edit,leads.merge,data.import}', 'leads', 'lead_id');
   PERFORM funnel_policies('lead_attributes', '{leads.view}', '{data.import}');
-  PERFORM funnel_child_policies('lead_attribute_values', 'lead_attributes', 'attribute_id', '{leads.view}', '{leads.edit,leads.merge,data.import}');
+  PERFORM funnel_policies('lead_attribute_values', '{leads.view}', '{leads.edit,leads.merge,data.import}', 'lead_attributes', 'attribute_id');
   PERFORM funnel_policies('contacts', '{leads.view,deals.view}', '{deals.edit,leads.convert,data.import}');
   PERFORM funnel_policies('deals', '{deals.view}', '{deals.edit,leads.convert,data.import}');
   PERFORM funnel_policies('content', '{content.view}', '{content.edit,content.submit,content.schedule,content.approve}');
   PERFORM funnel_policies('email_campaigns', '{content.view}', '{content.edit,content.schedule}');
-  PERFORM funnel_child_policies('social_posts', 'content', 'content_id', '{content.view}', '{content.edit,content.schedule}');
+  PERFORM funnel_policies('social_posts', '{content.view}', '{content.edit,content.schedule}', 'content', 'content_id');
   PERFORM funnel_policies('products', '{leads.view,deals.view,content.view}', '{admin}');
   PERFORM funnel_policies('ai_agents', '{leads.view,deals.view,content.view}', '{admin}');
   PERFORM funnel_policies('workflows', '{leads.view,deals.view,content.view}', '{admin}');
-  PERFORM funnel_child_policies('workflow_runs', 'workflows', 'workflow_id', '{leads.view,deals.view,content.view}', '{admin}');
+  PERFORM funnel_policies('workflow_runs', '{leads.view,deals.view,content.view}', '{admin}', 'workflows', 'workflow_id');
   PERFORM funnel_policies('imports', '{data.import}', '{data.import}');
-  PERFORM funnel_child_policies('import_rows', 'imports', 'import_id', '{data.import}', '{data.import}');
-  PERFORM funnel_child_policies('import_linked_rows', 'imports', 'import_id', '{data.import}', '{data.import}');
+  PERFORM funnel_policies('import_rows', '{data.import}', '{data.import}', 'imports', 'import_id');
+  PERFORM funnel_policies('import_linked_rows', '{data.import}', '{data.import}', 'imports', 'import_id');
   PERFORM funnel_policies('scoring_models', '{leads.view}', '{admin}');
 END $$;
-DROP FUNCTION funnel_policies(text, text[], text[]);
-DROP FUNCTION funnel_child_policies(text, text, text, text[], text[]);
+DROP FUNCTION funnel_policies(text, text[], text[], text, text);
 
 -- Counts kept by triggers (which run as the owner): read only.
 CREATE POLICY lead_status_counts_read ON lead_status_counts FOR SELECT TO funnel_users USING (org_id = (SELECT funnel_org()));

@@ -31,7 +31,7 @@ struct ExportCommand: ParsableCommand {
         }
         defer { if output != nil { close(descriptor) } }
         // In-process (tests), standard output is the context's text, not the process's.
-        let sink = output == nil && !CommandContext.current.writesStandardOutput
+        let sink = output == nil && !CommandContext.current.isProcess
             ? BufferedOutput(text: CommandContext.current.output) : BufferedOutput(descriptor: descriptor)
         let rows = try ExportService(database: db).export(entity, format: format, in: session) { try sink.write($0) }
         try sink.flush()

@@ -40,8 +40,7 @@ public struct CommandContext: Sendable {
     /// The context the running command sees.
     @TaskLocal public static var current: CommandContext = .process
 
-    /// Whether this is the process's own standard output (a file descriptor to write to).
-    var writesStandardOutput: Bool { isProcess }
+    /// Whether this is the process's own context (its standard output a file descriptor to write to).
     var isProcess = false
 }
 

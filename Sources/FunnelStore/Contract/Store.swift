@@ -7,8 +7,7 @@ import Foundation
 /// A transaction's body is synchronous and runs where the store runs it (for SQLite, on the
 /// calling thread under the store's lock; the TUI calls it from its write queue and background
 /// threads, never waiting on the main thread for another process's lock). Everything a body
-/// reads or writes is one transaction: all of it lands, or none. `asyncSnapshot`/`asyncTransaction`
-/// run the same bodies off the caller's thread.
+/// reads or writes is one transaction: all of it lands, or none.
 public protocol Store: AnyObject, Sendable {
     /// Where the store is (a file, a server's URL).
     var location: StoreLocation { get }
@@ -77,30 +76,6 @@ extension Store {
     }
 
     public func checkIntegrity() throws -> IntegrityReport { try checkIntegrity(.quick) }
-
-    /// `snapshot` on a thread of the store's, not the caller's: for callers on the main actor.
-    public func asyncSnapshot<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
-        try await StoreThread.run { try self.snapshot(body) }
-    }
-
-    /// `transaction` on a thread of the store's, not the caller's.
-    public func asyncTransaction<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
-        try await StoreThread.run { try self.transaction(body) }
-    }
-}
-
-/// Runs blocking store work on a thread of its own (not Swift's cooperative pool, whose few
-/// threads a wait for a lock would hold).
-enum StoreThread {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try work() })
-            }
-            thread.stackSize = 4 << 20
-            thread.start()
-        }
-    }
 }
 
 /// One thing the store saw change: a commit, by this process or another.

@@ -5,12 +5,12 @@ internal import GRDB
 ///
 /// It keeps one connection of its own and reads `PRAGMA data_version`, which changes when another
 /// connection commits. GRDB's observation sees only this process's writes; this sees them all.
-public final class DatabaseChangeWatcher: @unchecked Sendable {
+final class DatabaseChangeWatcher: @unchecked Sendable {
     private let queue: DatabaseQueue
     private var lastVersion: Int?
 
     /// A watcher for the database at `path`; nil for an in-memory database.
-    public init?(database: AppDatabase) {
+    init?(database: AppDatabase) {
         guard database.path != ":memory:" else { return nil }
         var config = Configuration()
         config.readonly = true
@@ -21,7 +21,7 @@ public final class DatabaseChangeWatcher: @unchecked Sendable {
     }
 
     /// Whether something was committed since the last call.
-    public func hasChanged() -> Bool {
+    func hasChanged() -> Bool {
         guard let version = try? queue.read({ db in try Int.fetchOne(db, sql: "PRAGMA data_version") }) else { return false }
         defer { lastVersion = version }
         return lastVersion != nil && version != lastVersion

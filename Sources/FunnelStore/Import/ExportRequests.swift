@@ -62,7 +62,7 @@ extension StoreReader {
     /// The fields an export of `entity` starts with, whatever the organization (leads: `name`,
     /// `email`, `phone`, `company`, `source`, `status`, `status_reason`, `score`, `owner`,
     /// `product`, `created_at`, `external_id`).
-    public static func exportColumns(_ entity: ExportEntity) -> [ExportColumn] { exportQuery(entity).columns }
+    static func exportColumns(_ entity: ExportEntity) -> [ExportColumn] { exportQuery(entity).columns }
 
     /// The columns `forEachExportRow` gives for the organization's `entity`: the fields
     /// (`exportColumns(_:)`), then for leads one column per attribute of the organization, in its

@@ -29,7 +29,6 @@ public final class FunnelApplication: TerminalApplication {
     var scoringScreen: ScoringScreen?
     /// The scoring view's state last drawn.
     var scoringRevisionDrawn = -1
-    var lastPoll = Date.distantPast
     /// The panes' writes: one at a time, off the main thread, so the screen stays live while one waits.
     let writes: DatabaseWrites
     /// The writes' state last drawn (a settled write redraws once).
@@ -326,14 +325,12 @@ public final class FunnelApplication: TerminalApplication {
             self.toast = nil
             redraw = true
         }
-        // Another process's writes show within a second.
-        if now.timeIntervalSince(lastPoll) >= 0.5 {
-            lastPoll = now
-            if shell.reloadIfChanged() {
-                reloadPanes()
-                logger.info("the database changed; reloaded")
-                redraw = true
-            }
+        // Another process's writes show within a second: the store's change sequence (read every
+        // 250 ms) sets a flag the tick takes.
+        if shell.reloadIfChanged() {
+            reloadPanes()
+            logger.info("the database changed; reloaded")
+            redraw = true
         }
         return redraw
     }

@@ -83,9 +83,6 @@ public final class LeadTriageViewModel: WritesThroughQueue {
         LeadFilter(status: status, owner: owner, source: source, productId: product?.id, search: search, attribute: attribute)
     }
 
-    /// The search's match count from the last reload (so pages need not count again).
-    var searchMatches: Int?
-
     /// Whether the total is exact (false: "10,000 or more").
     public var totalIsExact: Bool {
         if search != nil { return total < Self.searchCountCap }
@@ -120,9 +117,8 @@ public final class LeadTriageViewModel: WritesThroughQueue {
             counts = try service.statusCounts(in: session)
             // A search counts its matches up to a few hundred ("300+"): counting every match of a
             // common word would cost more than the page itself.
-            searchMatches = nil
             rows.total = try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
-            if search != nil, status == nil, !isFiltered { searchMatches = total }
+            let searchMatches = search != nil && status == nil && !isFiltered ? total : nil
             // A search alone with few matches counts them by status (a few hundred rows at most;
             // not asked again when the "all" tab already counted the cap).
             if isFiltered || (search != nil && searchMatches == Self.searchCountCap) {
