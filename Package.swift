@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // System libraries.
@@ -42,14 +43,17 @@ let package = Package(
             providers: [.apt(["libargon2-dev"])]
         ),
 
-        // The store: the only target that imports GRDB or writes SQL.
+        // The store: the only target that imports GRDB or PostgresNIO, or writes SQL.
         .target(
             name: "FunnelStore",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The PostgreSQL schema and its security, applied by `funnel init --db postgres://...`.
+            resources: [.embedInCode("Postgres/SQL/schema.sql"), .embedInCode("Postgres/SQL/security.sql")],
             swiftSettings: strict
         ),
         // Services: identity, permissions, audit, scoring, demo data, doctor.

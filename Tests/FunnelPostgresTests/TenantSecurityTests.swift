@@ -2,7 +2,7 @@ import Foundation
 import FunnelTestSupport
 import Testing
 
-/// Team mode's security, held by PostgreSQL itself (db/postgres/security.sql): as each role of
+/// Team mode's security, held by PostgreSQL itself (Sources/FunnelStore/Postgres/SQL/security.sql): as each role of
 /// each organization, signed in through `psql` with its own password, try to read and write every
 /// table of the other organization and each forbidden thing (approving one's own content,
 /// changing one's own role or permissions, editing or deleting activities, writing in another's
@@ -36,7 +36,7 @@ import Testing
         let token = "t" + UUID().uuidString.prefix(8).lowercased()
         let admin = try PostgresSandbox.freshDatabase("funnel_\(token)")
         for file in ["schema.sql", "security.sql"] {
-            let sql = try String(contentsOfFile: Repository.root + "/db/postgres/" + file, encoding: .utf8)
+            let sql = try String(contentsOfFile: Repository.root + "/Sources/FunnelStore/Postgres/SQL/" + file, encoding: .utf8)
             let applied = try PostgresSandbox.psql(admin, sql)
             try #require(applied.status == 0, "\(file): \(applied.standardError)")
         }

@@ -51,15 +51,15 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension AppDatabase {
-    /// Opens the database at a location. A SQLite file opens as `open(path:)` does; a PostgreSQL
-    /// server is refused, saying so, until the team mode's store exists (nothing is written).
+    /// Opens the SQLite database at a location as `open(path:)` does; a PostgreSQL server is
+    /// refused, saying so (`StoreLocation.openStore` opens either).
     public static func open(at location: StoreLocation, readOnly: Bool = false, create: Bool = true, replacing: Bool = false,
                             lockWait: LockWaitPolicy = LockWaitPolicy()) throws -> AppDatabase {
         switch location {
         case .file(let path):
             return try open(path: path, readOnly: readOnly, create: create, replacing: replacing, lockWait: lockWait)
         case .server:
-            throw StoreError.cannotOpen(path: location.description, detail: "this Funnel opens SQLite files only; a PostgreSQL server (team mode) is not supported yet")
+            throw StoreError.cannotOpen(path: location.description, detail: "this command works on a SQLite file only")
         }
     }
 
@@ -72,6 +72,11 @@ extension StoreLocation {
     /// implementation of the contract (`Store`) for a location.
     public func openStore(readOnly: Bool = false, create: Bool = true, replacing: Bool = false,
                           lockWait: LockWaitPolicy = LockWaitPolicy()) throws -> any Store {
-        try AppDatabase.open(at: self, readOnly: readOnly, create: create, replacing: replacing, lockWait: lockWait)
+        switch self {
+        case .file:
+            return try AppDatabase.open(at: self, readOnly: readOnly, create: create, replacing: replacing, lockWait: lockWait)
+        case .server(let url):
+            return try PostgresStore.open(url: url, readOnly: readOnly, create: create)
+        }
     }
 }

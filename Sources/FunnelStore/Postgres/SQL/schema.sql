@@ -582,3 +582,14 @@ BEGIN
     END LOOP;
   END LOOP;
 END $$;
+
+-- The migrations this schema holds, by the SQLite store's names (the same schema version), and
+-- when each was applied here: `funnel migrate` and `schemaVersion` read them.
+CREATE TABLE funnel_migrations (
+  name text PRIMARY KEY,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO funnel_migrations (name) VALUES
+  ('v1 platform schema'), ('v2 pipeline and import'), ('v3 content calendar'), ('v4 import log'),
+  ('v5 leads search words'), ('v6 record versions'), ('v7 lead attributes and keys'),
+  ('v8 import linked rows'), ('v9 scoring models');

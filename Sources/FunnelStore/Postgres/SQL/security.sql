@@ -50,7 +50,7 @@ GRANT EXECUTE ON FUNCTION funnel_is_user(), funnel_me(), funnel_org(), funnel_ca
 -- by column: no one writes an id (taking the next ids would make another organization's inserts
 -- fail) or a generated column; no one reads a password hash or an API key; `db_role` and
 -- `org_id` of users are the owner's to set (`funnel users add` runs as the owner's function).
-GRANT SELECT ON roles, lead_status_counts, deal_stage_totals, content_status_counts TO funnel_users;
+GRANT SELECT ON roles, lead_status_counts, deal_stage_totals, content_status_counts, funnel_migrations TO funnel_users;
 DO $$
 DECLARE
   t text;

@@ -1,0 +1,70 @@
+import Foundation
+internal import PostgresNIO
+
+/// The store's changes on a server, as they happen: a connection of its own LISTENs on the
+/// channels of the organizations the signed-in role may read (`organizations.notify_channel`,
+/// announced by the schema's statement triggers once per table and transaction). No table is
+/// polled. When the connection is lost (the server restarting), it connects again every `retry`
+/// and announces one change once back, since anything may have changed meanwhile.
+enum PostgresChangeListener {
+    static func stream(address: PostgresAddress, shownLocation: String, retry: Duration) -> AsyncStream<StoreChange> {
+        let state = State()
+        return AsyncStream { continuation in
+            continuation.onTermination = { _ in state.stop() }
+            let thread = Thread {
+                var lostBefore = false
+                while !state.isStopped {
+                    do {
+                        let session = try PostgresSession(address, shownLocation: shownLocation)
+                        guard state.attach(session) else { return }
+                        let channels = try session.rows("SELECT notify_channel FROM organizations").map { try PGRow($0).string(0) }
+                        for channel in channels {
+                            session.connection.addListener(channel: channel) { _, _ in
+                                continuation.yield(StoreChange(sequence: state.next()))
+                            }
+                            try session.execute("LISTEN \"\(channel.replacingOccurrences(of: "\"", with: "\"\""))\"")
+                        }
+                        if lostBefore { continuation.yield(StoreChange(sequence: state.next())) }
+                        try? session.connection.closeFuture.wait()
+                        lostBefore = true
+                    } catch {
+                        lostBefore = true
+                    }
+                    if state.isStopped { break }
+                    Thread.sleep(forTimeInterval: max(0.2, Double(retry.components.seconds) + Double(retry.components.attoseconds) / 1e18))
+                }
+                continuation.finish()
+            }
+            thread.name = "funnel.postgres.listen"
+            thread.start()
+        }
+    }
+
+    final class State: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stopped = false
+        private var sequence = 0
+        private var session: PostgresSession?
+
+        var isStopped: Bool { lock.withLock { stopped } }
+
+        func next() -> Int { lock.withLock { sequence += 1; return sequence } }
+
+        /// Keeps the listening connection (to close it on stop); false once stopped.
+        func attach(_ session: PostgresSession) -> Bool {
+            lock.withLock {
+                if stopped { return false }
+                self.session = session
+                return true
+            }
+        }
+
+        func stop() {
+            let session: PostgresSession? = lock.withLock {
+                stopped = true
+                return self.session
+            }
+            session?.connection.close().whenComplete { _ in }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+internal import PostgresNIO
+
+/// A value sent to PostgreSQL as a query's parameter (`$1`, `$2`...).
+enum PGValue: Sendable {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case bool(Bool)
+    case date(Date)
+}
+
+/// What can be a query's parameter.
+protocol PGBindable {
+    var pgValue: PGValue { get }
+}
+
+extension Int64: PGBindable { var pgValue: PGValue { .int(self) } }
+extension Int: PGBindable { var pgValue: PGValue { .int(Int64(self)) } }
+extension Double: PGBindable { var pgValue: PGValue { .double(self) } }
+extension String: PGBindable { var pgValue: PGValue { .text(self) } }
+extension Bool: PGBindable { var pgValue: PGValue { .bool(self) } }
+extension Date: PGBindable { var pgValue: PGValue { .date(self) } }
+extension PGValue: PGBindable { var pgValue: PGValue { self } }
+extension Optional: PGBindable where Wrapped: PGBindable {
+    var pgValue: PGValue { self?.pgValue ?? .null }
+}
+
+/// A server's address and credentials, read from a `postgres://` URL (libpq's form:
+/// `postgres://user:password@host:port/database?sslmode=require`, `host=/socket/dir` for a socket).
+struct PostgresAddress: Sendable, Equatable {
+    enum TLSMode: String, Sendable { case disable, prefer, require, verifyFull = "verify-full", verifyCA = "verify-ca" }
+
+    var host: String
+    var port: Int
+    var socketPath: String?
+    var user: String
+    var password: String?
+    var database: String
+    var tls: TLSMode
+
+    init(url text: String) throws {
+        let shown = StoreLocation.server(text).description
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "postgres" || scheme == "postgresql" else {
+            throw StoreError.cannotOpen(path: shown, detail: "not a postgres:// URL (postgres://user:password@host:5432/database)")
+        }
+        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
+        port = components.port ?? Int(query["port"] ?? "") ?? 5432
+        if let dir = query["host"], dir.hasPrefix("/") { socketPath = "\(dir)/.s.PGSQL.\(port)" }
+        guard let user = components.user.flatMap({ $0.removingPercentEncoding }) ?? query["user"], !user.isEmpty else {
+            throw StoreError.cannotOpen(path: shown, detail: "the URL names no user (postgres://USER@host/database)")
+        }
+        self.user = user
+        password = components.password?.removingPercentEncoding ?? query["password"] ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? user : (path.removingPercentEncoding ?? path)
+        guard let mode = TLSMode(rawValue: query["sslmode"] ?? "prefer") else {
+            throw StoreError.cannotOpen(path: shown, detail: "sslmode \(query["sslmode"] ?? "") is not one of disable, prefer, require, verify-ca, verify-full")
+        }
+        tls = mode
+    }
+}
+
+/// One connection to a PostgreSQL server, used synchronously: each query waits for its answer on
+/// the calling thread (never an event loop's), so a transaction's body stays synchronous as the
+/// store contract wants it. One thread uses a session at a time (the store's pool hands it out).
+final class PostgresSession: @unchecked Sendable {
+    /// The event loop every connection of the process runs on (one thread: a client's work is
+    /// waiting for the server).
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    static let logger = Logger(label: "funnel.postgres")
+
+    let connection: PostgresConnection
+    let shownLocation: String
+    /// Set when the connection failed: the pool drops it.
+    private(set) var isBroken = false
+
+    init(_ address: PostgresAddress, shownLocation: String) throws {
+        self.shownLocation = shownLocation
+        var configuration: PostgresConnection.Configuration
+        if let socket = address.socketPath {
+            configuration = .init(unixSocketPath: socket, username: address.user, password: address.password, database: address.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            do {
+                switch address.tls {
+                case .disable: tls = .disable
+                case .prefer, .require:
+                    var client = TLSConfiguration.makeClientConfiguration()
+                    client.certificateVerification = .none
+                    let context = try NIOSSLContext(configuration: client)
+                    tls = address.tls == .prefer ? .prefer(context) : .require(context)
+                case .verifyCA, .verifyFull:
+                    var client = TLSConfiguration.makeClientConfiguration()
+                    client.certificateVerification = address.tls == .verifyFull ? .fullVerification : .noHostnameVerification
+                    tls = .require(try NIOSSLContext(configuration: client))
+                }
+            } catch {
+                throw StoreError.cannotOpen(path: shownLocation, detail: "TLS could not be set up: \(error)")
+            }
+            configuration = .init(host: address.host, port: address.port, username: address.user, password: address.password,
+                                  database: address.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            connection = try PostgresConnection.connect(on: Self.group.next(), configuration: configuration, id: 1, logger: Self.logger).wait()
+        } catch {
+            throw StoreError.cannotOpen(path: shownLocation, detail: Self.describe(error))
+        }
+    }
+
+    deinit {
+        let connection = connection
+        connection.close().whenComplete { _ in }
+    }
+
+    /// Runs one statement and returns its rows.
+    func rows(_ sql: String, _ values: [PGValue] = []) throws -> [PostgresRow] {
+        try run(sql, values).rows
+    }
+
+    /// Runs one statement; how many rows it wrote (or read).
+    @discardableResult
+    func execute(_ sql: String, _ values: [PGValue] = []) throws -> Int {
+        try run(sql, values).metadata.rows ?? 0
+    }
+
+    /// Runs one statement, calling `onRow` with each row as it arrives (on the event loop's
+    /// thread: `onRow` must only copy values out).
+    func stream(_ sql: String, _ values: [PGValue], _ onRow: @escaping @Sendable (PostgresRow) throws -> Void) throws {
+        guard !isBroken else { throw StoreError.failed(path: shownLocation, detail: "the connection to the server was lost") }
+        do {
+            _ = try connection.query(Self.query(sql, values), logger: Self.logger, onRow).wait()
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    private func run(_ sql: String, _ values: [PGValue]) throws -> PostgresQueryResult {
+        guard !isBroken else { throw StoreError.failed(path: shownLocation, detail: "the connection to the server was lost") }
+        do {
+            return try connection.query(Self.query(sql, values), logger: Self.logger).wait()
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    static func query(_ sql: String, _ values: [PGValue]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .int(let int): bindings.append(int)
+            case .double(let double): bindings.append(double)
+            case .text(let text): bindings.append(text)
+            case .bool(let bool): bindings.append(bool)
+            case .date(let date): bindings.append(date)
+            }
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    /// The server's error in the store's words; a lost connection marks the session broken.
+    func translate(_ error: any Error) -> StoreError {
+        if let psql = error as? PSQLError {
+            if let server = psql.serverInfo, let state = server[.sqlState] {
+                let message = server[.message] ?? "\(psql)"
+                let detail = server[.detail].map { "\(message) (\($0))" } ?? message
+                switch state {
+                case "23514", "23502", "23505", "23503", "23P01", "P0001", "22001", "22P02", "22003", "22007", "22008":
+                    return .constraint(Self.describeConstraint(state: state, detail: detail, constraint: server[.constraintName]))
+                case "42501":
+                    return .constraint("the database refused the change: \(detail)")
+                case "25006":
+                    return .readOnly(path: shownLocation, detail: detail)
+                case "40001", "40P01":
+                    return .failed(path: shownLocation, detail: "\(detail); nothing was written, try again")
+                case "57P01", "57P02", "57P03":
+                    isBroken = true
+                    return .failed(path: shownLocation, detail: "the server is shutting down or restarting (\(message)); this change was not made")
+                default:
+                    return .failed(path: shownLocation, detail: detail)
+                }
+            }
+            isBroken = true
+            return .failed(path: shownLocation, detail: "the connection to the server was lost (\(Self.describe(error))); this change was not made")
+        }
+        if let store = error as? StoreError { return store }
+        return .failed(path: shownLocation, detail: Self.describe(error))
+    }
+
+    static func describeConstraint(state: String, detail: String, constraint: String?) -> String {
+        let named = constraint.map { " (\($0))" } ?? ""
+        switch state {
+        case "23514": return "the database refused a value: \(detail)\(named)"
+        case "23503": return "the database refused a reference to a record that does not exist (\(detail))"
+        case "23505": return "the database refused a duplicate: \(detail)"
+        case "23502": return "the database refused an empty required field: \(detail)"
+        default: return "the database refused the change: \(detail)"
+        }
+    }
+
+    /// An error in words (PSQLError's description hides the server's message).
+    static func describe(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] { return message }
+        switch psql.code {
+        case .connectionError, .uncleanShutdown, .serverClosedConnection, .clientClosedConnection:
+            let underlying = psql.underlying.map { ": \($0)" } ?? ""
+            return "could not reach the server\(underlying)"
+        case .sslUnsupported: return "the server does not offer TLS, which the URL's sslmode requires"
+        default: return "\(psql.code)"
+        }
+    }
+}
+
+/// A row's cells by position, decoded to the Swift types the store uses.
+struct PGRow {
+    let row: PostgresRandomAccessRow
+
+    init(_ row: PostgresRow) { self.row = PostgresRandomAccessRow(row) }
+
+    var count: Int { row.count }
+
+    func has(_ name: String) -> Bool { row.contains(name) }
+
+    func isNull(_ index: Int) -> Bool { row[index].bytes == nil }
+
+    func decode<T: PostgresDecodable>(_ type: T.Type, _ index: Int) throws -> T {
+        do { return try row[index].decode(T.self, context: .default) } catch {
+            throw StoreError.constraint("column \(row[index].columnName) cannot be read as \(T.self): \(error)")
+        }
+    }
+
+    func decode<T: PostgresDecodable>(_ type: T.Type, _ name: String) throws -> T {
+        do { return try row[name].decode(T.self, context: .default) } catch {
+            throw StoreError.constraint("column \(name) cannot be read as \(T.self): \(error)")
+        }
+    }
+
+    func int(_ index: Int) throws -> Int64 { try decode(Int64.self, index) }
+    func optionalInt(_ index: Int) throws -> Int64? { try decode(Int64?.self, index) }
+    func string(_ index: Int) throws -> String { try decode(String.self, index) }
+    func optionalString(_ index: Int) throws -> String? { try decode(String?.self, index) }
+    func double(_ index: Int) throws -> Double { try decode(Double.self, index) }
+    func date(_ index: Int) throws -> Date { try decode(Date.self, index) }
+    func optionalDate(_ index: Int) throws -> Date? { try decode(Date?.self, index) }
+    func bool(_ index: Int) throws -> Bool { try decode(Bool.self, index) }
+}

@@ -1,0 +1,202 @@
+import Foundation
+internal import PostgresNIO
+
+/// The team mode's store: a Funnel workspace on a PostgreSQL server (`--db postgres://...`).
+///
+/// Each client signs in as its own PostgreSQL role (a Funnel user, or the database's owner for
+/// set-up), and the server's row-level security keeps every organization's rows apart and holds
+/// the permissions (Postgres/SQL/security.sql), whatever program a user connects with. The store's
+/// methods scope every query by organization as the SQLite store's do.
+///
+/// Each `snapshot` or `transaction` takes a connection from the store's pool for its body (reads
+/// and writes on other threads go on in parallel, as SQLite's WAL readers do): a read is one
+/// `REPEATABLE READ READ ONLY` transaction, a write one `READ COMMITTED` transaction whose
+/// `update` locks the row it compares (`FOR UPDATE`), so a stale version is refused, never
+/// overwritten. Changes are heard through LISTEN/NOTIFY on the organizations' channels.
+public final class PostgresStore: Store, @unchecked Sendable {
+    public let location: StoreLocation
+    public let isReadOnly: Bool
+    public var readOnlyReason: String? { isReadOnly ? "opened read-only" : nil }
+    public let lockWatch = LockWatch(timeout: 5)
+    public var damage: String? { nil }
+
+    let address: PostgresAddress
+    let catalog: PostgresCatalog
+    private let lock = NSLock()
+    private var idle: [PostgresSession] = []
+
+    /// Connects to the server at `url`. An empty database is given Funnel's schema, its security
+    /// and the seed roles when `create` (the owner's work: `funnel init`); a database without them
+    /// is otherwise refused, saying what to run.
+    public static func open(url: String, readOnly: Bool = false, create: Bool = true) throws -> PostgresStore {
+        let location = StoreLocation.server(url)
+        let address = try PostgresAddress(url: url)
+        let session = try PostgresSession(address, shownLocation: location.description)
+        let hasSchema = try PGRow(session.rows("SELECT to_regclass('funnel_migrations') IS NOT NULL")[0]).bool(0)
+        if !hasSchema {
+            guard create, !readOnly else {
+                throw StoreError.notAFunnelDatabase(path: location.description, reason: "it has no Funnel schema (`funnel init --db \(location.description)` creates it, as the database's owner)")
+            }
+            try installSchema(session, shownLocation: location.description)
+        }
+        let catalog = try PostgresCatalog.load(session)
+        let store = PostgresStore(location: location, address: address, catalog: catalog, readOnly: readOnly)
+        store.checkIn(session)
+        return store
+    }
+
+    init(location: StoreLocation, address: PostgresAddress, catalog: PostgresCatalog, readOnly: Bool) {
+        self.location = location
+        self.address = address
+        self.catalog = catalog
+        self.isReadOnly = readOnly
+    }
+
+    /// Applies Funnel's schema and security to an empty database, in one transaction.
+    static func installSchema(_ session: PostgresSession, shownLocation: String) throws {
+        let schema = String(decoding: PackageResources.schema_sql, as: UTF8.self)
+        let security = String(decoding: PackageResources.security_sql, as: UTF8.self)
+        do {
+            try session.execute("BEGIN")
+            // The scripts are many statements: sent as one simple query each (no parameters).
+            try session.simple(schema)
+            try session.simple(security)
+            try session.execute("COMMIT")
+        } catch {
+            _ = try? session.execute("ROLLBACK")
+            throw StoreError.cannotOpen(path: shownLocation, detail: "creating Funnel's schema failed (it needs the database's owner, with the right to create extensions): \(error)")
+        }
+    }
+
+    // MARK: - Connections
+
+    /// A connection of the pool (a new one when all are in use).
+    func checkOut() throws -> PostgresSession {
+        lock.lock()
+        let session = idle.popLast()
+        lock.unlock()
+        if let session { return session }
+        return try PostgresSession(address, shownLocation: location.description)
+    }
+
+    /// Gives a connection back (a broken one is dropped: the next use connects again).
+    func checkIn(_ session: PostgresSession) {
+        guard !session.isBroken else { return }
+        lock.lock()
+        if idle.count < 4 { idle.append(session) }
+        lock.unlock()
+    }
+
+    /// Runs `body` inside `BEGIN ... COMMIT` on a connection of the pool; rolled back when it
+    /// throws or when `rollback`.
+    func run<T>(_ begin: String, rollback: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
+        let session = try checkOut()
+        defer { checkIn(session) }
+        try session.execute(begin)
+        do {
+            let result = try body(session)
+            if rollback { try session.execute("ROLLBACK") } else {
+                do { try session.execute("COMMIT") } catch {
+                    throw StoreError.failed(path: location.description, detail: "the change was not committed (\(error)); nothing was written")
+                }
+            }
+            return result
+        } catch {
+            if !session.isBroken { _ = try? session.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    // MARK: - Store
+
+    public func schemaVersion() throws -> Int { try appliedMigrations().count }
+
+    public func appliedMigrations() throws -> [String] {
+        try snapshotSession { session in
+            try session.rows("SELECT name FROM funnel_migrations ORDER BY applied_at, name").map { try PGRow($0).string(0) }
+        }
+    }
+
+    func snapshotSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    public func snapshot<T>(_ body: (any StoreReading) throws -> T) throws -> T {
+        try snapshotSession { session in try body(PostgresReader(session: session, catalog: catalog)) }
+    }
+
+    public func transaction<T>(_ body: (any StoreWriting) throws -> T) throws -> T {
+        if isReadOnly { throw StoreError.readOnly(path: location.description, detail: "opened read-only") }
+        return try run("BEGIN") { session in try body(PostgresWriter(session: session, catalog: catalog)) }
+    }
+
+    public func rehearsal<T>(_ body: (any StoreWriting) throws -> T) throws -> T {
+        try run("BEGIN", rollback: true) { session in try body(PostgresWriter(session: session, catalog: catalog)) }
+    }
+
+    public func changes(every interval: Duration) -> StoreChanges {
+        StoreChanges(PostgresChangeListener.stream(address: address, shownLocation: location.description, retry: interval))
+    }
+
+    public func setChecksBeforeWrites(_ on: Bool) {}
+
+    public func summary() throws -> BackupSummary {
+        try snapshotSession { session in
+            let row = PGRow(try session.rows("""
+                SELECT pg_database_size(current_database()), (SELECT count(*) FROM funnel_migrations),
+                  (SELECT count(*) FROM organizations), (SELECT count(*) FROM leads), (SELECT count(*) FROM deals)
+                """)[0])
+            return BackupSummary(path: location.description, bytes: try row.int(0), schemaVersion: Int(try row.int(1)),
+                                 organizations: Int(try row.int(2)), leads: Int(try row.int(3)), deals: Int(try row.int(4)))
+        }
+    }
+
+    public func backup(to path: String) throws -> BackupSummary {
+        throw StoreError.failed(path: location.description, detail: "a server is backed up by its own tools (`pg_dump`); `funnel migrate \(location.description) FILE` copies it into a SQLite file")
+    }
+
+    public func restore(from path: String) throws {
+        throw StoreError.failed(path: location.description, detail: "a server is restored by its own tools (`pg_restore`); `funnel migrate FILE \(location.description)` copies a SQLite file into it")
+    }
+
+    public func checkIntegrity(_ kind: IntegrityCheckKind) throws -> IntegrityReport {
+        // The server keeps its own pages (checksums, WAL); what Funnel checks is its data's rules.
+        let started = Date()
+        let problems = try snapshotSession { session in try Self.consistencyProblems(session) }
+        return IntegrityReport(kind: kind, problems: problems, seconds: Date().timeIntervalSince(started))
+    }
+
+    public func diagnose() throws -> DatabaseDiagnosis {
+        try snapshotSession { session in
+            let problems = try Self.consistencyProblems(session)
+            let migrations = try session.rows("SELECT name FROM funnel_migrations ORDER BY applied_at, name").map { try PGRow($0).string(0) }
+            let version = try PGRow(session.rows("SHOW server_version")[0]).string(0)
+            return DatabaseDiagnosis(path: location.description, integrity: problems.isEmpty ? ["ok"] : problems, foreignKeyViolations: 0,
+                                     schemaVersion: migrations.count, migrations: migrations, journalMode: "PostgreSQL \(version)", plans: [])
+        }
+    }
+
+    /// What breaks the data's own rules that constraints cannot hold: maintained counts that
+    /// differ from the rows they count.
+    static func consistencyProblems(_ session: PostgresSession) throws -> [String] {
+        try session.rows("""
+            SELECT 'lead_status_counts of organization ' || coalesce(c.org_id, l.org_id) || ', ' || coalesce(c.status, l.status)
+              || ': ' || coalesce(c.lead_count, 0) || ' counted, ' || coalesce(l.n, 0) || ' leads'
+            FROM lead_status_counts c FULL JOIN (SELECT org_id, status, count(*) AS n FROM leads GROUP BY org_id, status) l
+              ON l.org_id = c.org_id AND l.status = c.status
+            WHERE coalesce(c.lead_count, 0) <> coalesce(l.n, 0)
+            LIMIT 20
+            """).map { try PGRow($0).string(0) }
+    }
+}
+
+extension PostgresSession {
+    /// Runs a script of many statements (no parameters) as one simple query.
+    func simple(_ sql: String) throws {
+        do {
+            _ = try connection.simpleQuery(sql).wait()
+        } catch {
+            throw translate(error)
+        }
+    }
+}
