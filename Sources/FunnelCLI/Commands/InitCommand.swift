@@ -32,7 +32,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         var options = DatabaseChoice()
         options.db = db
-        let path = options.resolvedPath()
+        let path = options.resolvedLocation().description
         let database = try options.open(create: true)
         let organizations = try database.snapshot { try $0.organizations() }
         if !organizations.isEmpty && org == nil {

@@ -20,6 +20,18 @@ public struct IdentityService: Sendable {
         try ServiceError.wrapping {
             try database.snapshot { reader in
                 let user: User
+                if let signedIn = try reader.serverSignIn() {
+                    // The server signed this user in (their own login role and password): they act.
+                    if let email, EmailAddress.normalized(email) != signedIn {
+                        throw ServiceError.invalid(field: "user", problem: "this connection signed in to the server as \(signedIn), not \(EmailAddress.normalized(email))")
+                    }
+                    guard let found = try reader.user(email: signedIn) else { throw ServiceError.unknownUser(signedIn) }
+                    guard found.isActive else { throw ServiceError.inactiveUser(found.email) }
+                    guard let organization = try reader.organization(id: found.orgId), let role = try reader.role(id: found.roleId) else {
+                        throw ServiceError.unknownUser(found.email)
+                    }
+                    return Session(organization: organization, user: found, role: role)
+                }
                 if let email {
                     guard let found = try reader.user(email: email) else { throw ServiceError.unknownUser(email) }
                     user = found
@@ -52,6 +64,8 @@ public struct IdentityService: Sendable {
     public func requiresPassword(email: String) throws -> Bool {
         try ServiceError.wrapping {
             try database.snapshot { reader in
+                // A server signed the connection in with its own password already.
+                if try reader.serverSignIn() != nil { return false }
                 guard let user = try reader.user(email: email), let organization = try reader.organization(id: user.orgId) else {
                     return false
                 }
@@ -94,13 +108,14 @@ public struct IdentityService: Sendable {
                 if try tx.user(email: email) != nil {
                     throw ServiceError.invalid(field: "email", problem: "\(EmailAddress.normalized(email)) already has an account")
                 }
-                var user = User(
+                let (user, recorded) = try tx.addUser(User(
                     orgId: session.orgId, roleId: role.id ?? 0, email: EmailAddress.normalized(email), name: name,
-                    passwordHash: hash, createdAt: now, updatedAt: now)
-                try tx.insert(&user)
-                try tx.record(AuditTrail.activity(
-                    "created", on: .user, id: user.id ?? 0, by: session,
-                    before: nil as UserSnapshot?, after: UserSnapshot(user, role: role.name), at: now))
+                    passwordHash: hash, createdAt: now, updatedAt: now), roleName: role.name, password: password)
+                if !recorded {
+                    try tx.record(AuditTrail.activity(
+                        "created", on: .user, id: user.id ?? 0, by: session,
+                        before: nil as UserSnapshot?, after: UserSnapshot(user, role: role.name), at: now))
+                }
                 return user
             }
         }

@@ -59,17 +59,18 @@ public struct WorkspaceSetup: Sendable {
                     createdAt: now, updatedAt: now)
                 try tx.insert(&organization)
                 guard let admin = try tx.role(name: "admin") else { throw ServiceError.notInitialized }
-                var user = User(
+                let (user, recorded) = try tx.addUser(User(
                     orgId: organization.id ?? 0, roleId: admin.id ?? 0, email: EmailAddress.normalized(adminEmail),
-                    name: adminName, passwordHash: hash, createdAt: now, updatedAt: now)
-                try tx.insert(&user)
+                    name: adminName, passwordHash: hash, createdAt: now, updatedAt: now), roleName: admin.name, password: password)
                 let session = Session(organization: organization, user: user, role: admin)
                 try tx.record(AuditTrail.activity(
                     "created", on: .organization, id: organization.id ?? 0, by: session,
                     before: nil as Organization?, after: organization, at: now))
-                try tx.record(AuditTrail.activity(
-                    "created", on: .user, id: user.id ?? 0, by: session,
-                    before: nil as UserSnapshot?, after: UserSnapshot(user, role: admin.name), at: now))
+                if !recorded {
+                    try tx.record(AuditTrail.activity(
+                        "created", on: .user, id: user.id ?? 0, by: session,
+                        before: nil as UserSnapshot?, after: UserSnapshot(user, role: admin.name), at: now))
+                }
                 return session
             }
         }

@@ -58,6 +58,17 @@ public protocol IdentityReading: AnyObject {
     func userNames(orgId: Int64) throws -> [Int64: String]
     /// The products of an organization, by name.
     func products(orgId: Int64) throws -> [Product]
+    /// The email of the Funnel user the store itself signed in (a server's login role), which
+    /// is then who acts; nil where the store signs in no one (a file, or a server's owner).
+    func serverSignIn() throws -> String?
+}
+
+/// Users: adding one, with the sign-in the store gives them. The writes, inside one transaction.
+public protocol IdentityWriting: IdentityReading {
+    /// Adds a user (its role by name). A file keeps the user as given (its password hash is the
+    /// sign-in); a server also makes the user a login role of their own with `password`, checks
+    /// the permission again and records the creation itself (`recorded`).
+    func addUser(_ user: User, roleName: String, password: String?) throws -> (user: User, recorded: Bool)
 }
 
 /// Leads: pages, counts, search, attributes, actions, merging and rescoring.
@@ -304,7 +315,7 @@ public protocol MaintenanceWriting: MaintenanceReading {
 public protocol StoreReading: RecordReading, IdentityReading, LeadReading, DealReading, ContentReading, ImportLogReading, AuditReading, ScoringModelReading, MaintenanceReading {}
 
 /// Everything a store does inside one write transaction (and every read).
-public protocol StoreWriting: StoreReading, RecordWriting, LeadWriting, ImportLogWriting, AuditWriting, ScoringModelWriting, MaintenanceWriting {}
+public protocol StoreWriting: StoreReading, RecordWriting, IdentityWriting, LeadWriting, ImportLogWriting, AuditWriting, ScoringModelWriting, MaintenanceWriting {}
 
 extension LeadReading {
     public func attributeValueCounts(orgId: Int64, attributeId: Int64) throws -> (values: [AttributeValueCount], leads: Int) { try attributeValueCounts(orgId: orgId, attributeId: attributeId, limit: 20) }

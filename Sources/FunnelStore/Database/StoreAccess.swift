@@ -172,6 +172,13 @@ public final class StoreTransaction: StoreReader {
         try R.rows.filter(Column("id") == id && Column("org_id") == orgId).deleteAll(db) > 0
     }
 
+    /// Adds a user as given (the password hash on it is the sign-in); the caller records it.
+    public func addUser(_ user: User, roleName: String, password: String?) throws -> (user: User, recorded: Bool) {
+        var user = user
+        try insert(&user)
+        return (user, false)
+    }
+
     /// Appends one entry to the audit trail.
     @discardableResult
     public func record(_ activity: Activity) throws -> Activity {

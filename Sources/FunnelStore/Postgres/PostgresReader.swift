@@ -160,6 +160,27 @@ extension PostgresReader: IdentityReading {
         return names
     }
     func products(orgId: Int64) throws -> [Product] { try records(Product.self, "WHERE org_id = $1 ORDER BY name", [orgId]) }
+
+    /// The Funnel user whose login role this connection signed in as (nil for the owner).
+    func serverSignIn() throws -> String? {
+        try scalar(String.self, "SELECT email FROM users WHERE id = funnel_me()")
+    }
+}
+
+extension PostgresWriter: IdentityWriting {
+    /// Adds the user through the database's own function (`funnel_add_user`): a login role named
+    /// by the email with this password, in `funnel_users`, the row and its activity; refused
+    /// there unless the signed-in role may manage users of this organization.
+    func addUser(_ user: User, roleName: String, password: String?) throws -> (user: User, recorded: Bool) {
+        guard let password, !password.isEmpty else {
+            throw StoreError.constraint("on a PostgreSQL server each user signs in with a password of their own: give \(user.email) one (--password-stdin)")
+        }
+        guard let id = try scalar(Int64.self, "SELECT funnel_add_user($1, $2, $3, $4, $5)", [user.orgId, user.email, user.name, roleName, password]),
+              let added = try record(User.self, "WHERE id = $1", [id]) else {
+            throw StoreError.constraint("the database did not add \(user.email)")
+        }
+        return (added, true)
+    }
 }
 
 // MARK: - Audit

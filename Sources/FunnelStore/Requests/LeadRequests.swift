@@ -436,4 +436,7 @@ extension StoreReader {
     public func products(orgId: Int64) throws -> [Product] {
         try Product.rows.filter(Column("org_id") == orgId).order(Column("name")).fetchAll(db).map(\.value)
     }
+
+    /// A file signs in no one: whoever may open it chooses the user (`--user`).
+    public func serverSignIn() throws -> String? { nil }
 }
