@@ -31,19 +31,19 @@ demo: deps
 
 ## Run every test. Fails when a test fails, when a layer is crossed, or when our code has a warning.
 test: deps
-	@echo "== layering: only FunnelStore may import GRDB"
-	@if grep -rln "^import GRDB" Sources Tests --include=*.swift | grep -v -e "^Sources/FunnelStore/" -e "^Tests/FunnelStoreTests/"; then \
-	  echo "GRDB imported outside the store (above)"; exit 1; fi
-	@if grep -rln -E "^(public )?import GRDB" Sources/FunnelStore --include=*.swift; then \
-	  echo "the store imports GRDB publicly (above): write 'internal import GRDB', so nothing of GRDB shows in its API"; exit 1; fi
+	@echo "== layering: only FunnelStore may import GRDB or PostgresNIO"
+	@if grep -rln -E "^(internal |public )?import (GRDB|PostgresNIO)" Sources Tests --include=*.swift | grep -v -e "^Sources/FunnelStore/" -e "^Tests/FunnelStoreTests/"; then \
+	  echo "GRDB or PostgresNIO imported outside the store (above)"; exit 1; fi
+	@if grep -rln -E "^(public )?import (GRDB|PostgresNIO)" Sources/FunnelStore --include=*.swift; then \
+	  echo "the store imports GRDB or PostgresNIO publicly (above): write 'internal import ...', so nothing of them shows in its API"; exit 1; fi
 	@echo "== build (tests included)"
 	swift build --build-tests 2>&1 | tee .build-test.log
 	@if grep -E "^/.*/(Sources|Tests)/.*: warning:" .build-test.log | grep -v "/.build/"; then \
 	  echo "warnings in Funnel's code (above)"; exit 1; fi
-	@echo "== tests (with a throwaway PostgreSQL server for the team mode's: scripts/postgres-sandbox.sh, stopped after)"
+	@echo "== tests (with a throwaway PostgreSQL server for the team mode's: scripts/postgres-sandbox.sh, destroyed after)"
 	export FUNNEL_PG_SANDBOX="$(CURDIR)/.build-pg-test"; \
 	url=$$(scripts/postgres-sandbox.sh start); \
-	trap 'scripts/postgres-sandbox.sh stop' EXIT; \
+	trap 'scripts/postgres-sandbox.sh destroy' EXIT; \
 	FUNNEL_PG_ADMIN_URL="$$url" swift test --skip-build 2>&1 | tee .build-test.log
 	@echo "== release build (what make demo runs: the optimizer has crashed where the debug build did not)"
 	swift build -c release --product funnel

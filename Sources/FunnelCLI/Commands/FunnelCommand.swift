@@ -16,7 +16,7 @@ public struct FunnelCommand: AsyncParsableCommand {
         subcommands: [
             OpenCommand.self, InitCommand.self, DemoCommand.self, UsersCommand.self, DoctorCommand.self,
             LeadsCommand.self, DealsCommand.self, ContentCommand.self, ImportCommand.self, ExportCommand.self, BackupCommand.self, RestoreCommand.self,
-            ScoreCommand.self, OrganizationCommand.self, ConfigCommand.self, KeysCommand.self,
+            ScoreCommand.self, OrganizationCommand.self, ConfigCommand.self, KeysCommand.self, MigrateCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )

@@ -1,0 +1,227 @@
+import Foundation
+internal import GRDB
+internal import PostgresNIO
+
+/// What `funnel migrate` copied: each table's rows and time, and what the check after found.
+public struct MigrationReport: Sendable {
+    public struct Table: Sendable {
+        public let name: String
+        public let rows: Int
+        public let seconds: Double
+    }
+
+    public var tables: [Table] = []
+    /// Tables whose rows per organization differ between the two stores after the copy (none
+    /// when the copy is whole), in words.
+    public var mismatches: [String] = []
+    /// How many (table, organization) counts were compared.
+    public var comparisons = 0
+}
+
+/// Copies a whole SQLite workspace into an empty PostgreSQL database, with all its history:
+/// every table's rows with their ids, through COPY, in one transaction on the server (all of it
+/// lands, or none). Then the rows of every table, per organization where it has one, are counted
+/// on both sides and must match.
+public enum StoreMigration {
+    /// Tables the copy leaves to the target (its own bookkeeping) or that the target has not.
+    static let skipped: Set<String> = ["funnel_migrations", "grdb_migrations"]
+
+    public static func copy(from source: any Store, to target: any Store,
+                            progress: (_ table: String, _ rows: Int) -> Bool = { _, _ in true }) throws -> MigrationReport {
+        guard let file = source as? AppDatabase, let server = target as? PostgresStore else {
+            throw StoreError.failed(path: target.location.description,
+                                    detail: "migrate copies a SQLite file into a PostgreSQL database (FROM is a file, TO a postgres:// URL)")
+        }
+        return try server.run("BEGIN") { session in
+            try session.execute("SET LOCAL TIME ZONE 'UTC'")
+            if try PGRow(session.rows("SELECT count(*) FROM organizations")[0]).int(0) > 0 {
+                throw StoreError.constraint("\(server.location.description) already holds organizations: migrate copies into an empty Funnel database only (nothing was written)")
+            }
+            // The source's rows are already consistent (counts, indexes, versions): copied as they
+            // are, with the target's triggers and reference checks off for the copy (the owner
+            // may), and checked after by counting.
+            do {
+                try session.execute("SET LOCAL session_replication_role = replica")
+            } catch {
+                throw StoreError.failed(path: server.location.description, detail: "migrate needs the database's owner as a superuser (to copy rows as they are, triggers off): \(error)")
+            }
+            try session.execute("DELETE FROM roles")  // the seed's roles, replaced by the file's own (same names, the file's ids)
+            let sourceTables = Set(try file.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            })
+            var report = MigrationReport()
+            for table in server.catalog.tables.keys.sorted() where !skipped.contains(table) && sourceTables.contains(table) {
+                let started = Date()
+                let targetColumns = try server.catalog.columns(table).filter { !$0.generated }
+                let sourceColumns = Set(try file.read { db in try db.columns(in: table).map(\.name) })
+                let columns = targetColumns.map(\.name).filter { sourceColumns.contains($0) }
+                let rows = try copyTable(table, columns: columns, from: file, into: session, progress: progress)
+                report.tables.append(.init(name: table, rows: rows, seconds: Date().timeIntervalSince(started)))
+            }
+            // Identities continue after the copied ids.
+            for table in server.catalog.tables.keys.sorted() where server.catalog.tables[table]?.contains(where: { $0.name == "id" }) == true {
+                try session.execute("""
+                    SELECT setval(pg_get_serial_sequence('\(table)', 'id'), greatest((SELECT max(id) FROM \(table)), 1))
+                    WHERE pg_get_serial_sequence('\(table)', 'id') IS NOT NULL
+                    """)
+            }
+            try session.execute("SET LOCAL session_replication_role = origin")
+            try compare(file, session, tables: report.tables.map(\.name), catalog: server.catalog, into: &report)
+            guard report.mismatches.isEmpty else {
+                throw StoreError.constraint("the copy differs from the file (nothing was kept): " + report.mismatches.prefix(5).joined(separator: "; "))
+            }
+            let problems = try PostgresStore.consistencyProblems(session)
+            guard problems.isEmpty else {
+                throw StoreError.constraint("the copied counts disagree with the rows (nothing was kept): " + problems.prefix(3).joined(separator: "; "))
+            }
+            return report
+        }
+    }
+
+    /// Counts each table's rows per organization (or in all, for tables without one) on both sides.
+    static func compare(_ file: AppDatabase, _ session: PostgresSession, tables: [String], catalog: PostgresCatalog,
+                        into report: inout MigrationReport) throws {
+        for table in tables {
+            let byOrg = try catalog.columns(table).contains { $0.name == "org_id" }
+            let sql = byOrg ? "SELECT org_id, count(*) FROM \(table) GROUP BY org_id ORDER BY org_id" : "SELECT 0, count(*) FROM \(table)"
+            let there = try file.read { db in
+                try Row.fetchAll(db, sql: sql).map { "\($0[0] as Int64? ?? 0):\($0[1] as Int64? ?? 0)" }
+            }
+            let here = try session.rows(sql).map { row -> String in
+                let row = PGRow(row)
+                return "\(try row.optionalInt(0) ?? 0):\(try row.int(1))"
+            }
+            report.comparisons += max(there.count, 1)
+            if there != here {
+                report.mismatches.append("\(table): file \(there.prefix(4).joined(separator: ", ")), server \(here.prefix(4).joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// Streams one table from the file into the server with COPY (text format), in chunks.
+    static func copyTable(_ table: String, columns: [String], from file: AppDatabase, into session: PostgresSession,
+                          progress: (String, Int) -> Bool) throws -> Int {
+        guard !columns.isEmpty else { return 0 }
+        let queue = ChunkQueue()
+        let select = "SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM \(table)"
+        // The file is read on a thread of its own, a chunk at a time, while the server takes the last.
+        let reader = Thread {
+            do {
+                try file.read { db in
+                    let cursor = try Row.fetchCursor(db, sql: select)
+                    var text = ""
+                    var rows = 0
+                    while let row = try cursor.next() {
+                        for index in 0..<columns.count {
+                            if index > 0 { text += "\t" }
+                            Self.appendCopyText(row[index] as DatabaseValue, to: &text)
+                        }
+                        text += "\n"
+                        rows += 1
+                        if text.utf8.count >= 1 << 20 {
+                            guard queue.put(.chunk(text, rows)) else { return }
+                            text = ""
+                            rows = 0
+                        }
+                    }
+                    if !text.isEmpty { _ = queue.put(.chunk(text, rows)) }
+                }
+                _ = queue.put(.end)
+            } catch {
+                _ = queue.put(.failed("\(error)"))
+            }
+        }
+        reader.start()
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        let connection = session.connection
+        Task {
+            do {
+                try await connection.copyFrom(table: table, columns: columns, logger: PostgresSession.logger) { writer in
+                    while true {
+                        switch queue.take() {
+                        case .chunk(let text, let rows):
+                            try await writer.write(ByteBuffer(string: text))
+                            outcome.add(rows)
+                        case .end:
+                            return
+                        case .failed(let message):
+                            throw StoreError.failed(path: table, detail: "reading \(table) from the file: \(message)")
+                        }
+                    }
+                }
+            } catch {
+                outcome.fail(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        queue.close()
+        if let error = outcome.error { throw session.translate(error) }
+        guard progress(table, outcome.rows) else { throw CancellationError() }
+        return outcome.rows
+    }
+
+    /// A value as COPY's text format writes it: `\N` for NULL, backslash escapes for the rest.
+    static func appendCopyText(_ value: DatabaseValue, to text: inout String) {
+        switch value.storage {
+        case .null: text += "\\N"
+        case .int64(let int): text += String(int)
+        case .double(let double): text += "\(double)"
+        case .string(let string):
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\\": text += "\\\\"
+                case "\t": text += "\\t"
+                case "\n": text += "\\n"
+                case "\r": text += "\\r"
+                default: text.unicodeScalars.append(scalar)
+                }
+            }
+        case .blob(let data):
+            text += "\\\\x" + data.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// Chunks from the file's reader to the server's writer, at most four waiting.
+    final class ChunkQueue: @unchecked Sendable {
+        enum Item { case chunk(String, Int), end, failed(String) }
+        private let lock = NSLock()
+        private var items: [Item] = []
+        private var closed = false
+        private let spaces = DispatchSemaphore(value: 4)
+        private let available = DispatchSemaphore(value: 0)
+
+        /// Adds an item, waiting for room; false once the taker has gone.
+        func put(_ item: Item) -> Bool {
+            spaces.wait()
+            return lock.withLock {
+                if closed { return false }
+                items.append(item)
+                available.signal()
+                return true
+            }
+        }
+
+        func take() -> Item {
+            available.wait()
+            let item = lock.withLock { items.removeFirst() }
+            spaces.signal()
+            return item
+        }
+
+        /// The taker has gone: a waiting reader is let go.
+        func close() {
+            lock.withLock { closed = true }
+            for _ in 0..<4 { spaces.signal() }
+        }
+    }
+
+    final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var rows = 0
+        private(set) var error: (any Error)?
+        func add(_ count: Int) { lock.withLock { rows += count } }
+        func fail(_ error: any Error) { lock.withLock { self.error = error } }
+    }
+}
