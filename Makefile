@@ -8,7 +8,7 @@ SHELL := /bin/bash
 DEBIAN_PACKAGES := libncurses-dev libsqlite3-dev libargon2-dev tmux sqlite3 pkg-config postgresql
 LEADS ?= 10000
 
-.PHONY: demo test deps build release bench clean
+.PHONY: demo team-demo test deps build release bench clean
 
 ## Install missing system packages (apt), and check that Swift is there.
 deps:
@@ -28,6 +28,11 @@ deps:
 demo: deps
 	swift build -c release --product funnel
 	.build/release/funnel demo --leads $(LEADS)
+
+## The demo on a throwaway PostgreSQL server (team mode): every demo user signs in as themselves.
+team-demo: deps
+	swift build -c release --product funnel
+	LEADS=$(LEADS) scripts/team-demo.sh
 
 ## Run every test. Fails when a test fails, when a layer is crossed, or when our code has a warning.
 test: deps

@@ -130,13 +130,11 @@ public struct IdentityService: Sendable {
         let now = clock()
         try ServiceError.wrapping {
             try database.transaction { tx in
-                guard var user = try tx.user(email: target), user.orgId == session.orgId else {
+                guard let user = try tx.user(email: target), user.orgId == session.orgId else {
                     throw ServiceError.unknownUser(target)
                 }
                 let hadPassword = user.passwordHash != nil
-                user.passwordHash = hash
-                user.updatedAt = now
-                try tx.update(user)
+                try tx.setPassword(user, password: password, hash: hash, at: now)
                 try tx.record(AuditTrail.activity(
                     "password_changed", on: .user, id: user.id ?? 0, by: session,
                     before: nil as UserSnapshot?, after: nil as UserSnapshot?,

@@ -69,6 +69,9 @@ public protocol IdentityWriting: IdentityReading {
     /// sign-in); a server also makes the user a login role of their own with `password`, checks
     /// the permission again and records the creation itself (`recorded`).
     func addUser(_ user: User, roleName: String, password: String?) throws -> (user: User, recorded: Bool)
+    /// Sets a user's password: a file keeps `hash` on the user; a server sets the password of
+    /// their login role (making it when they have none, as after `funnel migrate`).
+    func setPassword(_ user: User, password: String, hash: String, at now: Date) throws
 }
 
 /// Leads: pages, counts, search, attributes, actions, merging and rescoring.

@@ -179,6 +179,14 @@ public final class StoreTransaction: StoreReader {
         return (user, false)
     }
 
+    /// Keeps the password's hash on the user.
+    public func setPassword(_ user: User, password: String, hash: String, at now: Date) throws {
+        var user = user
+        user.passwordHash = hash
+        user.updatedAt = now
+        try update(user)
+    }
+
     /// Appends one entry to the audit trail.
     @discardableResult
     public func record(_ activity: Activity) throws -> Activity {

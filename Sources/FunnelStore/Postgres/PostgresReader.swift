@@ -181,6 +181,13 @@ extension PostgresWriter: IdentityWriting {
         }
         return (added, true)
     }
+
+    /// Sets the password of the user's login role through the database's own function
+    /// (`funnel_set_login`), which checks who may; no hash is kept on the row.
+    func setPassword(_ user: User, password: String, hash: String, at now: Date) throws {
+        guard let id = user.id else { throw StoreError.constraint("a user without an id has no sign-in") }
+        try execute("SELECT funnel_set_login($1, $2)", [id, password])
+    }
 }
 
 // MARK: - Audit

@@ -263,3 +263,45 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION funnel_add_user(bigint, text, text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION funnel_add_user(bigint, text, text, text, text) TO funnel_users;
+
+-- A user's sign-in: their login role (named by their email, in funnel_users) with this password,
+-- made when they have none (a workspace copied by `funnel migrate`), else its password changed.
+-- By the owner, by the user for themselves, or by someone with users.manage in the user's
+-- organization (an administrator's sign-in only by an administrator).
+CREATE FUNCTION funnel_set_login(target bigint, new_password text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  u public.users%ROWTYPE;
+  target_role text;
+BEGIN
+  SELECT * INTO u FROM public.users WHERE id = target;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'there is no user %', target USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF funnel_is_user() AND u.id IS DISTINCT FROM funnel_me() THEN
+    SELECT r.name INTO target_role FROM public.roles r WHERE r.id = u.role_id;
+    IF NOT funnel_can('users.manage') OR u.org_id IS DISTINCT FROM funnel_org() THEN
+      RAISE EXCEPTION 'setting another user''s password needs the users.manage permission in their organization' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF target_role = 'admin' AND NOT funnel_can('admin') THEN
+      RAISE EXCEPTION 'only an administrator sets an administrator''s password' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+  END IF;
+  IF length(new_password) < 12 THEN
+    RAISE EXCEPTION 'a password of at least 12 characters is needed' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF length(u.email) > 63 THEN
+    RAISE EXCEPTION 'a PostgreSQL login is at most 63 characters: % is %', u.email, length(u.email) USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF u.db_role IS NULL THEN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = u.email) THEN
+      RAISE EXCEPTION 'the login % exists already (another database''s user?)', u.email USING ERRCODE = 'duplicate_object';
+    END IF;
+    EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE funnel_users', u.email, new_password);
+    UPDATE public.users SET db_role = u.email WHERE id = u.id;
+  ELSE
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', u.db_role, new_password);
+  END IF;
+END $$;
+REVOKE ALL ON FUNCTION funnel_set_login(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION funnel_set_login(bigint, text) TO funnel_users;
