@@ -92,6 +92,13 @@ start() {
   choose_port
   [ -d "$data" ] || create
   if ! running; then
+    # The kept port may have been taken meanwhile (another sandbox): take the next free one.
+    if [ -z "${FUNNEL_PG_PORT:-}" ] && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      rm -f "$sandbox/port"
+      port=54329
+      while (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+      echo "$port" > "$sandbox/port"
+    fi
     as_server "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
       -o "-p $port -k $run -c listen_addresses=127.0.0.1 -c password_encryption=scram-sha-256 -c max_connections=200" start >/dev/null \
       || { tail -20 "$log" >&2; exit 1; }

@@ -9,7 +9,10 @@ internal import PostgresNIO
 enum PostgresChangeListener {
     static func stream(address: PostgresAddress, shownLocation: String, retry: Duration) -> AsyncStream<StoreChange> {
         let state = State()
-        return AsyncStream { continuation in
+        // The sequence begins once the channels are listened to (or the first try failed): a
+        // commit made after `changes` returns is announced.
+        let listening = DispatchSemaphore(value: 0)
+        let stream = AsyncStream<StoreChange> { continuation in
             continuation.onTermination = { _ in state.stop() }
             let thread = Thread {
                 var lostBefore = false
@@ -25,10 +28,12 @@ enum PostgresChangeListener {
                             try session.execute("LISTEN \"\(channel.replacingOccurrences(of: "\"", with: "\"\""))\"")
                         }
                         if lostBefore { continuation.yield(StoreChange(sequence: state.next())) }
+                        state.signalOnce(listening)
                         try? session.connection.closeFuture.wait()
                         lostBefore = true
                     } catch {
                         lostBefore = true
+                        state.signalOnce(listening)
                     }
                     if state.isStopped { break }
                     Thread.sleep(forTimeInterval: max(0.2, Double(retry.components.seconds) + Double(retry.components.attoseconds) / 1e18))
@@ -38,6 +43,8 @@ enum PostgresChangeListener {
             thread.name = "funnel.postgres.listen"
             thread.start()
         }
+        _ = listening.wait(timeout: .now() + 10)
+        return stream
     }
 
     final class State: @unchecked Sendable {
@@ -46,7 +53,18 @@ enum PostgresChangeListener {
         private var sequence = 0
         private var session: PostgresSession?
 
+        private var signalled = false
+
         var isStopped: Bool { lock.withLock { stopped } }
+
+        /// Signals the first listen (once).
+        func signalOnce(_ semaphore: DispatchSemaphore) {
+            let first: Bool = lock.withLock {
+                defer { signalled = true }
+                return !signalled
+            }
+            if first { semaphore.signal() }
+        }
 
         func next() -> Int { lock.withLock { sequence += 1; return sequence } }
 

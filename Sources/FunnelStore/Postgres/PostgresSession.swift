@@ -113,8 +113,9 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     deinit {
+        // Closed before it goes (postgres-nio insists): the callback keeps it until then.
         let connection = connection
-        connection.close().whenComplete { _ in }
+        connection.close().whenComplete { _ in _ = connection }
     }
 
     /// Runs one statement and returns its rows.

@@ -191,12 +191,78 @@ public final class PostgresStore: Store, @unchecked Sendable {
 }
 
 extension PostgresSession {
-    /// Runs a script of many statements (no parameters) as one simple query.
+    /// Runs a script of many statements (no parameters), one statement at a time (the extended
+    /// protocol takes one statement per query).
     func simple(_ sql: String) throws {
-        do {
-            _ = try connection.simpleQuery(sql).wait()
-        } catch {
-            throw translate(error)
+        for statement in Self.statements(sql) { try execute(statement) }
+    }
+
+    /// A script's statements: split at semicolons outside quotes, quoted names, dollar-quoted
+    /// bodies (`$$ ... $$`, `$tag$ ... $tag$`) and comments.
+    static func statements(_ script: String) -> [String] {
+        let characters = Array(script.unicodeScalars)
+        var statements: [String] = []
+        var current = String.UnicodeScalarView()
+        var index = 0
+        func flush() {
+            let text = String(current).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { statements.append(text) }
+            current = String.UnicodeScalarView()
         }
+        func take(until end: [Unicode.Scalar]) {
+            // Copies up to and including `end` (or to the end of the script).
+            while index < characters.count {
+                if characters[index...].starts(with: end) {
+                    current.append(contentsOf: end)
+                    index += end.count
+                    return
+                }
+                current.append(characters[index])
+                index += 1
+            }
+        }
+        while index < characters.count {
+            let character = characters[index]
+            let next: Unicode.Scalar? = index + 1 < characters.count ? characters[index + 1] : nil
+            switch character {
+            case ";":
+                index += 1
+                flush()
+            case "-" where next == "-":
+                // A comment to the end of the line (dropped).
+                while index < characters.count, characters[index] != "\n" { index += 1 }
+            case "/" where next == "*":
+                index += 2
+                var depth = 1
+                while index < characters.count, depth > 0 {
+                    if characters[index] == "*", index + 1 < characters.count, characters[index + 1] == "/" { depth -= 1; index += 2 }
+                    else if characters[index] == "/", index + 1 < characters.count, characters[index + 1] == "*" { depth += 1; index += 2 }
+                    else { index += 1 }
+                }
+            case "'", "\"":
+                current.append(character)
+                index += 1
+                take(until: [character])
+            case "$":
+                // A dollar quote's tag: `$` letters/digits/underscores `$` (not a parameter like $1).
+                var end = index + 1
+                while end < characters.count, characters[end] == "_" || characters[end].properties.isAlphabetic
+                        || (end > index + 1 && ("0"..."9").contains(characters[end])) { end += 1 }
+                if end < characters.count, characters[end] == "$" {
+                    let tag = Array(characters[index...end])
+                    current.append(contentsOf: tag)
+                    index = end + 1
+                    take(until: tag)
+                } else {
+                    current.append(character)
+                    index += 1
+                }
+            default:
+                current.append(character)
+                index += 1
+            }
+        }
+        flush()
+        return statements
     }
 }
