@@ -56,7 +56,7 @@ extension PostgresReader: ContentReading {
             var arguments = PGArgumentList()
             let org = arguments.add(orgId)
             let conditions = Self.contentConditions(filter, &arguments)
-            let intervals = (start..<end).enumerated().map { offset, index in
+            let intervals = (start..<end).enumerated().map { offset, index -> String in
                 "(\(offset), \(arguments.add(bounds[index]))::timestamptz, \(arguments.add(bounds[index + 1]))::timestamptz)"
             }.joined(separator: ", ")
             counts += try all("""

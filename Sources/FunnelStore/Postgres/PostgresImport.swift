@@ -405,7 +405,7 @@ final class PostgresImportWriter: ImportWriting {
     private func recordCreated(_ rows: [(id: Int64, line: Int)], table: String = "import_rows", rowTable: String? = nil) throws {
         guard !rows.isEmpty else { return }
         var arguments = PGArgumentList()
-        let values = rows.map { row in
+        let values = rows.map { row -> String in
             let table = rowTable.map { ", \(arguments.add($0))" } ?? ""
             return "(\(arguments.add(importId))\(table), \(arguments.add(row.id)), \(arguments.add(row.line)))"
         }.joined(separator: ", ")
@@ -438,7 +438,7 @@ final class PostgresImportWriter: ImportWriting {
             (values.source ?? .import).rawValue, (values.status ?? .new).rawValue, values.statusReason, Int64(values.score ?? 0),
             values.assignedTo, values.createdAt ?? nowText, nowText, values.externalId, AttributeJSON.object(values.attributes),
         ]
-        return "(" + zip(row, Self.leadColumns).map { value, column in
+        return "(" + zip(row, Self.leadColumns).map { value, column -> String in
             let placeholder = arguments.add(value)
             return column.cast == "timestamptz" ? storeTime(placeholder) : "\(placeholder)::\(column.cast)"
         }.joined(separator: ", ") + ")"
@@ -642,7 +642,7 @@ final class PostgresActionImportWriter: ActionImportWriting {
 
     private func insertRows(_ actions: [ActionImportRow], metadata: [UInt8]) throws {
         var arguments = PGArgumentList()
-        let values = actions.map { action in
+        let values = actions.map { action -> String in
             let json = action.metadataCount > 0
                 ? String(decoding: metadata[Int(action.metadataStart)..<Int(action.metadataStart + action.metadataCount)], as: UTF8.self) : "{}"
             let at = Date(timeIntervalSince1970: TimeInterval(action.milliseconds) / 1000)
@@ -653,7 +653,7 @@ final class PostgresActionImportWriter: ActionImportWriting {
                              arguments.values) { try $0.int(0) }
         guard ids.count == actions.count else { throw StoreError.constraint("the database did not insert every action of the batch") }
         var rowArguments = PGArgumentList()
-        let logged = zip(ids, actions).map { id, action in
+        let logged = zip(ids, actions).map { id, action -> String in
             "(\(rowArguments.add(importId)), \(rowArguments.add(id)), \(rowArguments.add(Int64(action.line))))"
         }.joined(separator: ", ")
         try tx.execute("INSERT INTO import_rows(import_id, row_id, line) VALUES \(logged)", rowArguments.values)
