@@ -294,7 +294,7 @@ extension RecordImportJob {
 
     /// Writes a link's contact and conversion (recorded for undo as the import's linked rows);
     /// returns the id of the contact it made.
-    static func writeLink(_ link: LeadLink, line: Int, writer: ImportWriter) throws -> Int64? {
+    static func writeLink(_ link: LeadLink, line: Int, writer: any ImportWriting) throws -> Int64? {
         var made: Int64?
         if let contact = link.newContact { made = try writer.insertLinkedContact(contact, line: line) }
         if let lead = link.converted { try writer.updateLinkedLead(lead, line: line) }

@@ -2,7 +2,7 @@ import Foundation
 import FunnelStore
 
 /// One run of a CSV import inside its transaction: reads rows, checks them, finds duplicates and
-/// writes through the store's `ImportWriter`.
+/// writes through the store's `ImportWriting`.
 ///
 /// Duplicate detection keeps one dictionary from the 64-bit hash of each normalized key (email,
 /// E.164 phone, or a deal's external id) to the record that holds it: positive, the id of a record
@@ -36,7 +36,7 @@ struct RecordImportJob {
     let progress: ImportProgress
     /// Asked as progress is told: true stops the import (the transaction is rolled back).
     let stop: @Sendable () -> Bool
-    let writer: ImportWriter
+    let writer: any ImportWriting
     let dates: ImportDateReader
     let scoring: LeadScoringModel
     let pipeline: PipelineSettings
@@ -500,7 +500,7 @@ struct RecordImportJob {
         claim(emailHash, phoneHash, line: line)
         pendingLeads.append((row, line))
         pendingKeys.append((emailHash, phoneHash))
-        if pendingLeads.count == ImportWriter.leadBatchSize { try flushLeads() }
+        if pendingLeads.count == ImportWriterLimits.leadBatchSize { try flushLeads() }
     }
 
     /// Writes the pending leads: a full batch with one multi-row insert, else (the file's last rows,
@@ -512,7 +512,7 @@ struct RecordImportJob {
             pendingLeads.removeAll(keepingCapacity: true)
             pendingKeys.removeAll(keepingCapacity: true)
         }
-        if pendingLeads.count == ImportWriter.leadBatchSize {
+        if pendingLeads.count == ImportWriterLimits.leadBatchSize {
             let batch = pendingLeads
             if try write(0, { [writer] in _ = try writer.insertLeads(batch) }, quiet: true) {
                 report.created += batch.count

@@ -249,10 +249,10 @@ public protocol ImportLogReading: AnyObject {
 public protocol ImportLogWriting: ImportLogReading {
     /// Starts an import of actions: writes its log entry (entity `actions`, numbered after the
     /// organization's last import) and returns the writer that adds the actions.
-    func beginActionImport(orgId: Int64, userId: Int64?, file: String, at now: Date, cacheKiB: Int) throws -> ActionImportWriter
+    func beginActionImport(orgId: Int64, userId: Int64?, file: String, at now: Date, cacheKiB: Int) throws -> any ActionImportWriting
     /// Starts an import: writes its log entry (numbered after the organization's last import) and
     /// returns the writer that records every row it creates or updates.
-    func beginImport(orgId: Int64, userId: Int64?, entity: ImportEntity, mode: ImportMode, file: String, at now: Date) throws -> ImportWriter
+    func beginImport(orgId: Int64, userId: Int64?, entity: ImportEntity, mode: ImportMode, file: String, at now: Date) throws -> any ImportWriting
     /// Undoes an import of the organization in this transaction: deletes the rows it created and
     /// restores the rows it updated to their earlier values, then marks it undone.
     ///
@@ -353,7 +353,7 @@ extension ImportLogReading {
 }
 
 extension ImportLogWriting {
-    public func beginActionImport(orgId: Int64, userId: Int64?, file: String, at now: Date) throws -> ActionImportWriter { try beginActionImport(orgId: orgId, userId: userId, file: file, at: now, cacheKiB: ActionImportWriter.smallestCacheKiB) }
+    public func beginActionImport(orgId: Int64, userId: Int64?, file: String, at now: Date) throws -> any ActionImportWriting { try beginActionImport(orgId: orgId, userId: userId, file: file, at: now, cacheKiB: ImportWriterLimits.smallestCacheKiB) }
 }
 
 extension AuditReading {

@@ -108,7 +108,7 @@ extension StoreReader {
 extension StoreTransaction {
     /// Starts an import of actions: writes its log entry (entity `actions`, numbered after the
     /// organization's last import) and returns the writer that adds the actions.
-    public func beginActionImport(orgId: Int64, userId: Int64?, file: String, at now: Date, cacheKiB: Int = ActionImportWriter.smallestCacheKiB) throws -> ActionImportWriter {
+    public func beginActionImport(orgId: Int64, userId: Int64?, file: String, at now: Date, cacheKiB: Int = ImportWriterLimits.smallestCacheKiB) throws -> any ActionImportWriting {
         let number = try lastImportNumber(orgId: orgId) + 1
         let nowText = StoreTimestamp.text(Int64(now.timeIntervalSince1970.rounded(.down)))
         do {
@@ -119,7 +119,7 @@ extension StoreTransaction {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw StoreError.constraint("this database cannot record an import of actions yet (schema version 7 is needed: open it once with this version of Funnel to migrate it)")
         }
-        return try ActionImportWriter(db: db, orgId: orgId, importId: db.lastInsertedRowID, number: number, cacheKiB: cacheKiB)
+        return try SQLiteActionImportWriter(db: db, orgId: orgId, importId: db.lastInsertedRowID, number: number, cacheKiB: cacheKiB)
     }
 
     /// Rescores the given leads of the organization (ids ascending) from their fields and every
@@ -235,8 +235,8 @@ extension StoreTransaction {
 ///
 /// Rows go in as the caller orders them; ordered by lead (and, within a lead, newest first) they
 /// touch the index `idx_lead_actions_lead_created` and the `lead_actions_touch_lead` trigger's lead
-/// page by page instead of all over the file.
-public final class ActionImportWriter {
+/// page by page instead of all over the file (the SQLite store's `ActionImportWriting`).
+public final class SQLiteActionImportWriter: ActionImportWriting {
     let db: Database
     public let orgId: Int64
     /// The log entry's id.
@@ -255,7 +255,7 @@ public final class ActionImportWriter {
     /// `{}`, bound without a copy.
     private let emptyObject: UnsafeMutablePointer<CChar> = strdup("{}")!
     /// The times of a statement's rows (23 bytes each), bound without a copy.
-    private let times = UnsafeMutablePointer<UInt8>.allocate(capacity: 23 * ActionImportWriter.rowsPerStatement)
+    private let times = UnsafeMutablePointer<UInt8>.allocate(capacity: 23 * SQLiteActionImportWriter.rowsPerStatement)
     private static let actionColumns = 5
 
     init(db: Database, orgId: Int64, importId: Int64, number: Int64, cacheKiB: Int) throws {
@@ -318,8 +318,8 @@ public final class ActionImportWriter {
     /// index keeps each page from being written to the WAL and read back once a batch (measured:
     /// 1,000,000 actions in 10.7 s with 8 MiB, 8.6 s with 256 MiB; 5,000,000 with 8 MiB spent
     /// more time waiting for the disk than working).
-    public static let smallestCacheKiB = 8_192
-    public static let largestCacheKiB = 262_144
+    public static let smallestCacheKiB = ImportWriterLimits.smallestCacheKiB
+    public static let largestCacheKiB = ImportWriterLimits.largestCacheKiB
 
     /// Puts the connection's page cache back as it was (and the trigger, when an error left it
     /// aside: the transaction is then rolled back, which would bring it back too).

@@ -35,9 +35,26 @@ struct AttributeExportText {
 
     /// Sets the attribute columns of `values` from the JSON object in the statement's `column`.
     func read(_ handle: OpaquePointer, column: Int32, into values: inout [String?]) {
+        guard sqlite3_column_type(handle, column) != SQLITE_NULL, let text = sqlite3_column_text(handle, column) else {
+            for index in first..<(first + count) { values[index] = nil }
+            return
+        }
+        read(bytes: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))), into: &values)
+    }
+
+    /// Sets the attribute columns of `values` from a JSON object's text (nil: no attributes; the
+    /// PostgreSQL store reads `leads.attributes` as text).
+    func read(json: String?, into values: inout [String?]) {
+        guard var json else {
+            for index in first..<(first + count) { values[index] = nil }
+            return
+        }
+        json.withUTF8 { read(bytes: $0, into: &values) }
+    }
+
+    /// Sets the attribute columns of `values` from the bytes of a JSON object.
+    func read(bytes: UnsafeBufferPointer<UInt8>, into values: inout [String?]) {
         for index in first..<(first + count) { values[index] = nil }
-        guard sqlite3_column_type(handle, column) != SQLITE_NULL, let text = sqlite3_column_text(handle, column) else { return }
-        let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
         var reader = FlatJSONObject(bytes)
         reader.forEachMember { key, value in
             guard let position = positions[key] else { return }

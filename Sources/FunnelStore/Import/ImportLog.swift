@@ -200,14 +200,14 @@ extension StoreReader {
 extension StoreTransaction {
     /// Starts an import: writes its log entry (numbered after the organization's last import) and
     /// returns the writer that records every row it creates or updates.
-    public func beginImport(orgId: Int64, userId: Int64?, entity: ImportEntity, mode: ImportMode, file: String, at now: Date) throws -> ImportWriter {
+    public func beginImport(orgId: Int64, userId: Int64?, entity: ImportEntity, mode: ImportMode, file: String, at now: Date) throws -> any ImportWriting {
         let number = try lastImportNumber(orgId: orgId) + 1
         let nowText = StoreTimestamp.text(Int64(now.timeIntervalSince1970.rounded(.down)))
         try db.execute(sql: """
             INSERT INTO imports(org_id, number, user_id, entity, mode, file, counts, status, created_at)
             VALUES (?, ?, ?, ?, ?, ?, '{}', 'done', ?)
             """, arguments: [orgId, number, userId, entity.rawValue, mode.rawValue, String(file.prefix(4096)), nowText])
-        return try ImportWriter(db: db, orgId: orgId, importId: db.lastInsertedRowID, number: number, entity: entity, nowText: nowText)
+        return try SQLiteImportWriter(db: db, orgId: orgId, importId: db.lastInsertedRowID, number: number, entity: entity, nowText: nowText)
     }
 
     /// Undoes an import of the organization in this transaction: deletes the rows it created and
@@ -249,7 +249,7 @@ extension StoreTransaction {
             }
         }
         var result = ImportUndoResult()
-        let columns = ImportWriter.snapshotColumns[entry.entity] ?? []
+        let columns = SQLiteImportWriter.snapshotColumns[entry.entity] ?? []
         let assignments = columns.map { "\($0) = json_extract(r.before, '$.\($0)')" }.joined(separator: ", ")
         try db.execute(sql: """
             UPDATE \(table) SET \(assignments)
@@ -287,7 +287,7 @@ extension StoreTransaction {
             }
         }
         for table in SchemaV8.linkedTables {
-            let columns = ImportEntity(rawValue: table).flatMap { ImportWriter.snapshotColumns[$0] } ?? []
+            let columns = ImportEntity(rawValue: table).flatMap { SQLiteImportWriter.snapshotColumns[$0] } ?? []
             let assignments = columns.map { "\($0) = json_extract(r.before, '$.\($0)')" }.joined(separator: ", ")
             try db.execute(sql: """
                 UPDATE \(table) SET \(assignments)
@@ -305,8 +305,9 @@ extension StoreTransaction {
 }
 
 /// Writes the rows of one import and records each in `import_rows` (created, or updated with its
-/// earlier values), through statements prepared once and bound column by column.
-public final class ImportWriter {
+/// earlier values), through statements prepared once and bound column by column (the SQLite
+/// store's `ImportWriting`).
+public final class SQLiteImportWriter: ImportWriting {
     let db: Database
     public let orgId: Int64
     /// The log entry's id.
@@ -322,7 +323,7 @@ public final class ImportWriter {
     static let leadColumns = ["org_id", "product_id", "name", "company", "email", "phone", "phone_normalized", "source", "status",
                               "status_reason", "score", "assigned_to", "created_at", "updated_at", "external_id", "attributes"]
     /// Rows per multi-row insert (`insertLeads`): one statement, one statement journal, for many rows.
-    public static let leadBatchSize = 64
+    public static let leadBatchSize = ImportWriterLimits.leadBatchSize
     private let createdRowStatement: BulkInserter
     private let updatedRowStatement: Statement
     private var cacheSize: Int?

@@ -36,10 +36,11 @@ struct PostgresCatalog: Sendable {
     }
 
     /// What `SELECT` reads of a record's table: its readable columns but search vectors and the
-    /// leads' attribute document (read on their own).
+    /// leads' attribute document (read on their own). A `date` column is read as its text
+    /// (`YYYY-MM-DD`, as records keep it: a deal's `closeDate`).
     func selectList(_ table: String, prefix: String = "") throws -> String {
         try columns(table).filter { $0.type != "tsvector" && !(table == "leads" && $0.name == "attributes") }
-            .map { prefix + "\"\($0.name)\"" }.joined(separator: ", ")
+            .map { $0.type == "date" ? "\(prefix)\"\($0.name)\"::text AS \"\($0.name)\"" : prefix + "\"\($0.name)\"" }.joined(separator: ", ")
     }
 }
 

@@ -158,10 +158,19 @@ final class PostgresSession: @unchecked Sendable {
             case .double(let double): bindings.append(double)
             case .text(let text): bindings.append(text)
             case .bool(let bool): bindings.append(bool)
-            case .date(let date): bindings.append(date)
+            case .date(let date): bindings.append(Self.millisecondTime(date))
             }
         }
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    /// A time to the millisecond, as the SQLite store keeps times, half a microsecond above it:
+    /// PostgresNIO sends a Date as whole microseconds, truncated, so a time read back and bound
+    /// again (a page key) lands on the value stored, never a microsecond below it.
+    static func millisecondTime(_ date: Date) -> Date {
+        let start = Date(timeIntervalSince1970: 946_684_800)
+        let milliseconds = (date.timeIntervalSince(start) * 1000).rounded()
+        return Date(timeInterval: milliseconds / 1000 + 0.000_000_5, since: start)
     }
 
     /// The server's error in the store's words; a lost connection marks the session broken.
