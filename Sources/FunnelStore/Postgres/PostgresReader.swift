@@ -173,7 +173,14 @@ extension PostgresWriter: IdentityWriting {
     /// there unless the signed-in role may manage users of this organization.
     func addUser(_ user: User, roleName: String, password: String?) throws -> (user: User, recorded: Bool) {
         guard let password, !password.isEmpty else {
-            throw StoreError.constraint("on a PostgreSQL server each user signs in with a password of their own: give \(user.email) one (--password-stdin)")
+            // The owner may add a user without a login (one is given later: `funnel users passwd`).
+            guard try serverSignIn() == nil else {
+                throw StoreError.constraint("on a PostgreSQL server each user signs in with a password of their own: give \(user.email) one (--new-password-stdin)")
+            }
+            var user = user
+            user.passwordHash = nil
+            try insert(&user)
+            return (user, false)
         }
         guard let id = try scalar(Int64.self, "SELECT funnel_add_user($1, $2, $3, $4, $5)", [user.orgId, user.email, user.name, roleName, password]),
               let added = try record(User.self, "WHERE id = $1", [id]) else {
