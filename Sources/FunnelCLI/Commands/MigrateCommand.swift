@@ -7,13 +7,15 @@ import FunnelServices
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Copy a SQLite workspace into an empty PostgreSQL database, with all its history.",
+        abstract: "Copy a SQLite workspace into an empty PostgreSQL database (or back into a new file), with all its history.",
         discussion: """
             FROM is a Funnel file, TO a postgres:// URL signed in as the database's owner (a superuser:
             the rows are copied as they are, ids and history included). The server is given Funnel's
             schema when it has none. Everything is copied in one transaction with COPY, then every
             table's rows are counted per organization on both sides: the copy is kept only when they
-            match. Users then sign in as themselves: give each a login with `funnel users password`.
+            match. Users then sign in as themselves: give each a login with `funnel users passwd`.
+            With FROM a postgres:// URL and TO a new file, the server's workspace is copied into the
+            file the same way (one read transaction, counted after).
             """
     )
 
@@ -21,8 +23,16 @@ struct MigrateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The PostgreSQL database to copy into (postgres://OWNER@host:port/db).", valueName: "to")) var to: String
 
     func run() throws {
-        let source = StoreLocation(CLIEnvironment.expandingTilde(from)), target = StoreLocation(to)
-        guard source.path != nil else { throw CLIError("FROM must be a Funnel file; \(source) is a server") }
+        let source = StoreLocation(CLIEnvironment.expandingTilde(from)), target = StoreLocation(CLIEnvironment.expandingTilde(to))
+        if source.path == nil, let file = target.path {
+            guard let server = try source.openStore(readOnly: true, create: false) as? PostgresStore else { throw CLIError("\(source) is not a server") }
+            let started = Date()
+            let report = try StoreMigration.copy(from: server, toFile: file)
+            print("Copied \(NumberText.grouped(report.tables.reduce(0) { $0 + $1.rows })) rows in \(report.tables.count) tables from \(source) to \(file) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            print("Checked: \(report.comparisons) row counts per table and organization match")
+            return
+        }
+        guard source.path != nil else { throw CLIError("FROM must be a Funnel file when TO is a server; \(source) is a server") }
         guard target.path == nil else { throw CLIError("TO must be a postgres:// URL; \(target) is a file") }
         guard FileManager.default.fileExists(atPath: source.path ?? "") else { throw CLIError("no Funnel file at \(source)") }
         let file = try source.openStore(readOnly: true, create: false)

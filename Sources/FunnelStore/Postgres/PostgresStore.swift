@@ -151,8 +151,13 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
+    /// A consistent copy of the whole workspace as a SQLite file (one read transaction on the
+    /// server), checked by counting before it is kept: a Funnel backup any Funnel opens. The
+    /// server's own backups (`pg_dump`, base backups) stay the administrator's.
     public func backup(to path: String) throws -> BackupSummary {
-        throw StoreError.failed(path: location.description, detail: "a server is backed up by its own tools (`pg_dump`); `funnel migrate \(location.description) FILE` copies it into a SQLite file")
+        _ = try StoreMigration.copy(from: self, toFile: path)
+        let file = try AppDatabase.open(path: path, readOnly: true, create: false)
+        return try file.summary()
     }
 
     public func restore(from path: String) throws {

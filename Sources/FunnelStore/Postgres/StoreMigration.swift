@@ -78,6 +78,93 @@ public enum StoreMigration {
         }
     }
 
+    /// Tables a SQLite file keeps from its other tables' rows by triggers (counts, the attribute
+    /// value index, full-text indexes): never copied into a file, which rebuilds them.
+    static let derivedInFile: Set<String> = [
+        "lead_status_counts", "content_status_counts", "deal_stage_totals", "deal_month_totals", "lead_attribute_values",
+    ]
+
+    /// Copies a whole PostgreSQL workspace into a new SQLite file at `path` (which must not exist),
+    /// with all its history, then counts every table's rows per organization on both sides. The
+    /// file is written beside `path` and renamed into place once checked.
+    public static func copy(from server: PostgresStore, toFile path: String) throws -> MigrationReport {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.failed(path: path, detail: "it exists already: a copy goes to a new file")
+        }
+        let partial = path + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        var report = MigrationReport()
+        do {
+            let file = try AppDatabase.open(path: partial, create: true)
+            try server.snapshotSession { session in
+                try session.execute("SET LOCAL TIME ZONE 'UTC'")
+                try file.write { db in
+                    // References are checked once every table is in (at the commit).
+                    try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+                    try db.execute(sql: "DELETE FROM roles")  // the file's seed, replaced by the server's (same names)
+                    let fileTables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+                    for table in server.catalog.tables.keys.sorted()
+                    where !skipped.contains(table) && !derivedInFile.contains(table) && fileTables.contains(table) {
+                        let started = Date()
+                        // Generated columns (hidden 2 and 3) are the file's own to compute.
+                        let fileColumns = Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0", arguments: [table]))
+                        let columns = try server.catalog.columns(table).filter { fileColumns.contains($0.name) }
+                        guard !columns.isEmpty else { continue }
+                        // Each value as the file keeps it: times as GRDB's text, JSON as text, booleans as 0/1.
+                        let select = columns.map { column -> String in
+                            let name = "\"\(column.name)\""
+                            switch column.type {
+                            case "timestamptz", "timestamp": return "to_char(\(name), 'YYYY-MM-DD HH24:MI:SS.MS')"
+                            case "jsonb", "json", "date", "numeric": return "\(name)::text"
+                            case "bool": return "\(name)::int::bigint"
+                            case "int2", "int4": return "\(name)::bigint"
+                            case "float4": return "\(name)::float8"
+                            default: return name
+                            }
+                        }.joined(separator: ", ")
+                        let insert = try db.makeStatement(sql: "INSERT INTO \(table) (\(columns.map { "\"\($0.name)\"" }.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
+                        var rows = 0
+                        var last: Int64? = nil
+                        let keyed = columns.contains { $0.name == "id" }
+                        // In pages by id (or whole, for the few tables without one).
+                        while true {
+                            let page = try session.rows(
+                                "SELECT \(select)\(keyed ? ", id" : "") FROM \(table)" + (keyed ? " WHERE id > $1 ORDER BY id LIMIT 5000" : ""),
+                                keyed ? [.int(last ?? Int64.min)] : [])
+                            for row in page.map(PGRow.init) {
+                                var values: [(any DatabaseValueConvertible)?] = []
+                                for index in 0..<columns.count {
+                                    switch columns[index].type {
+                                    case "int8", "int4", "int2", "bool": values.append(try row.optionalInt(index))
+                                    case "float8", "float4": values.append(try row.decode(Double?.self, index))
+                                    default: values.append(try row.optionalString(index))
+                                    }
+                                }
+                                try insert.execute(arguments: StatementArguments(values))
+                                if keyed { last = try row.int(columns.count) }
+                                rows += 1
+                            }
+                            if !keyed || page.count < 5000 { break }
+                        }
+                        report.tables.append(.init(name: table, rows: rows, seconds: Date().timeIntervalSince(started)))
+                    }
+                }
+                try compare(file, session, tables: report.tables.map(\.name), catalog: server.catalog, into: &report)
+            }
+            guard report.mismatches.isEmpty else {
+                throw StoreError.constraint("the copy differs from the server: " + report.mismatches.prefix(5).joined(separator: "; "))
+            }
+            let integrity = try file.checkIntegrity(.full)
+            guard integrity.isSound else { throw StoreError.corrupt(path: partial, detail: integrity.problems.joined(separator: "; ")) }
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
+            throw error
+        }
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
+        try FileManager.default.moveItem(atPath: partial, toPath: path)
+        return report
+    }
+
     /// Counts each table's rows per organization (or in all, for tables without one) on both sides.
     static func compare(_ file: AppDatabase, _ session: PostgresSession, tables: [String], catalog: PostgresCatalog,
                         into report: inout MigrationReport) throws {
