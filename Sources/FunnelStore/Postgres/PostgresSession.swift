@@ -113,8 +113,10 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     deinit {
+        // The completion holds the connection until it is closed: released before, postgres-nio
+        // asserts (debug builds stop there).
         let connection = connection
-        connection.close().whenComplete { _ in }
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Runs one statement and returns its rows.

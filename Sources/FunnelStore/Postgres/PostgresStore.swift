@@ -191,12 +191,14 @@ public final class PostgresStore: Store, @unchecked Sendable {
 }
 
 extension PostgresSession {
-    /// Runs a script of many statements (no parameters) as one simple query.
+    /// Runs a script of many statements (no parameters). postgres-nio sends every query through
+    /// the extended protocol, which takes one statement ("cannot insert multiple commands into a
+    /// prepared statement"): the script is one `DO` block that `EXECUTE`s it, statement by statement.
     func simple(_ sql: String) throws {
-        do {
-            _ = try connection.simpleQuery(sql).wait()
-        } catch {
-            throw translate(error)
+        let (block, script) = ("$funnel_block$", "$funnel_script$")
+        guard !sql.contains(block), !sql.contains(script) else {
+            throw StoreError.failed(path: shownLocation, detail: "a script may not contain \(block) or \(script)")
         }
+        try execute("DO \(block)BEGIN EXECUTE \(script)\(sql)\(script); END\(block)")
     }
 }
