@@ -466,8 +466,10 @@ CREATE TRIGGER lead_attribute_values_same_org BEFORE INSERT OR UPDATE ON lead_at
 -- Full-text search: PostgreSQL's own (tsvector with unaccent, GIN), over the columns the SQLite
 -- store's FTS5 tables index.
 CREATE FUNCTION funnel_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT public.unaccent('public.unaccent', $1) $$;
+-- The leads' words are split at @ . / : _ + as FTS5's tokenizer splits them (the default parser
+-- keeps `jose@initech.example` or `acme.com` whole, so `initech` would not find it).
 ALTER TABLE leads ADD COLUMN search tsvector GENERATED ALWAYS AS (
-  to_tsvector('simple', funnel_unaccent(coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(company, '')))) STORED;
+  to_tsvector('simple', funnel_unaccent(translate(coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(company, ''), '@./:_+', '      ')))) STORED;
 ALTER TABLE contacts ADD COLUMN search tsvector GENERATED ALWAYS AS (
   to_tsvector('simple', funnel_unaccent(coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(company, '')))) STORED;
 ALTER TABLE deals ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', funnel_unaccent(title))) STORED;
