@@ -23,7 +23,8 @@ emails="$(sqlite3 "$demo" "SELECT email FROM users ORDER BY id")"
 for email in $emails; do psql "$admin_url" -X -q -c "DROP ROLE IF EXISTS \"$email\"" >/dev/null 2>&1 || true; done
 "$funnel" migrate "$demo" "$server/$database"
 for email in $emails; do
-  printf '%s\n' "$password" | "$funnel" users passwd "$email" --new-password-stdin --db "$server/$database" --user admin@northwind.example >/dev/null
+  # The owner acts as each user setting their own password.
+  printf '%s\n' "$password" | "$funnel" users passwd "$email" --new-password-stdin --db "$server/$database" --user "$email" >/dev/null
 done
 
 host_port="${server#*@}"

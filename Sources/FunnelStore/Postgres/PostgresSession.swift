@@ -75,11 +75,14 @@ final class PostgresSession: @unchecked Sendable {
 
     let connection: PostgresConnection
     let shownLocation: String
+    /// The server and database alone (`db.example/funnel`), for messages about a query.
+    let shortLocation: String
     /// Set when the connection failed: the pool drops it.
     private(set) var isBroken = false
 
     init(_ address: PostgresAddress, shownLocation: String) throws {
         self.shownLocation = shownLocation
+        shortLocation = StoreLocation.server(shownLocation).displayName
         var configuration: PostgresConnection.Configuration
         if let socket = address.socketPath {
             configuration = .init(unixSocketPath: socket, username: address.user, password: address.password, database: address.database)
@@ -104,7 +107,7 @@ final class PostgresSession: @unchecked Sendable {
             configuration = .init(host: address.host, port: address.port, username: address.user, password: address.password,
                                   database: address.database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectTimeout = .seconds(3)
         do {
             connection = try PostgresConnection.connect(on: Self.group.next(), configuration: configuration, id: 1, logger: Self.logger).wait()
         } catch {
@@ -132,21 +135,53 @@ final class PostgresSession: @unchecked Sendable {
     /// Runs one statement, calling `onRow` with each row as it arrives (on the event loop's
     /// thread: `onRow` must only copy values out).
     func stream(_ sql: String, _ values: [PGValue], _ onRow: @escaping @Sendable (PostgresRow) throws -> Void) throws {
-        guard !isBroken else { throw StoreError.failed(path: shownLocation, detail: "the connection to the server was lost") }
+        try checkOpen()
         do {
-            _ = try connection.query(Self.query(sql, values), logger: Self.logger, onRow).wait()
+            _ = try answer(connection.query(Self.query(sql, values), logger: Self.logger, onRow))
         } catch {
             throw translate(error)
         }
     }
 
     private func run(_ sql: String, _ values: [PGValue]) throws -> PostgresQueryResult {
-        guard !isBroken else { throw StoreError.failed(path: shownLocation, detail: "the connection to the server was lost") }
+        try checkOpen()
         do {
-            return try connection.query(Self.query(sql, values), logger: Self.logger).wait()
+            return try answer(connection.query(Self.query(sql, values), logger: Self.logger))
         } catch {
             throw translate(error)
         }
+    }
+
+    /// A connection the server closed (a restart) is not used: the pool connects again.
+    private func checkOpen() throws {
+        if connection.isClosed { isBroken = true }
+        guard !isBroken else {
+            throw StoreError.failed(path: shortLocation, detail: "the connection to the server was lost; this was not done")
+        }
+    }
+
+    struct ConnectionClosed: Error {}
+
+    /// Waits for a query's answer, or for the connection to close: a query written to a
+    /// connection closing under it is never answered (postgres-nio drops it), so waiting for the
+    /// answer alone could wait forever.
+    private func answer<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+        let promise = future.eventLoop.makePromise(of: T.self)
+        let settled = LoopFlag()
+        future.whenComplete { result in
+            if settled.set() { promise.completeWith(result) }
+        }
+        connection.closeFuture.whenComplete { _ in
+            if settled.set() { promise.fail(ConnectionClosed()) }
+        }
+        return try promise.futureResult.wait()
+    }
+
+    /// Set once, by whichever of two callbacks comes first (both run on one event loop).
+    final class LoopFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+        func set() -> Bool { lock.withLock { defer { done = true }; return !done } }
     }
 
     static func query(_ sql: String, _ values: [PGValue]) -> PostgresQuery {
@@ -185,21 +220,25 @@ final class PostgresSession: @unchecked Sendable {
                 case "42501":
                     return .constraint("the database refused the change: \(detail)")
                 case "25006":
-                    return .readOnly(path: shownLocation, detail: detail)
+                    return .readOnly(path: shortLocation, detail: detail)
                 case "40001", "40P01":
-                    return .failed(path: shownLocation, detail: "\(detail); nothing was written, try again")
+                    return .failed(path: shortLocation, detail: "\(detail); nothing was written, try again")
                 case "57P01", "57P02", "57P03":
                     isBroken = true
-                    return .failed(path: shownLocation, detail: "the server is shutting down or restarting (\(message)); this change was not made")
+                    return .failed(path: shortLocation, detail: "the server is shutting down or restarting (\(message)); this change was not made")
                 default:
-                    return .failed(path: shownLocation, detail: detail)
+                    return .failed(path: shortLocation, detail: detail)
                 }
             }
             isBroken = true
-            return .failed(path: shownLocation, detail: "the connection to the server was lost (\(Self.describe(error))); this change was not made")
+            return .failed(path: shortLocation, detail: "the connection to the server was lost (\(Self.describe(error))); this change was not made")
+        }
+        if error is ConnectionClosed {
+            isBroken = true
+            return .failed(path: shortLocation, detail: "the connection to the server was lost (a restart?); this was not done")
         }
         if let store = error as? StoreError { return store }
-        return .failed(path: shownLocation, detail: Self.describe(error))
+        return .failed(path: shortLocation, detail: Self.describe(error))
     }
 
     static func describeConstraint(state: String, detail: String, constraint: String?) -> String {

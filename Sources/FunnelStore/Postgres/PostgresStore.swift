@@ -97,6 +97,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
             let result = try body(session)
             if rollback { try session.execute("ROLLBACK") } else {
                 do { try session.execute("COMMIT") } catch {
+                    if session.isBroken {
+                        // Sent, never answered: the server may have committed it before it went.
+                        throw StoreError.failed(path: location.description, detail: "the server went away as the change was committed: it may or may not have been made (look again once it is back)")
+                    }
                     throw StoreError.failed(path: location.description, detail: "the change was not committed (\(error)); nothing was written")
                 }
             }
