@@ -14,6 +14,13 @@ let package = Package(
         .package(name: "Funnel", path: ".."),
     ],
     targets: [
+        // The team mode under load (issue 17): simulated users on a PostgreSQL server (scripts/team-load.sh).
+        .executableTarget(
+            name: "TeamLoad",
+            dependencies: [.product(name: "FunnelKit", package: "Funnel")],
+            path: "Benchmarks/TeamLoad",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // What several benchmarks share: the demo workspaces they run on.
         .target(
             name: "BenchSupport",

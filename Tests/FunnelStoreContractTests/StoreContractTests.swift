@@ -469,9 +469,22 @@ import Testing
     func anotherClientsCommitIsAnnouncedAsAChange(kind: StoreUnderTest) async throws {
         let (workspace, folder) = try Self.workspace(kind)
         let other = try kind.another(in: folder)
-        var changes = workspace.database.changes(every: .milliseconds(20)).makeAsyncIterator()
+        let changes = workspace.database.changes(every: .milliseconds(20))
         try Self.insert([Self.lead(workspace.admin.orgId, 1)], into: other)
-        let change = await changes.next()
+        // The first change, or nil after 20 s (a missed change fails instead of hanging the run).
+        let change = await withTaskGroup(of: StoreChange?.self) { group in
+            group.addTask {
+                var iterator = changes.makeAsyncIterator()
+                return await iterator.next()
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
         #expect(change?.sequence == 1)
     }
 

@@ -22,10 +22,14 @@ import Testing
         #expect(!malformed.description.contains("p#ss") && malformed.description.hasPrefix("postgres://bob:***@"), "\(malformed)")
     }
 
-    @Test func aServerIsRefusedWithoutItsPassword() throws {
-        let error = #expect(throws: StoreError.self) { try AppDatabase.open(at: StoreLocation("postgres://alice:s3cret@db.example/funnel")) }
+    @Test func aServerThatCannotBeReachedIsSaidWithoutItsPassword() throws {
+        // Port 1 of this machine: nothing listens there.
+        let error = #expect(throws: StoreError.self) { try StoreLocation("postgres://alice:s3cret@127.0.0.1:1/funnel").openStore() }
         let text = "\(error.map { "\($0)" } ?? "")"
-        #expect(text.contains("PostgreSQL server (team mode) is not supported yet") && !text.contains("s3cret"), "\(text)")
+        #expect(text.contains("cannot open postgres://alice:***@127.0.0.1:1/funnel") && !text.contains("s3cret"), "\(text)")
+        // A file-only operation refuses a server, saying so.
+        let fileOnly = #expect(throws: StoreError.self) { try AppDatabase.open(at: StoreLocation("postgres://alice:s3cret@db.example/funnel")) }
+        #expect("\(fileOnly.map { "\($0)" } ?? "")".contains("works on a SQLite file only"))
     }
 
     @Test func aFileOpensAsBefore() throws {

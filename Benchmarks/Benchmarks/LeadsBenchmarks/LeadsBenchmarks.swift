@@ -206,6 +206,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Filtered by an attribute value, on 1,000,000 imported leads with 20 attributes (AttributeFilterBenchmarks.swift).
     attributeFilterBenchmarks(paneConfiguration)
+    postgresLeadsBenchmarks(paneConfiguration)
 
     // Learning a score and rescoring with it (LearnedScoreBenchmarks.swift).
     learnedScoreBenchmarks()

@@ -406,12 +406,13 @@ struct MavenImportJob {
             if !refusedUsers.created.contains(entry) { refusedUsers.created.append(entry) }
             return nil
         }
-        var user = User(orgId: session.orgId, roleId: role.id ?? 0, email: email, name: name, createdAt: now, updatedAt: now,
-                        managerId: managerId, team: team)
-        try tx.insert(&user)
-        try tx.record(AuditTrail.activity(
-            "created", on: .user, id: user.id ?? 0, by: session, before: nil as UserSnapshot?, after: UserSnapshot(user, role: role.name),
-            details: ["source": "maven-crm", "folder": folder], at: now))
+        let (user, recorded) = try tx.addUser(User(orgId: session.orgId, roleId: role.id ?? 0, email: email, name: name, createdAt: now, updatedAt: now,
+                                                    managerId: managerId, team: team), roleName: role.name, password: nil)
+        if !recorded {
+            try tx.record(AuditTrail.activity(
+                "created", on: .user, id: user.id ?? 0, by: session, before: nil as UserSnapshot?, after: UserSnapshot(user, role: role.name),
+                details: ["source": "maven-crm", "folder": folder], at: now))
+        }
         createdNow.insert(user.id ?? 0)
         report.users.created += 1
         return user

@@ -27,7 +27,9 @@ enum PostgresChangeListener {
                             }
                             try session.execute("LISTEN \"\(channel.replacingOccurrences(of: "\"", with: "\"\""))\"")
                         }
-                        if lostBefore { continuation.yield(StoreChange(sequence: state.next())) }
+                        // Listening again after a loss, or only after `changes` stopped waiting for
+                        // it: anything may have changed meanwhile.
+                        if lostBefore || state.gaveUpWaiting { continuation.yield(StoreChange(sequence: state.next())) }
                         state.signalOnce(listening)
                         try? session.connection.closeFuture.wait()
                         lostBefore = true
@@ -43,7 +45,7 @@ enum PostgresChangeListener {
             thread.name = "funnel.postgres.listen"
             thread.start()
         }
-        _ = listening.wait(timeout: .now() + 10)
+        if listening.wait(timeout: .now() + 10) == .timedOut { state.giveUpWaiting() }
         return stream
     }
 
@@ -54,6 +56,11 @@ enum PostgresChangeListener {
         private var session: PostgresSession?
 
         private var signalled = false
+        private var gaveUp = false
+
+        /// Whether `changes` returned before the first listen (it is then announced as a change).
+        var gaveUpWaiting: Bool { lock.withLock { gaveUp } }
+        func giveUpWaiting() { lock.withLock { gaveUp = true } }
 
         var isStopped: Bool { lock.withLock { stopped } }
 

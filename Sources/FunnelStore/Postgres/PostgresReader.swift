@@ -172,20 +172,18 @@ extension PostgresWriter: IdentityWriting {
     /// by the email with this password, in `funnel_users`, the row and its activity; refused
     /// there unless the signed-in role may manage users of this organization.
     func addUser(_ user: User, roleName: String, password: String?) throws -> (user: User, recorded: Bool) {
-        guard let password, !password.isEmpty else {
-            // The owner may add a user without a login (one is given later: `funnel users passwd`).
-            guard try serverSignIn() == nil else {
-                throw StoreError.constraint("on a PostgreSQL server each user signs in with a password of their own: give \(user.email) one (--new-password-stdin)")
-            }
-            var user = user
-            user.passwordHash = nil
-            try insert(&user)
-            return (user, false)
-        }
-        guard let id = try scalar(Int64.self, "SELECT funnel_add_user($1, $2, $3, $4, $5)", [user.orgId, user.email, user.name, roleName, password]),
-              let added = try record(User.self, "WHERE id = $1", [id]) else {
+        // Without a password, the user has no login yet (`funnel users passwd` gives one).
+        guard let id = try scalar(Int64.self, "SELECT funnel_add_user($1, $2, $3, $4, $5)",
+                                  [user.orgId, user.email, user.name, roleName, password.flatMap { $0.isEmpty ? nil : $0 }]),
+              var added = try record(User.self, "WHERE id = $1", [id]) else {
             throw StoreError.constraint("the database did not add \(user.email)")
         }
+        // What the function does not set: the user's manager, team and whether they are active.
+        let stored = added
+        added.managerId = user.managerId
+        added.team = user.team
+        added.isActive = user.isActive
+        if added != stored { try update(added) }
         return (added, true)
     }
 

@@ -225,7 +225,7 @@ final class PostgresSession: @unchecked Sendable {
                     return .failed(path: shortLocation, detail: "\(detail); nothing was written, try again")
                 case "57P01", "57P02", "57P03":
                     isBroken = true
-                    return .failed(path: shortLocation, detail: "the server is shutting down or restarting (\(message)); this change was not made")
+                    return .failed(path: shortLocation, detail: "the connection to the server was lost (\(message): a restart?); this was not done")
                 default:
                     return .failed(path: shortLocation, detail: detail)
                 }
@@ -258,7 +258,8 @@ final class PostgresSession: @unchecked Sendable {
         if let message = psql.serverInfo?[.message] { return message }
         switch psql.code {
         case .connectionError, .uncleanShutdown, .serverClosedConnection, .clientClosedConnection:
-            let underlying = psql.underlying.map { ": \($0)" } ?? ""
+            // NIO's connection errors list every address tried: kept only when short.
+            let underlying = psql.underlying.map { "\($0)" }.flatMap { $0.count <= 60 ? ": \($0)" : nil } ?? ""
             return "could not reach the server\(underlying)"
         case .sslUnsupported: return "the server does not offer TLS, which the URL's sslmode requires"
         default: return "\(psql.code)"

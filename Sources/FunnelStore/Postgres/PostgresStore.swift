@@ -72,10 +72,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     /// A connection of the pool (a new one when all are in use).
     func checkOut() throws -> PostgresSession {
-        lock.lock()
-        let session = idle.popLast()
-        lock.unlock()
-        if let session { return session }
+        // Connections the server closed while they waited (a restart) are dropped.
+        while let session = lock.withLock({ idle.popLast() }) {
+            if !session.isBroken, !session.connection.isClosed { return session }
+        }
         return try PostgresSession(address, shownLocation: location.description)
     }
 
@@ -90,9 +90,20 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// Runs `body` inside `BEGIN ... COMMIT` on a connection of the pool; rolled back when it
     /// throws or when `rollback`.
     func run<T>(_ begin: String, rollback: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
-        let session = try checkOut()
+        var session: PostgresSession
+        do {
+            session = try checkOut()
+            do {
+                try session.execute(begin)
+            } catch where session.isBroken {
+                // Lost before anything was done: once more, on a new connection.
+                session = try PostgresSession(address, shownLocation: location.description)
+                try session.execute(begin)
+            }
+        } catch StoreError.cannotOpen(_, let detail) {
+            throw StoreError.failed(path: location.displayName, detail: "the connection to the server was lost and it cannot be reached now (\(detail)); this was not done")
+        }
         defer { checkIn(session) }
-        try session.execute(begin)
         do {
             let result = try body(session)
             if rollback { try session.execute("ROLLBACK") } else {

@@ -241,18 +241,23 @@ BEGIN
       RAISE EXCEPTION 'only an administrator adds an administrator' USING ERRCODE = 'insufficient_privilege';
     END IF;
   END IF;
-  IF length(login) > 63 THEN
-    RAISE EXCEPTION 'a PostgreSQL login is at most 63 characters: % is %', login, length(login) USING ERRCODE = 'invalid_parameter_value';
+  -- Without a password the user has no login yet (an imported sales agent; `funnel users passwd`
+  -- gives one later).
+  IF new_password IS NOT NULL THEN
+    IF length(login) > 63 THEN
+      RAISE EXCEPTION 'a PostgreSQL login is at most 63 characters: % is %', login, length(login) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF length(new_password) < 12 THEN
+      RAISE EXCEPTION 'a password of at least 12 characters is needed' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
+      RAISE EXCEPTION 'the login % exists already', login USING ERRCODE = 'duplicate_object';
+    END IF;
+    EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE funnel_users', login, new_password);
   END IF;
-  IF length(new_password) < 12 THEN
-    RAISE EXCEPTION 'a password of at least 12 characters is needed' USING ERRCODE = 'invalid_parameter_value';
-  END IF;
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
-    RAISE EXCEPTION 'the login % exists already', login USING ERRCODE = 'duplicate_object';
-  END IF;
-  EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE funnel_users', login, new_password);
   INSERT INTO public.users(org_id, role_id, email, name, db_role, created_at, updated_at)
-    SELECT new_org, r.id, login, new_name, login, now(), now() FROM public.roles r WHERE r.name = new_role
+    SELECT new_org, r.id, login, new_name, CASE WHEN new_password IS NULL THEN NULL ELSE login END, now(), now()
+    FROM public.roles r WHERE r.name = new_role
     RETURNING id INTO added;
   IF added IS NULL THEN
     RAISE EXCEPTION 'there is no role named %', new_role USING ERRCODE = 'invalid_parameter_value';
