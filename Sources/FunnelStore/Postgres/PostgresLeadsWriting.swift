@@ -11,8 +11,10 @@ extension PostgresWriter: LeadWriting {
         let actions = try execute("""
             UPDATE lead_actions SET lead_id = $1 WHERE lead_id IN (\(ids)) AND lead_id IN (SELECT id FROM leads WHERE org_id = $2)
             """, [target, orgId] + sources)
-        let activities = try execute("UPDATE activities SET entity_id = $1 WHERE org_id = $2 AND entity_type = 'lead' AND entity_id IN (\(ids))",
-                                     [target, orgId] + sources)
+        // Activities are append-only: their lead moves through the database's own function.
+        let history = try all("SELECT id FROM activities WHERE org_id = $1 AND entity_type = 'lead' AND entity_id IN (\(Self.placeholders(sources.count, from: 2)))",
+                              [orgId] + sources) { try $0.int(0) }
+        let activities = try moveHistory(history, to: target)
         let contacts = try execute("UPDATE contacts SET lead_id = $1 WHERE org_id = $2 AND lead_id IN (\(ids))", [target, orgId] + sources)
         return (actions, activities, contacts)
     }
@@ -37,12 +39,21 @@ extension PostgresWriter: LeadWriting {
             try execute("UPDATE lead_actions SET lead_id = $1 WHERE id = $2 AND lead_id IN (SELECT id FROM leads WHERE org_id = $3)",
                         [pair.leadId, pair.id, orgId])
         }
-        for pair in owners.activities {
-            try execute("UPDATE activities SET entity_id = $1 WHERE id = $2 AND org_id = $3 AND entity_type = 'lead'", [pair.leadId, pair.id, orgId])
+        for (lead, pairs) in Dictionary(grouping: owners.activities, by: \.leadId) {
+            try moveHistory(pairs.map(\.id), to: lead)
         }
         for pair in owners.contacts {
             try execute("UPDATE contacts SET lead_id = $1 WHERE id = $2 AND org_id = $3", [pair.leadId, pair.id, orgId])
         }
+    }
+
+    /// Points activities at another lead of their organization (`funnel_move_lead_history`,
+    /// which checks `leads.merge`); how many moved.
+    @discardableResult
+    func moveHistory(_ activityIds: [Int64], to lead: Int64) throws -> Int {
+        guard !activityIds.isEmpty else { return 0 }
+        let array = "{" + activityIds.map(String.init).joined(separator: ",") + "}"
+        return Int(try scalar(Int64.self, "SELECT funnel_move_lead_history($1::bigint[], $2)::bigint", [array, lead]) ?? 0)
     }
 
     func deleteLeadAction(id: Int64, leadId: Int64, orgId: Int64) throws {

@@ -393,14 +393,17 @@ CREATE TRIGGER leads_attributes_update AFTER UPDATE OF attributes, org_id ON lea
 
 -- A version raised by the database on each change a person can make; a write from an older copy
 -- is refused (no lost updates between teammates).
--- A write names the version it read: an older one is refused as stale, a newer one is nobody's to
--- choose (the database alone raises it, by one).
+-- A write names the version it read: an older one is refused as stale, and no one skips ahead (a
+-- version moves by one: raised by the database when a field changes, or once by hand by a write
+-- that changes the record without changing a field of it, as a merge does).
 CREATE FUNCTION funnel_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.version < OLD.version THEN
     RAISE EXCEPTION 'stale version: % changed since it was read', TG_TABLE_NAME USING ERRCODE = 'serialization_failure';
-  ELSIF NEW.version > OLD.version THEN
+  ELSIF NEW.version > OLD.version + 1 THEN
     RAISE EXCEPTION 'the version of % is kept by the database', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+  ELSIF NEW.version = OLD.version + 1 THEN
+    RETURN NEW;
   END IF;
   IF (to_jsonb(NEW) - 'version' - 'updated_at' - 'score' - 'last_action_at')
       IS DISTINCT FROM (to_jsonb(OLD) - 'version' - 'updated_at' - 'score' - 'last_action_at') THEN

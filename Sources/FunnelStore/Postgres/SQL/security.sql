@@ -51,6 +51,21 @@ GRANT EXECUTE ON FUNCTION funnel_is_user(), funnel_me(), funnel_org(), funnel_ca
 -- fail) or a generated column; no one reads a password hash or an API key; `db_role` and
 -- `org_id` of users are the owner's to set (`funnel users add` runs as the owner's function).
 GRANT SELECT ON roles, lead_status_counts, deal_stage_totals, content_status_counts, funnel_migrations TO funnel_users;
+-- A user's insert may name an id only up to the last one its table issued (bringing a record back).
+CREATE FUNCTION funnel_given_id() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  last bigint;
+BEGIN
+  IF funnel_is_user() THEN
+    EXECUTE format('SELECT last_value FROM %s', pg_get_serial_sequence(quote_ident(TG_TABLE_NAME), 'id')) INTO last;
+    IF NEW.id > last THEN
+      RAISE EXCEPTION 'an id is given only to bring a record back: % is after the last one issued (%)', NEW.id, last
+        USING ERRCODE = 'insufficient_privilege';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+
 DO $$
 DECLARE
   t text;
@@ -74,6 +89,11 @@ BEGIN
       EXECUTE format('GRANT INSERT (%s) ON %I TO funnel_users', writable, t);
     ELSIF t = 'users' THEN
       EXECUTE format('GRANT UPDATE (%s) ON %I TO funnel_users', writable, t);
+    ELSIF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = t AND column_name = 'id') THEN
+      -- An id may be given on insert only to bring a record back (undoing a delete or a merge):
+      -- at most the last one issued (funnel_given_id), never one the next inserts would take.
+      EXECUTE format('GRANT INSERT (id, %s), UPDATE (%s), DELETE ON %I TO funnel_users', writable, writable, t);
+      EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON %I FOR EACH ROW EXECUTE FUNCTION funnel_given_id()', t || '_given_id', t);
     ELSE
       EXECUTE format('GRANT INSERT (%s), UPDATE (%s), DELETE ON %I TO funnel_users', writable, writable, t);
     END IF;
@@ -310,3 +330,27 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION funnel_set_login(bigint, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION funnel_set_login(bigint, text) TO funnel_users;
+
+-- A merge moves a lead's history (its activities) to the lead it was merged into, and undoing the
+-- merge moves it back: the one change ever made to activities, and only to their lead, by the
+-- owner or someone with leads.merge, within the target lead's organization.
+CREATE FUNCTION funnel_move_lead_history(activity_ids bigint[], to_lead bigint) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  org bigint;
+  moved integer;
+BEGIN
+  SELECT l.org_id INTO org FROM public.leads l WHERE l.id = to_lead;
+  IF org IS NULL THEN
+    RAISE EXCEPTION 'there is no lead %', to_lead USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF funnel_is_user() AND (org IS DISTINCT FROM funnel_org() OR NOT funnel_can('leads.merge')) THEN
+    RAISE EXCEPTION 'moving a lead''s history needs the leads.merge permission in its organization' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  UPDATE public.activities SET entity_id = to_lead
+    WHERE id = ANY (activity_ids) AND org_id = org AND entity_type = 'lead';
+  GET DIAGNOSTICS moved = ROW_COUNT;
+  RETURN moved;
+END $$;
+REVOKE ALL ON FUNCTION funnel_move_lead_history(bigint[], bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION funnel_move_lead_history(bigint[], bigint) TO funnel_users;
