@@ -21,10 +21,27 @@ let userCount = arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50
 let seconds = arguments.count > 3 ? Double(arguments[3]) ?? 60 : 60
 let password = "team-load-password"
 
-/// `url` signed in as `user` with the load's password.
-func url(for user: String) -> String {
-    guard let scheme = adminURL.range(of: "://"), let at = adminURL.range(of: "@", range: scheme.upperBound..<adminURL.endIndex) else { return adminURL }
-    return String(adminURL[..<scheme.upperBound]) + user.replacingOccurrences(of: "@", with: "%40") + ":" + password + String(adminURL[at.lowerBound...])
+enum Load {
+    /// `adminURL` signed in as `user` with `password`.
+    @Sendable static func url(_ adminURL: String, for user: String, password: String) -> String {
+        guard let scheme = adminURL.range(of: "://"), let at = adminURL.range(of: "@", range: scheme.upperBound..<adminURL.endIndex) else { return adminURL }
+        return String(adminURL[..<scheme.upperBound]) + user.replacingOccurrences(of: "@", with: "%40") + ":" + password + String(adminURL[at.lowerBound...])
+    }
+
+    /// A body's value and how long it took, in milliseconds.
+    @Sendable static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let value = try body()
+        return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+
+    /// Whether an error is a refusal the user is told (a stale version, a permission, four eyes),
+    /// not a failure.
+    @Sendable static func isRefusal(_ error: any Error) -> Bool {
+        if error is ServiceError { return true }
+        if case StoreError.constraint = error { return true }
+        return false
+    }
 }
 
 // The simulated users: load-N in each organization in turn, with a role in turn.
@@ -72,66 +89,54 @@ let deadline = Date().addingTimeInterval(seconds)
 let group = DispatchGroup()
 let crossRows = Tally()
 
-func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
-    let start = DispatchTime.now().uptimeNanoseconds
-    let value = try body()
-    return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-}
 
-/// Whether an error is a refusal the user is told (a stale version, a permission, four eyes),
-/// not a failure.
-func isRefusal(_ error: any Error) -> Bool {
-    if error is ServiceError { return true }
-    if case StoreError.constraint = error { return true }
-    return false
-}
-
-for user in users {
+let loadUsers = users, loadOrganizations = organizations, loadDeadline = deadline
+for user in loadUsers {
     group.enter()
     let thread = Thread {
         defer { group.leave() }
         do {
-            let store = try StoreLocation(url(for: user.email)).openStore(create: false)
+            let store = try StoreLocation(Load.url(adminURL, for: user.email, password: password)).openStore(create: false)
             let session = try IdentityService(database: store).signIn(email: nil, password: nil)
             let leads = LeadService(database: store), pipeline = PipelineService(database: store), content = ContentService(database: store)
             var random = SystemRandomNumberGenerator()
-            while Date() < deadline {
+            while Date() < loadDeadline {
                 switch user.role {
                 case "marketer":
-                    let (queue, ms) = try timed { try content.queue(after: nil, limit: 20, in: session) }
+                    let (queue, ms) = try Load.timed { try content.queue(after: nil, limit: 20, in: session) }
                     tally.read("read approvals page", ms)
                     guard let item = queue.filter({ $0.authorId != session.user.id }).randomElement(using: &random) else { continue }
                     do {
-                        let (_, ms) = try timed { try content.approve([item.id], expecting: [item.id: item.version], in: session) }
+                        let (_, ms) = try Load.timed { try content.approve([item.id], expecting: [item.id: item.version], in: session) }
                         tally.ok("approve content", ms, user: user.email, entity: .content, id: item.id)
-                    } catch where isRefusal(error) { tally.refuse("approve content") }
+                    } catch where Load.isRefusal(error) { tally.refuse("approve content") }
                 default:
                     if Bool.random(using: &random) {
-                        let (page, ms) = try timed { try leads.list(LeadFilter(), limit: 50, in: session) }
+                        let (page, ms) = try Load.timed { try leads.list(LeadFilter(), limit: 50, in: session) }
                         tally.read("read leads page", ms)
                         guard let item = page.randomElement(using: &random) else { continue }
                         let status = LeadStatus.allCases.filter { $0 != item.lead.status && $0 != .converted }.randomElement(using: &random) ?? .contacted
                         do {
-                            let (_, ms) = try timed {
+                            let (_, ms) = try Load.timed {
                                 try leads.setStatus([item.id], to: status, reason: status == .lost || status == .unqualified ? "load test" : nil,
                                                     expecting: [item.id: item.lead.version], in: session)
                             }
                             tally.ok("set lead status", ms, user: user.email, entity: .lead, id: item.id)
-                        } catch where isRefusal(error) { tally.refuse("set lead status") }
+                        } catch where Load.isRefusal(error) { tally.refuse("set lead status") }
                     } else {
-                        let (page, ms) = try timed { try pipeline.list(DealFilter(), in: session) }
+                        let (page, ms) = try Load.timed { try pipeline.list(DealFilter(), in: session) }
                         tally.read("read deals page", ms)
                         guard let item = page.filter({ !$0.deal.stage.isClosed }).randomElement(using: &random) else { continue }
                         let stage = [DealStage.prospecting, .qualification, .proposal, .negotiation].filter { $0 != item.deal.stage }.randomElement(using: &random) ?? .proposal
                         do {
-                            let (_, ms) = try timed { try pipeline.move(item.deal.id ?? 0, to: stage, expecting: item.deal.version, in: session) }
+                            let (_, ms) = try Load.timed { try pipeline.move(item.deal.id ?? 0, to: stage, expecting: item.deal.version, in: session) }
                             tally.ok("move deal", ms, user: user.email, entity: .deal, id: item.deal.id ?? 0)
-                        } catch where isRefusal(error) { tally.refuse("move deal") }
+                        } catch where Load.isRefusal(error) { tally.refuse("move deal") }
                     }
                 }
             }
             // Another organization's rows, asked for by this user's own connection: none.
-            for other in organizations where other.id != user.orgId {
+            for other in loadOrganizations where other.id != user.orgId {
                 let seen = try store.snapshot { reader in
                     try reader.leads(orgId: other.id ?? 0, filter: LeadFilter(), after: nil, limit: 50).count
                         + reader.deals(orgId: other.id ?? 0, filter: DealFilter(), sort: .closeDate, descending: false, after: nil, limit: 50).count
