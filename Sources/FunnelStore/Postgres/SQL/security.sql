@@ -6,10 +6,14 @@
 -- one's own role or permissions, no edit or delete of activities (append-only).
 -- Run after schema.sql, by the database's owner.
 
+-- The group is the server's, shared by its Funnel databases: two set up at once (two `funnel
+-- init`s, or tests in parallel) may both find it missing, and the second's CREATE then fails.
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'funnel_users') THEN
     CREATE ROLE funnel_users NOLOGIN;
   END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+  NULL;  -- made meanwhile by another set-up: the same group
 END $$;
 
 -- Whether the session is a Funnel user's login (a direct member of funnel_users; the owner and
