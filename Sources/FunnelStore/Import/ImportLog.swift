@@ -480,17 +480,7 @@ public final class SQLiteImportWriter: ImportWriting {
         guard var current = try read ?? Lead.rows.filter(Column("id") == id && Column("org_id") == orgId).fetchOne(db)?.value else {
             throw StoreError.notFound(entity: "lead", id: id)
         }
-        if let value = values.name { current.name = value }
-        if let value = values.company { current.company = value }
-        if let value = values.email { current.email = value }
-        if let value = values.phone { current.phone = value }
-        if let value = values.source { current.source = value }
-        if let value = values.status { current.status = value }
-        if let value = values.statusReason { current.statusReason = value }
-        if let value = values.score { current.score = value }
-        if let value = values.assignedTo { current.assignedTo = value }
-        if let value = values.productId { current.productId = value }
-        if let value = values.externalId { current.externalId = value }
+        values.apply(to: &current)
         try RecordRow(current).update(db)
         try db.execute(sql: "UPDATE leads SET updated_at = ?, created_at = coalesce(?, created_at) WHERE id = ?",
                        arguments: [nowText, values.createdAt, id])
@@ -617,5 +607,23 @@ public final class SQLiteImportWriter: ImportWriting {
     /// Writes the import's counts (a JSON object) into its log entry.
     public func finish(counts: String) throws {
         try db.execute(sql: "UPDATE imports SET counts = ? WHERE id = ?", arguments: [counts, importId])
+    }
+}
+
+extension LeadImportRow {
+    /// Sets the fields the row gives on a lead (a field it does not give keeps its value): what
+    /// an import's update writes, on either store.
+    func apply(to lead: inout Lead) {
+        if let value = name { lead.name = value }
+        if let value = company { lead.company = value }
+        if let value = email { lead.email = value }
+        if let value = phone { lead.phone = value }
+        if let value = source { lead.source = value }
+        if let value = status { lead.status = value }
+        if let value = statusReason { lead.statusReason = value }
+        if let value = score { lead.score = value }
+        if let value = assignedTo { lead.assignedTo = value }
+        if let value = productId { lead.productId = value }
+        if let value = externalId { lead.externalId = value }
     }
 }

@@ -471,17 +471,7 @@ final class PostgresImportWriter: ImportWriting {
             guard var current = try read ?? tx.fetch(Lead.self, id: id, orgId: orgId) else {
                 throw StoreError.notFound(entity: "lead", id: id)
             }
-            if let value = values.name { current.name = value }
-            if let value = values.company { current.company = value }
-            if let value = values.email { current.email = value }
-            if let value = values.phone { current.phone = value }
-            if let value = values.source { current.source = value }
-            if let value = values.status { current.status = value }
-            if let value = values.statusReason { current.statusReason = value }
-            if let value = values.score { current.score = value }
-            if let value = values.assignedTo { current.assignedTo = value }
-            if let value = values.productId { current.productId = value }
-            if let value = values.externalId { current.externalId = value }
+            values.apply(to: &current)
             try tx.update(current)
             try tx.execute("UPDATE leads SET updated_at = $1, created_at = coalesce(\(storeTime("$2")), created_at) WHERE id = $3",
                            [now, values.createdAt, id])
