@@ -79,6 +79,7 @@ final class PostgresSession: @unchecked Sendable {
     let shortLocation: String
     /// Set when the connection failed: the pool drops it.
     private(set) var isBroken = false
+    private let closeWatch = CloseWatch()
 
     init(_ address: PostgresAddress, shownLocation: String) throws {
         self.shownLocation = shownLocation
@@ -113,6 +114,8 @@ final class PostgresSession: @unchecked Sendable {
         } catch {
             throw StoreError.cannotOpen(path: shownLocation, detail: Self.describe(error))
         }
+        let closeWatch = closeWatch
+        connection.closeFuture.whenComplete { _ in closeWatch.close() }
     }
 
     deinit {
@@ -143,6 +146,35 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
+    /// Sends a statement without waiting for its answer. The connection runs its statements one
+    /// after another, in the order sent, so the next statement waited for is answered after this
+    /// one: a `BEGIN` sent so costs no wait of its own. `settle` reads its answer later.
+    func send(_ sql: String) -> Sent {
+        Sent(isBroken || connection.isClosed ? nil : connection.query(Self.query(sql, []), logger: Self.logger))
+    }
+
+    /// A statement sent without waiting (its future is nil when the connection was already lost).
+    final class Sent: @unchecked Sendable {
+        fileprivate let future: EventLoopFuture<PostgresQueryResult>?
+        private let lock = NSLock()
+        private var answered = false
+
+        fileprivate init(_ future: EventLoopFuture<PostgresQueryResult>?) {
+            self.future = future
+            future?.whenSuccess { _ in self.lock.withLock { self.answered = true } }
+        }
+
+        /// Whether the server has answered it without an error.
+        var succeeded: Bool { lock.withLock { answered } }
+    }
+
+    /// The answer of a statement sent before: throws its failure in the store's words.
+    func settle(_ sent: Sent) throws {
+        try checkOpen()
+        guard let future = sent.future else { return }
+        do { _ = try answer(future) } catch { throw translate(error) }
+    }
+
     private func run(_ sql: String, _ values: [PGValue]) throws -> PostgresQueryResult {
         try checkOpen()
         do {
@@ -165,15 +197,20 @@ final class PostgresSession: @unchecked Sendable {
     /// Waits for a query's answer, or for the connection to close: a query written to a
     /// connection closing under it is never answered (postgres-nio drops it), so waiting for the
     /// answer alone could wait forever.
+    ///
+    /// The connection's close is heard by one callback for the session's life (`closeWatch`), not
+    /// one per query: callbacks added to `closeFuture` stay until the connection closes, so a
+    /// callback per query would pile up for as long as a pane stays open.
     private func answer<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
         let promise = future.eventLoop.makePromise(of: T.self)
         let settled = LoopFlag()
         future.whenComplete { result in
             if settled.set() { promise.completeWith(result) }
         }
-        connection.closeFuture.whenComplete { _ in
+        closeWatch.waitFor {
             if settled.set() { promise.fail(ConnectionClosed()) }
         }
+        defer { closeWatch.done() }
         return try promise.futureResult.wait()
     }
 
@@ -182,6 +219,32 @@ final class PostgresSession: @unchecked Sendable {
         private let lock = NSLock()
         private var done = false
         func set() -> Bool { lock.withLock { defer { done = true }; return !done } }
+    }
+
+    /// What to do when the connection closes while a query waits: the session's one waiting
+    /// query's `onClose` (one thread uses a session at a time), run at once when it has closed.
+    final class CloseWatch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var closed = false
+        private var onClose: (@Sendable () -> Void)?
+
+        func waitFor(_ action: @escaping @Sendable () -> Void) {
+            let closedAlready = lock.withLock {
+                onClose = action
+                return closed
+            }
+            if closedAlready { action() }
+        }
+
+        func done() { lock.withLock { onClose = nil } }
+
+        func close() {
+            let action = lock.withLock {
+                closed = true
+                return onClose
+            }
+            action?()
+        }
     }
 
     static func query(_ sql: String, _ values: [PGValue]) -> PostgresQuery {

@@ -87,12 +87,20 @@ public final class PostgresStore: Store, @unchecked Sendable {
         lock.unlock()
     }
 
+    /// A connection from `connect`, or the failure of a server that cannot be reached said as one.
+    private func reachable(_ connect: () throws -> PostgresSession) throws -> PostgresSession {
+        do {
+            return try connect()
+        } catch StoreError.cannotOpen(_, let detail) {
+            throw StoreError.failed(path: location.displayName, detail: "the connection to the server was lost and it cannot be reached now (\(detail)); this was not done")
+        }
+    }
+
     /// Runs `body` inside `BEGIN ... COMMIT` on a connection of the pool; rolled back when it
     /// throws or when `rollback`.
     func run<T>(_ begin: String, rollback: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
-        var session: PostgresSession
-        do {
-            session = try checkOut()
+        let session = try reachable {
+            var session = try checkOut()
             do {
                 try session.execute(begin)
             } catch where session.isBroken {
@@ -100,8 +108,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 session = try PostgresSession(address, shownLocation: location.description)
                 try session.execute(begin)
             }
-        } catch StoreError.cannotOpen(_, let detail) {
-            throw StoreError.failed(path: location.displayName, detail: "the connection to the server was lost and it cannot be reached now (\(detail)); this was not done")
+            return session
         }
         defer { checkIn(session) }
         do {
@@ -132,8 +139,38 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
+    /// Runs `body` in one `REPEATABLE READ READ ONLY` transaction (one snapshot of the data).
+    ///
+    /// A read waits for the server only for its own statements: `BEGIN` is sent ahead of the
+    /// body's first statement and `COMMIT` after its last, neither waited for (the connection runs
+    /// them in order; a read-only transaction's commit has nothing to make durable, and the next
+    /// user of the connection waits behind it). Each wait is a round trip through two threads and
+    /// the server's process; a pane's read of one page was three of them, now one. A connection
+    /// found lost at `BEGIN` (a server restart while it sat in the pool) is replaced once.
     func snapshotSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        var session = try reachable { try checkOut() }
+        for attempt in 0..<2 {
+            let begun = session.send("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let result = try body(session)
+                try session.settle(begun)
+                _ = session.send("COMMIT")
+                checkIn(session)
+                return result
+            } catch {
+                if attempt == 0, session.isBroken, !begun.succeeded {
+                    // Lost before anything was read: once more, on a new connection.
+                    session = try reachable { try PostgresSession(address, shownLocation: location.description) }
+                    continue
+                }
+                if !session.isBroken {
+                    _ = session.send("ROLLBACK")
+                    checkIn(session)
+                }
+                throw error
+            }
+        }
+        preconditionFailure("unreachable: the second attempt returns or throws")
     }
 
     public func snapshot<T>(_ body: (any StoreReading) throws -> T) throws -> T {
