@@ -285,17 +285,21 @@ struct PGRecordDecoder: Decoder {
 }
 
 extension String {
-    /// `orgId` -> `org_id` (as GRDB's `convertToSnakeCase` names the SQLite columns).
+    /// `orgId` -> `org_id` (as GRDB's `convertToSnakeCase` names the SQLite columns). Coding keys
+    /// are ASCII; this runs for every cell of every row read, so it works on bytes and returns the
+    /// key itself when it has no capital (most columns: `id`, `name`, `score`).
     var snakeCased: String {
-        var result = ""
-        for character in self {
-            if character.isUppercase {
-                result.append("_")
-                result.append(contentsOf: character.lowercased())
+        guard utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return self }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + 4)
+        for byte in utf8 {
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                bytes.append(UInt8(ascii: "_"))
+                bytes.append(byte + 32)
             } else {
-                result.append(character)
+                bytes.append(byte)
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
