@@ -308,7 +308,7 @@ extension PostgresReader: LeadReading {
     }
 
     func leadCount(orgId: Int64, filter: LeadFilter, cap: Int) throws -> Int {
-        if filter.owner == .anyone && filter.source == nil && filter.productId == nil && (filter.search ?? "").isEmpty && filter.attribute == nil {
+        if filter.isStatusOnly {
             let counts = try leadStatusCounts(orgId: orgId)
             return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
         }

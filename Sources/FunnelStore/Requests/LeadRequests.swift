@@ -28,6 +28,11 @@ public struct LeadFilter: Sendable, Equatable {
     /// Only leads whose attribute holds this value (schema v7).
     public var attribute: AttributeFilter?
 
+    /// Whether it narrows by status alone (or not at all): counted from the maintained counts.
+    public var isStatusOnly: Bool {
+        owner == .anyone && source == nil && productId == nil && (search ?? "").isEmpty && attribute == nil
+    }
+
     public init(status: LeadStatus? = nil, owner: Owner = .anyone, source: LeadSource? = nil, productId: Int64? = nil, search: String? = nil,
                 attribute: AttributeFilter? = nil) {
         self.status = status
@@ -88,7 +93,7 @@ extension StoreReader {
     }
 
     func leadCount(orgId: Int64, filter: LeadFilter, cap: Int, plan: AttributePlan) throws -> Int {
-        if filter.owner == .anyone && filter.source == nil && filter.productId == nil && (filter.search ?? "").isEmpty && filter.attribute == nil {
+        if filter.isStatusOnly {
             let counts = try leadStatusCounts(orgId: orgId)
             return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
         }

@@ -58,7 +58,8 @@ public final class LeadTriageViewModel: WritesThroughQueue {
         self.writes = writes ?? .onCaller(database)
         service = LeadService(database: database)
         scoring = ScoringService(database: database)
-        scorer = (try? scoring.scorer(for: session)) ?? LeadScorer(rules: scoring.model(for: session))
+        // The organization's rules until `reload` reads the model in use (a learned one, maybe).
+        scorer = LeadScorer(rules: scoring.model(for: session))
         pageSize = max(1, visibleRows)
         rows.visible = pageSize
         reload()
@@ -117,7 +118,10 @@ public final class LeadTriageViewModel: WritesThroughQueue {
             counts = try service.statusCounts(in: session)
             // A search counts its matches up to a few hundred ("300+"): counting every match of a
             // common word would cost more than the page itself.
-            rows.total = try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
+            // A status tab alone is counted by the counts just read (no second trip to the store).
+            rows.total = filter.isStatusOnly
+                ? status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+                : try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
             let searchMatches = search != nil && status == nil && !isFiltered ? total : nil
             // A search alone with few matches counts them by status (a few hundred rows at most;
             // not asked again when the "all" tab already counted the cap).
