@@ -10,15 +10,17 @@ users="${1:-50}"
 seconds="${2:-60}"
 leads="${LEADS:-10000}"
 export FUNNEL_PG_SANDBOX="${FUNNEL_PG_SANDBOX:-$PWD/.build-pg}"
-swift build -c release --product funnel >/dev/null
+# The benchmarks' own release build makes the funnel binary too (one release build, not two).
+(cd Benchmarks && swift build -c release --product funnel >/dev/null)
+funnel=Benchmarks/.build/release/funnel
 admin_url="$(scripts/postgres-sandbox.sh start)"
 database=funnel_team_load
 demo="$(mktemp -d)/demo.sqlite"
 trap 'rm -rf "$(dirname "$demo")"' EXIT
-.build/release/funnel demo --db "$demo" --leads "$leads" --no-open >/dev/null
+"$funnel" demo --db "$demo" --leads "$leads" --no-open >/dev/null
 psql "$admin_url" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
 for role in $(psql "$admin_url" -X -tA -c "SELECT rolname FROM pg_roles WHERE rolname LIKE 'load-%@%'"); do
   psql "$admin_url" -X -q -c "DROP ROLE \"$role\"" >/dev/null
 done
-.build/release/funnel migrate "$demo" "${admin_url%/*}/$database" 2>/dev/null
+"$funnel" migrate "$demo" "${admin_url%/*}/$database" 2>/dev/null
 cd Benchmarks && swift run -c release TeamLoad "${admin_url%/*}/$database" "$users" "$seconds"
