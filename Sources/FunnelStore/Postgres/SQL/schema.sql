@@ -288,6 +288,10 @@ CREATE TABLE scoring_models (
 );
 
 -- Counts the panes show, kept by triggers (security.sql makes their functions run as the owner).
+-- A change of status moves a count from one row to another. Both rows are locked first, in one
+-- order (by key) whatever the change's direction: two changes in opposite directions (a lead to
+-- contacted, another back to new) would otherwise each lock one row and wait for the other's, a
+-- deadlock the server breaks only after deadlock_timeout by failing one of them.
 
 CREATE TABLE lead_status_counts (
   org_id bigint NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
@@ -314,6 +318,10 @@ CREATE TABLE content_status_counts (
 
 CREATE FUNCTION funnel_count_leads() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    PERFORM 1 FROM lead_status_counts WHERE (org_id, status) IN ((OLD.org_id, OLD.status), (NEW.org_id, NEW.status))
+      ORDER BY org_id, status FOR UPDATE;
+  END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE lead_status_counts SET lead_count = lead_count - 1 WHERE org_id = OLD.org_id AND status = OLD.status;
   END IF;
@@ -329,6 +337,10 @@ CREATE TRIGGER lead_status_counts_update AFTER UPDATE OF status, org_id ON leads
 
 CREATE FUNCTION funnel_count_content() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    PERFORM 1 FROM content_status_counts WHERE (org_id, status) IN ((OLD.org_id, OLD.status), (NEW.org_id, NEW.status))
+      ORDER BY org_id, status FOR UPDATE;
+  END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE content_status_counts SET content_count = content_count - 1 WHERE org_id = OLD.org_id AND status = OLD.status;
   END IF;
@@ -344,6 +356,10 @@ CREATE TRIGGER content_status_counts_update AFTER UPDATE OF status, org_id ON co
 
 CREATE FUNCTION funnel_total_deals() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    PERFORM 1 FROM deal_stage_totals WHERE (org_id, stage) IN ((OLD.org_id, OLD.stage), (NEW.org_id, NEW.stage))
+      ORDER BY org_id, stage FOR UPDATE;
+  END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE deal_stage_totals SET deal_count = deal_count - 1, total_value = total_value - OLD.value,
       weighted_value = weighted_value - OLD.value * OLD.probability / 100
