@@ -57,8 +57,18 @@ final class PostgresWriter: PostgresReader {}
 // MARK: - Records
 
 extension PostgresReader: RecordReading {
+    /// A record by id. In a write transaction a record with a version (a lead, a deal, content) is
+    /// also locked until the commit (`FOR UPDATE`): what the service checks it against (the version
+    /// the screen showed) then stays true until its write, as on SQLite where a write transaction
+    /// runs alone. Without the lock a teammate's change landing between the check and the write
+    /// was refused by the version trigger with no word of who changed what. A role whose rights do
+    /// not reach the row's update (row-level security hides it from `FOR UPDATE`) reads it unlocked.
     func fetch<R: OrganizationScopedRecord>(_ type: R.Type, id: Int64, orgId: Int64) throws -> R? {
-        try record(R.self, "WHERE id = $1 AND org_id = $2", [id, orgId])
+        if self is PostgresWriter, try catalog.columns(R.tableName).contains(where: { $0.name == "version" }),
+           let locked = try record(R.self, "WHERE id = $1 AND org_id = $2 FOR UPDATE", [id, orgId]) {
+            return locked
+        }
+        return try record(R.self, "WHERE id = $1 AND org_id = $2", [id, orgId])
     }
 
     func require<R: OrganizationScopedRecord>(_ type: R.Type, id: Int64, orgId: Int64) throws -> R {
