@@ -3,11 +3,12 @@
 # login, triage leads, move deals and approve content for 60 s on the demo moved into a sandbox
 # server; then every reported success is looked for in the audit trail, and each user looks for
 # another organization's rows through their own connection. Run from the repository's root:
-#   Benchmarks/team-load.sh [USERS] [SECONDS]
+#   Benchmarks/team-load.sh [USERS] [SECONDS] [THINK_MS]   (THINK_MS: a user's pause between actions; 0: none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users="${1:-50}"
 seconds="${2:-60}"
+think="${3:-0}"
 leads="${LEADS:-10000}"
 export FUNNEL_PG_SANDBOX="${FUNNEL_PG_SANDBOX:-$PWD/.build-pg}"
 # The benchmarks' own release build makes the funnel binary too (one release build, not two).
@@ -23,4 +24,4 @@ for role in $(psql "$admin_url" -X -tA -c "SELECT rolname FROM pg_roles WHERE ro
   psql "$admin_url" -X -q -c "DROP ROLE \"$role\"" >/dev/null
 done
 "$funnel" migrate "$demo" "${admin_url%/*}/$database" 2>/dev/null
-cd Benchmarks && swift run -c release TeamLoad "${admin_url%/*}/$database" "$users" "$seconds"
+cd Benchmarks && swift run -c release TeamLoad "${admin_url%/*}/$database" "$users" "$seconds" "$think"

@@ -8,8 +8,10 @@ import FunnelStore
 // in the audit trail by its user (no lost write), and each user, through their own connection,
 // finds no row of another organization.
 //
-// Usage: swift run -c release TeamLoad ADMIN_URL [USERS] [SECONDS]
+// Usage: swift run -c release TeamLoad ADMIN_URL [USERS] [SECONDS] [THINK_MS]
 // ADMIN_URL is the owner's URL of a database holding a migrated demo (scripts/team-load.sh makes one).
+// THINK_MS: each user's pause between two actions, on average (a person reads the screen before
+// the next key): 0, the default, has every user act back to back (the server saturated).
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -19,6 +21,7 @@ guard arguments.count >= 2 else {
 let adminURL = arguments[1]
 let userCount = arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50
 let seconds = arguments.count > 3 ? Double(arguments[3]) ?? 60 : 60
+let thinkMilliseconds = arguments.count > 4 ? Double(arguments[4]) ?? 0 : 0
 let password = "team-load-password"
 
 enum Load {
@@ -35,12 +38,16 @@ enum Load {
         return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
 
-    /// Whether an error is a refusal the user is told (a stale version, a permission, four eyes),
-    /// not a failure.
+    /// Whether an error is a refusal the user is told (a stale version, a permission, four eyes,
+    /// a value the rules refuse), not a failure: a store's failure (a deadlock, a lost connection)
+    /// is an error even when a service passes it on.
     @Sendable static func isRefusal(_ error: any Error) -> Bool {
-        if error is ServiceError { return true }
-        if case StoreError.constraint = error { return true }
-        return false
+        switch error {
+        case ServiceError.store(.constraint), StoreError.constraint: return true
+        case ServiceError.store, is StoreError: return false
+        case is ServiceError: return true
+        default: return false
+        }
     }
 }
 
@@ -100,16 +107,24 @@ for user in loadUsers {
             let session = try IdentityService(database: store).signIn(email: nil, password: nil)
             let leads = LeadService(database: store), pipeline = PipelineService(database: store), content = ContentService(database: store)
             var random = SystemRandomNumberGenerator()
+            var queueKey: ContentQueueKey?  // a marketer reads the queue page after page, as the pane scrolls
             while Date() < loadDeadline {
+                if thinkMilliseconds > 0 { Thread.sleep(forTimeInterval: Double.random(in: 0.5...1.5, using: &random) * thinkMilliseconds / 1000) }
                 switch user.role {
                 case "marketer":
-                    let (queue, ms) = try Load.timed { try content.queue(after: nil, limit: 20, in: session) }
+                    let (queue, ms) = try Load.timed { try content.queue(after: queueKey, limit: 20, in: session) }
                     tally.read("read approvals page", ms)
-                    guard let item = queue.filter({ $0.authorId != session.user.id }).randomElement(using: &random) else { continue }
+                    queueKey = queue.count == 20 ? queue.last?.queueKey : nil
+                    guard let item = queue.filter({ $0.authorId != session.user.id }).randomElement(using: &random) else {
+                        // Nothing left for this marketer to decide: they look again in a while, as
+                        // the open pane would show a new submission (not a loop of reads).
+                        if queueKey == nil { Thread.sleep(forTimeInterval: 1) }
+                        continue
+                    }
                     do {
                         let (_, ms) = try Load.timed { try content.approve([item.id], expecting: [item.id: item.version], in: session) }
                         tally.ok("approve content", ms, user: user.email, entity: .content, id: item.id)
-                    } catch where Load.isRefusal(error) { tally.refuse("approve content") }
+                    } catch where Load.isRefusal(error) { tally.refuse("approve content") } catch { tally.fail("approve content", "\(error)") }
                 default:
                     if Bool.random(using: &random) {
                         let (page, ms) = try Load.timed { try leads.list(LeadFilter(), limit: 50, in: session) }
@@ -122,7 +137,7 @@ for user in loadUsers {
                                                     expecting: [item.id: item.lead.version], in: session)
                             }
                             tally.ok("set lead status", ms, user: user.email, entity: .lead, id: item.id)
-                        } catch where Load.isRefusal(error) { tally.refuse("set lead status") }
+                        } catch where Load.isRefusal(error) { tally.refuse("set lead status") } catch { tally.fail("set lead status", "\(error)") }
                     } else {
                         let (page, ms) = try Load.timed { try pipeline.list(DealFilter(), in: session) }
                         tally.read("read deals page", ms)
@@ -131,7 +146,7 @@ for user in loadUsers {
                         do {
                             let (_, ms) = try Load.timed { try pipeline.move(item.deal.id ?? 0, to: stage, expecting: item.deal.version, in: session) }
                             tally.ok("move deal", ms, user: user.email, entity: .deal, id: item.deal.id ?? 0)
-                        } catch where Load.isRefusal(error) { tally.refuse("move deal") }
+                        } catch where Load.isRefusal(error) { tally.refuse("move deal") } catch { tally.fail("move deal", "\(error)") }
                     }
                 }
             }
@@ -176,7 +191,8 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
     guard !sorted.isEmpty else { return 0 }
     return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
 }
-print("Team load: \(userCount) users (each their own login, \(organizations.count) organizations), \(Int(seconds)) s")
+print("Team load: \(userCount) users (each their own login, \(organizations.count) organizations), \(Int(seconds)) s, "
+      + (thinkMilliseconds > 0 ? "\(Int(thinkMilliseconds)) ms between a user's actions on average" : "no pause between a user's actions"))
 print("action                 done  refused  errors   p50 ms   p99 ms")
 for action in tally.latencies.keys.sorted() {
     let values = tally.latencies[action] ?? []
