@@ -1,8 +1,9 @@
 import Foundation
 internal import PostgresNIO
 
-/// The columns of the store's tables as the signed-in role may read them (PostgreSQL's
-/// `information_schema` shows only those), with their types: records are written with each
+/// The columns of the store's tables as the signed-in role may read them (`information_schema`
+/// also lists a column the role may only write, such as a product's `api_key`: those are left
+/// out, or reading a product would be refused), with their types: records are written with each
 /// parameter cast to its column's type (text to `jsonb`, `int8` to `integer`) and read by name.
 struct PostgresCatalog: Sendable {
     struct Column: Sendable {
@@ -18,6 +19,7 @@ struct PostgresCatalog: Sendable {
         let rows = try session.rows("""
             SELECT table_name::text, column_name::text, udt_name::text, is_generated::text
             FROM information_schema.columns WHERE table_schema = current_schema()
+              AND has_column_privilege(format('%I.%I', table_schema, table_name), column_name, 'SELECT')
             ORDER BY table_name, ordinal_position
             """)
         var tables: [String: [Column]] = [:]
