@@ -473,15 +473,15 @@ final class PostgresImportWriter: ImportWriting {
             }
             values.apply(to: &current)
             try tx.update(current)
-            try tx.execute("UPDATE leads SET updated_at = $1, created_at = coalesce(\(storeTime("$2")), created_at) WHERE id = $3",
-                           [now, values.createdAt, id])
+            try tx.execute("UPDATE leads SET updated_at = $1, created_at = coalesce(\(storeTime("$2")), created_at) WHERE id = $3 AND org_id = $4",
+                           [now, values.createdAt, id, orgId])
             if let attributes = AttributeJSON.object(values.attributes) {
                 // A JSON merge patch of a flat object (SQLite's json_patch): a null removes the key.
                 try tx.execute("""
                     UPDATE leads SET attributes = (coalesce(attributes, '{}'::jsonb)
                       - ARRAY(SELECT key FROM jsonb_each($1::jsonb) WHERE value = 'null'::jsonb)) || jsonb_strip_nulls($1::jsonb)
-                    WHERE id = $2
-                    """, [attributes, id])
+                    WHERE id = $2 AND org_id = $3
+                    """, [attributes, id, orgId])
             }
         }
     }

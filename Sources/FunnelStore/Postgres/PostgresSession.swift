@@ -336,11 +336,7 @@ struct PGRow {
 
     init(_ row: PostgresRow) { self.row = PostgresRandomAccessRow(row) }
 
-    var count: Int { row.count }
-
     func has(_ name: String) -> Bool { row.contains(name) }
-
-    func isNull(_ index: Int) -> Bool { row[index].bytes == nil }
 
     func decode<T: PostgresDecodable>(_ type: T.Type, _ index: Int) throws -> T {
         do { return try row[index].decode(T.self, context: .default) } catch {
