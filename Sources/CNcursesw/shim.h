@@ -116,10 +116,17 @@ static inline void funnel_register_atexit(void) { atexit(funnel_restore_terminal
 /* The signals whose default action ends the process without a core dump or a backtrace, that the
    run loop turns into a clean exit (terminal restored, status 128+n). A signal the run loop does not
    read (before it watches them, or delivered to another thread) comes to this handler, which
-   restores the terminal and re-raises the signal with its default action. */
+   restores the terminal and ends the same way, status 128+n. It re-raised the signal before, so
+   how Funnel ended depended on whether libdispatch had registered its sources yet (they are
+   registered on its manager thread, after the first frame may be drawn): a loaded fresh-clone
+   test run saw SIGALRM kill it and the shell print "Alarm clock". */
+static void funnel_ending_signal_handler(int sig) {
+    funnel_restore_terminal();
+    _exit(128 + sig);
+}
 static inline void funnel_install_ending_handlers(void) {
     int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
-    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], funnel_fatal_signal_handler);
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], funnel_ending_signal_handler);
 }
 
 /* SIGPIPE: caught by a handler that does nothing, so a write to a closed pipe fails with EPIPE

@@ -144,7 +144,7 @@ public final class TerminalRunLoop {
             }
         }
         sources.append(resize)
-        // The ending signals keep the handler `Terminal.start` installed (restore the terminal, re-raise)
+        // The ending signals keep the handler `Terminal.start` installed (restore the terminal, exit 128+n)
         // instead of being ignored: libdispatch reads them through a signalfd, which only sees a
         // signal that the thread it is delivered to blocks; one delivered to another thread (a task's,
         // the file check's) was ignored and lost, and Funnel went on running (seen under load). Now
