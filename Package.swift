@@ -130,7 +130,7 @@ let package = Package(
         // Team mode's security held by PostgreSQL (a sandbox server, psql as each role).
         .testTarget(
             name: "FunnelPostgresTests",
-            dependencies: ["FunnelTestSupport"],
+            dependencies: ["FunnelStore", "FunnelTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import FunnelStore
 import FunnelTestSupport
 import Testing
 
@@ -431,5 +432,28 @@ import Testing
         let deleted = try PostgresSandbox.psql(fixture.admin, "DELETE FROM leads WHERE email = 'attrs@acme.example';")
         #expect(deleted.status == 0, "\(deleted.standardError)")
         #expect(try entries() == "")
+    }
+}
+
+/// The store, signed in as each role's own login, reads what the panes read: records come back
+/// whole with the columns the role may read (a column it may only write, a product's `api_key`,
+/// once made reading products fail: "permission denied for table products").
+@Suite(.serialized) struct ReadingAsEachLoginTests {
+    @Test func everyRoleReadsProductsUsersAndItsRecordsThroughTheStore() throws {
+        let fixture = try TenantSecurityTests.makeFixture()
+        defer { try? TenantSecurityTests.dropFixture(fixture) }
+        let acme = fixture.id("acme", "organizations")
+        for role in TenantSecurityTests.roles {
+            let login = try #require(fixture.logins["acme.\(role)"])
+            let url = PostgresSandbox.url(PostgresSandbox.url(fixture.admin, user: login.role, password: login.password), database: fixture.database)
+            let store = try StoreLocation(url).openStore(create: false)
+            let (products, users, lead) = try store.snapshot { reader in
+                (try reader.products(orgId: acme), try reader.users(orgId: acme), try reader.fetch(Lead.self, id: fixture.id("acme", "leads"), orgId: acme))
+            }
+            #expect(products.count == 1 && products.allSatisfy { $0.apiKey == nil }, "\(role): \(products)")
+            #expect(users.count == TenantSecurityTests.roles.count, "\(role): \(users.map(\.email))")
+            // A lead is read by those whose role shows leads (a marketer's and a viewer's do too).
+            #expect(lead != nil, "\(role) did not read the lead")
+        }
     }
 }
