@@ -331,7 +331,28 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER lead_status_counts_insert_delete AFTER INSERT OR DELETE ON leads FOR EACH ROW EXECUTE FUNCTION funnel_count_leads();
+-- Leads added or removed are counted once per statement, from its rows (transition tables): an
+-- import adds its leads a batch at a time in one transaction, and a count row updated once per lead
+-- piled up row versions the transaction must step over (its own, not yet prunable), so each batch
+-- took longer than the last (39 ms for the first 58 bank-marketing leads, 244 ms at 15,000).
+CREATE FUNCTION funnel_count_added_leads() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+  INSERT INTO lead_status_counts(org_id, status, lead_count)
+  SELECT org_id, status, count(*) FROM added GROUP BY org_id, status ORDER BY org_id, status
+  ON CONFLICT (org_id, status) DO UPDATE SET lead_count = lead_status_counts.lead_count + EXCLUDED.lead_count;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION funnel_count_removed_leads() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+  UPDATE lead_status_counts c SET lead_count = c.lead_count - r.n
+  FROM (SELECT org_id, status, count(*) AS n FROM removed GROUP BY org_id, status) r
+  WHERE c.org_id = r.org_id AND c.status = r.status;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER lead_status_counts_insert AFTER INSERT ON leads REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION funnel_count_added_leads();
+CREATE TRIGGER lead_status_counts_delete AFTER DELETE ON leads REFERENCING OLD TABLE AS removed
+  FOR EACH STATEMENT EXECUTE FUNCTION funnel_count_removed_leads();
 CREATE TRIGGER lead_status_counts_update AFTER UPDATE OF status, org_id ON leads FOR EACH ROW
   WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.org_id IS DISTINCT FROM NEW.org_id) EXECUTE FUNCTION funnel_count_leads();
 
@@ -374,7 +395,29 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER deal_stage_totals_insert_delete AFTER INSERT OR DELETE ON deals FOR EACH ROW EXECUTE FUNCTION funnel_total_deals();
+-- Deals added or removed, once per statement (as leads: an import of deals in one transaction).
+CREATE FUNCTION funnel_total_added_deals() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+  INSERT INTO deal_stage_totals(org_id, stage, deal_count, total_value, weighted_value)
+  SELECT org_id, stage, count(*), sum(value), sum(value * probability / 100) FROM added GROUP BY org_id, stage ORDER BY org_id, stage
+  ON CONFLICT (org_id, stage) DO UPDATE SET deal_count = deal_stage_totals.deal_count + EXCLUDED.deal_count,
+    total_value = deal_stage_totals.total_value + EXCLUDED.total_value,
+    weighted_value = deal_stage_totals.weighted_value + EXCLUDED.weighted_value;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION funnel_total_removed_deals() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+  UPDATE deal_stage_totals t SET deal_count = t.deal_count - r.n, total_value = t.total_value - r.total,
+    weighted_value = t.weighted_value - r.weighted
+  FROM (SELECT org_id, stage, count(*) AS n, sum(value) AS total, sum(value * probability / 100) AS weighted
+        FROM removed GROUP BY org_id, stage) r
+  WHERE t.org_id = r.org_id AND t.stage = r.stage;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER deal_stage_totals_insert AFTER INSERT ON deals REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION funnel_total_added_deals();
+CREATE TRIGGER deal_stage_totals_delete AFTER DELETE ON deals REFERENCING OLD TABLE AS removed
+  FOR EACH STATEMENT EXECUTE FUNCTION funnel_total_removed_deals();
 CREATE TRIGGER deal_stage_totals_update AFTER UPDATE OF stage, value, probability, org_id ON deals FOR EACH ROW EXECUTE FUNCTION funnel_total_deals();
 
 CREATE FUNCTION funnel_touch_lead() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
@@ -402,7 +445,20 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER leads_attributes_insert AFTER INSERT ON leads FOR EACH ROW WHEN (NEW.attributes IS NOT NULL) EXECUTE FUNCTION funnel_index_attributes();
+-- New leads are indexed once per statement, from the statement's rows (a transition table): an
+-- import inserts its leads a batch at a time, and a trigger per row cost 0.6 ms a lead (1,000
+-- bank-marketing leads with 16 attributes: 585 ms in the trigger, 727 ms in all).
+CREATE FUNCTION funnel_index_added_attributes() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+  INSERT INTO public.lead_attribute_values(attribute_id, value, lead_id)
+  SELECT a.id, j.value, n.id FROM added n CROSS JOIN LATERAL jsonb_each(n.attributes) j
+  JOIN public.lead_attributes a ON a.org_id = n.org_id AND a.name = j.key
+  WHERE n.attributes IS NOT NULL AND a.indexed AND jsonb_typeof(j.value) NOT IN ('null', 'object', 'array')
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER leads_attributes_insert AFTER INSERT ON leads REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION funnel_index_added_attributes();
 CREATE TRIGGER leads_attributes_update AFTER UPDATE OF attributes, org_id ON leads FOR EACH ROW
   WHEN (OLD.attributes IS DISTINCT FROM NEW.attributes OR OLD.org_id IS DISTINCT FROM NEW.org_id) EXECUTE FUNCTION funnel_index_attributes();
 -- (A lead's entries go with it: the foreign key cascades.)
