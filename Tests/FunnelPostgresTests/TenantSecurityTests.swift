@@ -454,6 +454,8 @@ import Testing
             #expect(users.count == TenantSecurityTests.roles.count, "\(role): \(users.map(\.email))")
             // A lead is read by those whose role shows leads (a marketer's and a viewer's do too).
             #expect(lead != nil, "\(role) did not read the lead")
+            // The schema's version, as `doctor` and the check on opening read it.
+            #expect(try store.schemaVersion() > 0, "\(role) reads no migration")
         }
     }
 }

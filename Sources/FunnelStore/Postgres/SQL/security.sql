@@ -116,6 +116,9 @@ END $$;
 
 -- The catalogue of roles: read by all, written by nobody but the owner.
 CREATE POLICY roles_read ON roles FOR SELECT TO funnel_users USING (true);
+-- The schema's migrations: read by all (`doctor` and the version check on opening), written by
+-- nobody but the owner. Without a policy a user's `doctor` said "Schema version: 0".
+CREATE POLICY funnel_migrations_read ON funnel_migrations FOR SELECT TO funnel_users USING (true);
 
 CREATE POLICY organizations_read ON organizations FOR SELECT TO funnel_users USING (id = (SELECT funnel_org()));
 CREATE POLICY organizations_admin ON organizations FOR UPDATE TO funnel_users
