@@ -25,12 +25,12 @@ database="funnel"
 say() { echo "postgres-sandbox: $*" >&2; }
 
 install_postgresql() {
-  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
     say "installing Debian's postgresql package"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql postgresql-contrib openssl >/dev/null
   fi
   bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 }
@@ -91,6 +91,14 @@ start() {
   install_postgresql
   choose_port
   [ -d "$data" ] || create
+  if [ ! -f "$data/server.crt" ]; then
+    # A self-signed certificate for 127.0.0.1: the server offers TLS (sslmode=require, and
+    # verify-full refused for an unknown authority, are tested against it).
+    as_server openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+      -keyout "$data/server.key" -out "$data/server.crt" >/dev/null 2>&1
+    as_server chmod 600 "$data/server.key"
+    if running; then as_server "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi
+  fi
   if ! running; then
     # The kept port may have been taken meanwhile (another sandbox): take the next free one.
     if [ -z "${FUNNEL_PG_PORT:-}" ] && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -100,7 +108,7 @@ start() {
       echo "$port" > "$sandbox/port"
     fi
     as_server "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-      -o "-p $port -k $run -c listen_addresses=127.0.0.1 -c password_encryption=scram-sha-256 -c max_connections=200" start >/dev/null \
+      -o "-p $port -k $run -c listen_addresses=127.0.0.1 -c password_encryption=scram-sha-256 -c max_connections=200 -c ssl=on" start >/dev/null \
       || { tail -20 "$log" >&2; exit 1; }
   fi
   if ! PGPASSWORD="$(cat "$password_file")" "$bin/psql" -h 127.0.0.1 -p "$port" -U "$admin" -d postgres -tAc \

@@ -459,3 +459,40 @@ import Testing
         }
     }
 }
+
+/// TLS when the URL asks for it (the sandbox server offers it with a self-signed certificate):
+/// `sslmode=require` connects encrypted, `disable` in the clear, and `verify-full` refuses a
+/// certificate no known authority signed, saying so.
+@Suite(.serialized) struct TLSTests {
+    /// Whether the store's connections to `database` are encrypted, as the server sees them
+    /// (the store keeps its connection in its pool while it is open).
+    func encrypted(_ admin: String, _ database: String) throws -> [String] {
+        let result = try PostgresSandbox.psql(admin, """
+            SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+            WHERE a.datname = '\(database)' AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend';
+            """)
+        return result.standardOutput.split(separator: "\n").map(String.init)
+    }
+
+    @Test func theURLsSslmodeChoosesAnEncryptedOrAClearConnection() throws {
+        let database = "funnel_tls_\(UInt32.random(in: 0...UInt32.max))"
+        let url = try PostgresSandbox.freshDatabase(database)
+        let admin = try PostgresSandbox.adminURL()
+        defer { _ = try? PostgresSandbox.psql(admin, "DROP DATABASE IF EXISTS \(database) WITH (FORCE);") }
+        do {
+            let store = try StoreLocation(url + "?sslmode=require").openStore(create: true)
+            _ = try store.snapshot { try $0.organizations() }
+            #expect(try encrypted(admin, database) == ["t"])
+        }
+        do {
+            let store = try StoreLocation(url + "?sslmode=disable").openStore(create: true)
+            _ = try store.snapshot { try $0.organizations() }
+            #expect(try encrypted(admin, database).contains("f"))
+        }
+        #expect {
+            _ = try StoreLocation(url + "?sslmode=verify-full").openStore(create: true)
+        } throws: { error in
+            "\(error)".contains("the server's TLS certificate was refused (CERTIFICATE_VERIFY_FAILED)")
+        }
+    }
+}

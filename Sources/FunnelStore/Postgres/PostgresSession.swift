@@ -321,6 +321,13 @@ final class PostgresSession: @unchecked Sendable {
         if let message = psql.serverInfo?[.message] { return message }
         switch psql.code {
         case .connectionError, .uncleanShutdown, .serverClosedConnection, .clientClosedConnection:
+            // A certificate refused while TLS was set up (verify-ca, verify-full) says so.
+            if let tls = psql.underlying as? NIOSSLError {
+                // BoringSSL's reason (CERTIFICATE_VERIFY_FAILED), not its whole error stack.
+                let text = "\(tls)"
+                let reason = text.matches(of: /[A-Z][A-Z_]{7,}/).last.map { String($0.output) } ?? text
+                return "the server's TLS certificate was refused (\(reason)): its authority is not one this machine trusts, or it was not made for this host"
+            }
             // NIO's connection errors list every address tried: kept only when short.
             let underlying = psql.underlying.map { "\($0)" }.flatMap { $0.count <= 60 ? ": \($0)" : nil } ?? ""
             return "could not reach the server\(underlying)"
