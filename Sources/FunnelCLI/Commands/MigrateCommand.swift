@@ -4,7 +4,7 @@ import FunnelStore
 import FunnelServices
 
 /// `funnel migrate FROM TO`: copies a SQLite workspace into a PostgreSQL database (team mode).
-struct MigrateCommand: ParsableCommand {
+struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Copy a SQLite workspace into an empty PostgreSQL database (or back into a new file), with all its history.",
@@ -22,7 +22,22 @@ struct MigrateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The SQLite workspace to copy.", valueName: "from")) var from: String
     @Argument(help: ArgumentHelp("The PostgreSQL database to copy into (postgres://OWNER@host:port/db).", valueName: "to")) var to: String
 
-    func run() throws {
+    /// The copy blocks its thread while a task of its own feeds the server's COPY: it runs on a
+    /// thread of its own, so the task finds a thread of Swift's pool free (a pool of one thread, on
+    /// a one-core machine, would otherwise wait for itself).
+    func run() async throws {
+        let command = self
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let context = CommandContext.current
+            let thread = Thread {
+                continuation.resume(with: Result { try CommandContext.$current.withValue(context) { try command.copy() } })
+            }
+            thread.name = "funnel migrate"
+            thread.start()
+        }
+    }
+
+    func copy() throws {
         let source = StoreLocation(CLIEnvironment.expandingTilde(from)), target = StoreLocation(CLIEnvironment.expandingTilde(to))
         if source.path == nil, let file = target.path {
             guard let server = try source.openStore(readOnly: true, create: false) as? PostgresStore else { throw CLIError("\(source) is not a server") }

@@ -26,6 +26,9 @@ public enum StoreMigration {
     /// Tables the copy leaves to the target (its own bookkeeping) or that the target has not.
     static let skipped: Set<String> = ["funnel_migrations", "grdb_migrations"]
 
+    /// Blocks its thread while a task feeds each table to the server's COPY: call it from a thread
+    /// of its own, never from Swift's cooperative pool (its one thread, on a one-core machine, would
+    /// wait for the task that needs it).
     public static func copy(from source: any Store, to target: any Store,
                             progress: (_ table: String, _ rows: Int) -> Bool = { _, _ in true }) throws -> MigrationReport {
         guard let file = source as? AppDatabase, let server = target as? PostgresStore else {
