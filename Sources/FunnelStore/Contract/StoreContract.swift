@@ -86,7 +86,7 @@ public protocol LeadReading: AnyObject {
     /// counted from the value index (`lead_attribute_values`), with how many leads have any value.
     func attributeValueCounts(orgId: Int64, attributeId: Int64, limit: Int) throws -> (values: [AttributeValueCount], leads: Int)
     /// How many of the organization's leads have this attribute value, counting at most `cap`.
-    func attributeMatchCount(_ filter: AttributeFilter, cap: Int) throws -> Int
+    func attributeMatchCount(_ filter: AttributeFilter, orgId: Int64, cap: Int) throws -> Int
     /// The ids of an organization's leads matching a search: best match first for words, by id
     /// for a search of digits alone (a phone number).
     func searchLeadIDs(_ text: String, orgId: Int64, limit: Int) throws -> [Int64]

@@ -90,11 +90,14 @@ extension PostgresReader: LeadReading {
         return (Array(counts.prefix(limit)), total)
     }
 
-    func attributeMatchCount(_ filter: AttributeFilter, cap: Int) throws -> Int {
+    func attributeMatchCount(_ filter: AttributeFilter, orgId: Int64, cap: Int) throws -> Int {
         guard let json = Self.attributeJSON(filter.value) else { return 0 }
+        // The attribute must be the organization's own (an id of another's counts nothing, even
+        // for the owner, whom row-level security does not hold).
         return Int(try scalar(Int64.self, """
-            SELECT count(*) FROM (SELECT 1 FROM lead_attribute_values WHERE attribute_id = $1 AND value = $2::jsonb LIMIT $3) AS matches
-            """, [filter.attributeId, json, cap]) ?? 0)
+            SELECT count(*) FROM (SELECT 1 FROM lead_attribute_values v JOIN lead_attributes a ON a.id = v.attribute_id AND a.org_id = $4
+            WHERE v.attribute_id = $1 AND v.value = $2::jsonb LIMIT $3) AS matches
+            """, [filter.attributeId, json, cap, orgId]) ?? 0)
     }
 
     /// The condition that keeps the leads having the filter's value, tested on each lead (a lookup
@@ -213,7 +216,7 @@ extension PostgresReader: LeadReading {
         let searchDriven = try terms.map { try searchMatchCount(orgId: orgId, terms: $0, cap: Self.searchDrivenLimit) < Self.searchDrivenLimit } ?? false
         var attributeDriven = false
         if !searchDriven, let attribute = filter.attribute {
-            attributeDriven = try attributeMatchCount(attribute, cap: Self.attributeDrivenLimit) < Self.attributeDrivenLimit
+            attributeDriven = try attributeMatchCount(attribute, orgId: orgId, cap: Self.attributeDrivenLimit) < Self.attributeDrivenLimit
         }
         if searchDriven || attributeDriven {
             var arguments = PGArguments()
@@ -315,7 +318,7 @@ extension PostgresReader: LeadReading {
         if let attribute = filter.attribute, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil,
            (filter.search ?? "").isEmpty {
             // An attribute value alone: counted on its index (an attribute belongs to one organization).
-            return try attributeMatchCount(attribute, cap: cap)
+            return try attributeMatchCount(attribute, orgId: orgId, cap: cap)
         }
         let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
         let matches = try terms.map { try searchMatchCount(orgId: orgId, terms: $0, cap: max(cap, Self.searchDrivenLimit)) }
@@ -326,7 +329,7 @@ extension PostgresReader: LeadReading {
         let searchDriven = matches.map { $0 < Self.searchDrivenLimit } ?? false
         var arguments = PGArguments()
         if let attribute = filter.attribute, !searchDriven,
-           try attributeMatchCount(attribute, cap: Self.attributeCountLimit) < Self.attributeCountLimit {
+           try attributeMatchCount(attribute, orgId: orgId, cap: Self.attributeCountLimit) < Self.attributeCountLimit {
             // Few leads hold the value: counted from its index, each tested on its lead row.
             guard let json = Self.attributeJSON(attribute.value) else { return 0 }
             var unattributed = filter

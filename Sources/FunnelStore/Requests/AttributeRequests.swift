@@ -87,10 +87,12 @@ extension StoreReader {
     }
 
     /// How many of the organization's leads have this attribute value, counting at most `cap`.
-    public func attributeMatchCount(_ filter: AttributeFilter, cap: Int) throws -> Int {
+    public func attributeMatchCount(_ filter: AttributeFilter, orgId: Int64, cap: Int) throws -> Int {
+        // The attribute must be the organization's own (an id of another's counts nothing).
         try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM (SELECT 1 FROM lead_attribute_values WHERE attribute_id = ? AND value = ? LIMIT ?)
-            """, arguments: [filter.attributeId, filter.value.databaseValue, cap]) ?? 0
+            SELECT count(*) FROM (SELECT 1 FROM lead_attribute_values v JOIN lead_attributes a ON a.id = v.attribute_id AND a.org_id = ?
+            WHERE v.attribute_id = ? AND v.value = ? LIMIT ?)
+            """, arguments: [orgId, filter.attributeId, filter.value.databaseValue, cap]) ?? 0
     }
 
     /// The condition that keeps the leads having the filter's value, tested on each lead (a point

@@ -100,7 +100,7 @@ extension StoreReader {
         if let attribute = filter.attribute, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil,
            (filter.search ?? "").isEmpty {
             // An attribute value alone: counted on its index (an attribute belongs to one organization).
-            return try attributeMatchCount(attribute, cap: cap)
+            return try attributeMatchCount(attribute, orgId: orgId, cap: cap)
         }
         let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
         let matches = try terms.map { terms in
@@ -112,7 +112,7 @@ extension StoreReader {
             return min(matches, cap)  // a search alone: the match count is the answer
         }
         let searchDriven = matches.map { $0 < Self.searchDrivenLimit } ?? false
-        if let attribute = filter.attribute, !searchDriven, try attributeMatchCount(attribute, cap: plan.setLimit) < plan.setLimit {
+        if let attribute = filter.attribute, !searchDriven, try attributeMatchCount(attribute, orgId: orgId, cap: plan.setLimit) < plan.setLimit {
             // Few leads hold the value: counted from its index, each tested on its lead row.
             var unattributed = filter
             unattributed.attribute = nil
@@ -239,7 +239,7 @@ extension StoreReader {
         // An attribute value held by few leads is read from its index, then ranked (`AttributePlan`);
         // by more, its leads' ids are read into a set the ranking's walk asks; a common one is tested
         // lead by lead down the ranking, which stops after a page.
-        let attributeMatches = try filter.attribute.map { try attributeMatchCount($0, cap: plan.setLimit) } ?? Int.max
+        let attributeMatches = try filter.attribute.map { try attributeMatchCount($0, orgId: orgId, cap: plan.setLimit) } ?? Int.max
         if let attribute = filter.attribute, !searchDriven, attributeMatches < plan.drivenLimit {
             return try leadsDrivenByAttribute(orgId: orgId, filter: filter, attribute: attribute, terms: terms, key: key, forward: forward, limit: limit)
         }
