@@ -312,8 +312,7 @@ extension PostgresReader: LeadReading {
 
     func leadCount(orgId: Int64, filter: LeadFilter, cap: Int) throws -> Int {
         if filter.isStatusOnly {
-            let counts = try leadStatusCounts(orgId: orgId)
-            return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+            return try leadStatusCounts(orgId: orgId).total(for: filter.status)
         }
         if let attribute = filter.attribute, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil,
            (filter.search ?? "").isEmpty {

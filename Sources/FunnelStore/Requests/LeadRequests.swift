@@ -10,6 +10,11 @@ public enum OwnerFilter: Sendable, Equatable {
 }
 
 /// Which leads a list shows.
+extension Dictionary where Key == LeadStatus, Value == Int {
+    /// Of counts by status: one status's count, or every lead's when `status` is nil (the "all" tab).
+    public func total(for status: LeadStatus?) -> Int { status.map { self[$0] ?? 0 } ?? values.reduce(0, +) }
+}
+
 public struct LeadFilter: Sendable, Equatable {
     /// A search's matches are counted up to this many ("300+" on screen); below it, a search's
     /// pages are read from its matches, above it by walking the ranking.
@@ -94,8 +99,7 @@ extension StoreReader {
 
     func leadCount(orgId: Int64, filter: LeadFilter, cap: Int, plan: AttributePlan) throws -> Int {
         if filter.isStatusOnly {
-            let counts = try leadStatusCounts(orgId: orgId)
-            return filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+            return try leadStatusCounts(orgId: orgId).total(for: filter.status)
         }
         if let attribute = filter.attribute, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil,
            (filter.search ?? "").isEmpty {

@@ -106,7 +106,7 @@ public final class LeadTriageViewModel: WritesThroughQueue {
 
     /// The count a status tab shows (all leads for the first tab), or nil for no number.
     public func count(forTab index: Int) -> Int? {
-        tabCounts.map { counts in Self.tabs[index].map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +) }
+        tabCounts?.total(for: Self.tabs[index])
     }
 
     // MARK: - Loading
@@ -120,7 +120,7 @@ public final class LeadTriageViewModel: WritesThroughQueue {
             // common word would cost more than the page itself.
             // A status tab alone is counted by the counts just read (no second trip to the store).
             rows.total = filter.isStatusOnly
-                ? status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+                ? counts.total(for: status)
                 : try service.count(filter, cap: search == nil ? Self.countCap : Self.searchCountCap, in: session)
             let searchMatches = search != nil && status == nil && !isFiltered ? total : nil
             // A search alone with few matches counts them by status (a few hundred rows at most;
