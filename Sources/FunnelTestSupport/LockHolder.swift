@@ -14,7 +14,8 @@ public final class LockHolder {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         input.fileHandleForWriting.write(Data("BEGIN \(mode);\nSELECT 1;\n.timeout 1\n".utf8))
-        let deadline = Date().addingTimeInterval(10)
+        // Generous: on a loaded machine starting sqlite3 (and each probe) can take seconds.
+        let deadline = Date().addingTimeInterval(60)
         var held = false
         while !held, Date() < deadline {
             let probe = try ProcessRunner.run("/usr/bin/sqlite3", [path, "BEGIN IMMEDIATE; ROLLBACK;"])
@@ -23,7 +24,7 @@ public final class LockHolder {
         }
         guard held else {
             process.terminate()
-            throw TmuxSession.Timeout(description: "sqlite3 did not hold BEGIN \(mode) on \(path) within 10 s")
+            throw TmuxSession.Timeout(description: "sqlite3 did not hold BEGIN \(mode) on \(path) within 60 s")
         }
         // Released after `seconds` at the latest, whatever the test does.
         let (handle, process) = (input.fileHandleForWriting, self.process)

@@ -94,7 +94,7 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Waits until `condition` holds for the screen, and returns that screen.
     @discardableResult
-    public func waitFor(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
+    public func waitFor(_ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -111,7 +111,7 @@ public final class TmuxSession: @unchecked Sendable {
     /// screen read twice (tmux has drawn all of it). For a program that announces nothing, until
     /// the screen stopped changing between two reads.
     @discardableResult
-    public func waitForSettled(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
+    public func waitForSettled(_ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) throws -> String {
         var previous = ""
         return try waitFor(what + " (settled)", timeout: timeout) { screen in
             defer { previous = screen }
@@ -128,7 +128,7 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Waits until the screen contains `text`.
     @discardableResult
-    public func waitFor(text: String, timeout: TimeInterval = 10) throws -> String {
+    public func waitFor(text: String, timeout: TimeInterval = 30) throws -> String {
         try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
 

@@ -295,7 +295,7 @@ final class DatabaseHolder {
         pid = code == 0 ? spawned : 0
         try #require(code == 0, "cannot start sqlite3: \(code)")
         // Open in WAL mode once its -shm file is there.
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: path + "-shm") && Date() < deadline { usleep(10_000) }
         try #require(FileManager.default.fileExists(atPath: path + "-shm"), "sqlite3 did not open \(path)")
     }

@@ -32,7 +32,7 @@ import Testing
         return pid
     }
 
-    func waitForPane(_ session: TmuxSession, _ what: String, _ format: String, _ expected: String, timeout: TimeInterval = 10) throws {
+    func waitForPane(_ session: TmuxSession, _ what: String, _ format: String, _ expected: String, timeout: TimeInterval = 30) throws {
         let deadline = Date().addingTimeInterval(timeout)
         var value = ""
         while Date() < deadline {

@@ -11,23 +11,32 @@ import Testing
 @Suite(.serialized) struct DatabaseWritesTests {
     static let fixture = DemoDatabase(leads: 300)
 
+    /// The store waits up to 105 s for another process's lock (21 waits of 5 s), not the usual 15 s:
+    /// a loaded machine may leave this test off the main actor for many seconds (every @MainActor
+    /// suite shares it), and the write must still be waiting when the test comes back to stop it.
+    /// A stop that is not honoured still shows: the write then ends as "locked", not "Stopped".
     func viewModel() throws -> (LeadTriageViewModel, AppDatabase) {
-        let database = try AppDatabase.open(path: Self.fixture.path)
+        let database = try AppDatabase.open(path: Self.fixture.path, lockWait: LockWaitPolicy(retries: 20))
         let session = try IdentityService(database: database).signIn(email: DemoWorkspaceBuilder.managerEmail, password: nil)
         let model = LeadTriageViewModel(database: database, session: session, visibleRows: 20,
                                         writes: DatabaseWrites(database: database, offMainThread: true))
         return (model, database)
     }
 
-    /// Waits (letting the main queue run) until `condition` holds.
-    func until(_ what: String, timeout: TimeInterval = 15, _ condition: () -> Bool) async throws {
+    /// Waits (letting the main queue run) until `condition` holds. The deadline is generous: the
+    /// main actor is shared by every @MainActor suite, and on a loaded machine this test may not run
+    /// for seconds; a write's result is delivered on the main queue right behind its wake-up, so the
+    /// condition is read once more after the deadline before the wait counts as failed.
+    func until(_ what: String, timeout: TimeInterval = 90, _ condition: () -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
+        var lastLook = false
         while !condition() {
-            guard Date() < deadline else {
+            guard !lastLook else {
                 Issue.record("timed out waiting for \(what)")
                 return
             }
             try await Task.sleep(for: .milliseconds(5))
+            lastLook = Date() >= deadline
         }
     }
 
@@ -51,7 +60,7 @@ import Testing
         let (model, database) = try viewModel()
         let item = try #require(model.selectedItem)
         let before = try owner(item.id, database, model)
-        let holder = try LockHolder(path: Self.fixture.path, mode: "EXCLUSIVE", seconds: 20)
+        let holder = try LockHolder(path: Self.fixture.path, mode: "EXCLUSIVE", seconds: 150)
         defer { holder.release() }
         model.assignToMe()
         #expect(model.writes.pending?.what == "Assigning #\(item.id) \(item.lead.name ?? "")")
@@ -76,7 +85,7 @@ import Testing
         model.move(.down)
         model.move(.down)
         let item = try #require(model.selectedItem)
-        let holder = try LockHolder(path: Self.fixture.path, mode: "IMMEDIATE", seconds: 20)
+        let holder = try LockHolder(path: Self.fixture.path, mode: "IMMEDIATE", seconds: 150)
         defer { holder.release() }
         model.setStatus(.qualified)
         try await until("the wait seen") { model.writes.waitingForLock() != nil }
