@@ -56,6 +56,36 @@ import Testing
         #expect(try lead(id).name == "José García")
     }
 
+    @Test func aLeadAlreadyAsAskedIsNotWrittenAndHasNothingToUndo() throws {
+        let id = workspace.acmeLead.id!
+        _ = try leads.setStatus([id], to: .contacted, in: workspace.salesRep)
+        let activities = try activityCount(id)
+        // The status it has: no write, no activity, and the summary says so naming the lead.
+        let again = try leads.setStatus([id], to: .contacted, in: workspace.salesRep)
+        #expect(again.changedNothing)
+        #expect(again.summary == "#\(id) José García is already contacted: nothing changed", "\(again.summary)")
+        #expect(again.unchanged == [id])
+        #expect(try activityCount(id) == activities)
+        #expect(try lead(id).version == 2)
+        // Unassigned already: the same.
+        let nobody = try leads.assign([id], to: nil, in: workspace.manager)
+        #expect(nobody.summary == "#\(id) José García is already unassigned: nothing changed", "\(nobody.summary)")
+        // Two leads, one already contacted: only the other is written; the summary names both.
+        var other = Lead(orgId: orgId, name: "Ana Silva", email: "ana@silva.example", source: .website, createdAt: TestWorkspace.now, updatedAt: TestWorkspace.now)
+        try workspace.database.transaction { tx in try tx.insert(&other) }
+        let otherId = try #require(other.id)
+        let both = try leads.setStatus([id, otherId], to: .contacted, in: workspace.salesRep)
+        #expect(!both.changedNothing)
+        #expect(both.before.compactMap(\.id) == [otherId])
+        #expect(both.summary == "#\(otherId) Ana Silva set to contacted; #\(id) José García is already contacted", "\(both.summary)")
+        #expect(try activityCount(id) == activities)
+        #expect(try activityCount(otherId) == 1)
+        // Its undo puts back only the lead it changed.
+        _ = try leads.undo(both, in: workspace.salesRep)
+        #expect(try lead(otherId).status == .new)
+        #expect(try lead(id).status == .contacted)
+    }
+
     @Test func undoIsRefusedWhenATeammateChangedTheLeadSince() throws {
         let id = workspace.acmeLead.id!
         // The rep sets the lead to contacted; the manager then sets it lost with a reason.

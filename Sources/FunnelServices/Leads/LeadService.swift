@@ -46,13 +46,20 @@ public struct LeadChange: VersionedChange, Equatable {
     public let summary: String
     /// The version each lead was left at (an undo is refused once someone changed it since).
     public var versionsAfter: [Int64: Int64]
+    /// The leads already as the change asked (set to the status they had, assigned to their
+    /// owner): not written, no activity, nothing to undo; the summary names them.
+    public let unchanged: [Int64]
 
-    public init(action: String, undo: Undo, summary: String, versionsAfter: [Int64: Int64]) {
+    public init(action: String, undo: Undo, summary: String, versionsAfter: [Int64: Int64], unchanged: [Int64] = []) {
         self.action = action
         self.undo = undo
         self.summary = summary
         self.versionsAfter = versionsAfter
+        self.unchanged = unchanged
     }
+
+    /// Nothing was written: every lead was already as asked.
+    public var changedNothing: Bool { before.isEmpty }
 
     /// The leads as they were before (for a merge, the survivor).
     public var before: [Lead] {
@@ -178,6 +185,9 @@ public struct LeadService: Sendable {
             lead.assignedTo = userId
         } summary: { leads in
             leads.count == 1 ? "Assigned \(leads[0].displayName) to \(name)" : "Assigned \(leads.count) leads to \(name) (\(Self.ids(leads)))"
+        } already: { leads in
+            let owner = userId == nil ? "unassigned" : "assigned to \(name)"
+            return leads.count == 1 ? "\(leads[0].displayName) is already \(owner)" : "\(leads.count) leads already were \(owner) (\(Self.ids(leads)))"
         }
     }
 
@@ -199,6 +209,8 @@ public struct LeadService: Sendable {
             lead.statusReason = (status == .unqualified || status == .lost) ? reason : nil
         } summary: { leads in
             leads.count == 1 ? "\(leads[0].displayName) set to \(status.rawValue)" : "Set \(leads.count) leads to \(status.rawValue) (\(Self.ids(leads)))"
+        } already: { leads in
+            leads.count == 1 ? "\(leads[0].displayName) is already \(status.rawValue)" : "\(leads.count) leads already were \(status.rawValue) (\(Self.ids(leads)))"
         }
     }
 
@@ -251,37 +263,51 @@ public struct LeadService: Sendable {
     }
 
     /// Reads each lead, refuses the whole change when one is no longer at the version the caller saw
-    /// (`versions`, by id), applies `apply`, and writes the leads and their activities in one transaction.
+    /// (`versions`, by id), applies `apply`, and writes the leads it changed and their activities in
+    /// one transaction. A lead `apply` leaves as it was is not written and gets no activity (an
+    /// activity's before and after always differ); the summary says so (`already`).
     private func change(
         _ leadIds: [Int64], action: String, expecting versions: [Int64: Int64], outcome: String, in session: Session,
-        apply: (any StoreWriting, inout Lead) throws -> Void, summary: ([Lead]) throws -> String
+        apply: (any StoreWriting, inout Lead) throws -> Void, summary: ([Lead]) throws -> String, already: ([Lead]) -> String
     ) throws -> LeadChange {
         guard !leadIds.isEmpty else { throw ServiceError.invalid(field: "leads", problem: "no lead chosen") }
         let now = clock()
-        let (before, after) = try ServiceError.wrapping {
-            try database.transaction { tx -> ([Lead], [Int64: Int64]) in
+        let (before, after, unchanged) = try ServiceError.wrapping {
+            try database.transaction { tx -> ([Lead], [Int64: Int64], [Lead]) in
                 var before: [Lead] = []
                 var after: [Int64: Int64] = [:]
+                var unchanged: [Lead] = []
                 for id in leadIds {
-                    var lead = try tx.require(Lead.self, id: id, orgId: session.orgId)
-                    try StaleCheck.require(lead, at: versions[id], outcome, tx: tx, session: session, now: now)
-                    before.append(lead)
+                    let original = try tx.require(Lead.self, id: id, orgId: session.orgId)
+                    try StaleCheck.require(original, at: versions[id], outcome, tx: tx, session: session, now: now)
+                    var lead = original
                     let snapshot = LeadSnapshot(lead)
                     try apply(tx, &lead)
+                    guard LeadSnapshot(lead) != snapshot else {
+                        unchanged.append(original)
+                        continue
+                    }
+                    before.append(original)
                     lead.updatedAt = now
                     try tx.update(lead)
                     try tx.record(AuditTrail.activity(action, on: .lead, id: id, by: session, before: snapshot, after: LeadSnapshot(lead), at: now))
                     after[id] = try tx.require(Lead.self, id: id, orgId: session.orgId).version
                 }
-                return (before, after)
+                return (before, after, unchanged)
             }
         }
-        return LeadChange(action: action, undo: .restore(before), summary: try summary(before), versionsAfter: after)
+        let text: String
+        if before.isEmpty {
+            text = already(unchanged) + ": nothing changed"
+        } else {
+            text = try summary(before) + (unchanged.isEmpty ? "" : "; " + already(unchanged))
+        }
+        return LeadChange(action: action, undo: .restore(before), summary: text, versionsAfter: after, unchanged: unchanged.compactMap(\.id))
     }
 }
 
 /// What the audit trail records of a lead's triage state.
-struct LeadSnapshot: Encodable {
+struct LeadSnapshot: Encodable, Equatable {
     let status: String
     let statusReason: String?
     let assignedTo: Int64?

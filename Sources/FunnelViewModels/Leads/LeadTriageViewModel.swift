@@ -398,6 +398,12 @@ public final class LeadTriageViewModel: WritesThroughQueue {
     /// selected row, the cursor stays on the same row number, which is the next lead that needs
     /// triage when the changed one left the tab (`advance`: else it moves down to it).
     func finish(_ change: LeadChange, target: ActionTarget, saying text: String, advance: Bool) {
+        if change.changedNothing {
+            // Every lead was already as asked: nothing written, nothing to undo; the cursor stays.
+            if target.source == .marks { clearMarks() }
+            message = text
+            return
+        }
         undoStack.push(change, text: text)
         refreshMarks(change.versionsAfter)
         if target.source == .marks { clearMarks() }
