@@ -23,4 +23,21 @@ final class PlanHints: @unchecked Sendable {
             searchCounts["\(orgId)|\(search)"] = count
         }
     }
+
+    /// The PostgreSQL store's `tsquery` of a typed word (nil: the server makes no lexeme of it).
+    /// Not a hint: it is what the server's own parser and dictionaries make of the word, the same
+    /// every time for a schema (no row's data goes into it), kept so a search's several reads ask
+    /// the server once.
+    private var wordQueries: [String: String?] = [:]
+
+    func wordQuery(_ word: String) -> String?? {
+        lock.withLock { wordQueries[word] }
+    }
+
+    func record(wordQuery: String?, for word: String) {
+        lock.withLock {
+            if wordQueries.count >= Self.limit * 4 { wordQueries.removeAll(keepingCapacity: true) }
+            wordQueries[word] = .some(wordQuery)
+        }
+    }
 }

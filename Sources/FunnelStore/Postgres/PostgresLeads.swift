@@ -213,7 +213,15 @@ extension PostgresReader: LeadReading {
         guard limit > 0 else { return [] }
         let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
         if let terms, terms.isEmpty { return [] }
-        let searchDriven = try terms.map { try searchMatchCount(orgId: orgId, terms: $0, cap: Self.searchDrivenLimit) < Self.searchDrivenLimit } ?? false
+        let searchDriven = try terms.map { terms in
+            // The count the last one made (the list's count, before its pages), else counted now:
+            // only the plan depends on it, never the rows (`PlanHints`).
+            let search = filter.search ?? ""
+            if let known = hints?.searchMatches(orgId: orgId, search: search) { return known < Self.searchDrivenLimit }
+            let count = try searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)
+            hints?.record(searchMatches: count, orgId: orgId, search: search)
+            return count < Self.searchDrivenLimit
+        } ?? false
         var attributeDriven = false
         if !searchDriven, let attribute = filter.attribute {
             attributeDriven = try attributeMatchCount(attribute, orgId: orgId, cap: Self.attributeDrivenLimit) < Self.attributeDrivenLimit
@@ -320,7 +328,11 @@ extension PostgresReader: LeadReading {
             return try attributeMatchCount(attribute, orgId: orgId, cap: cap)
         }
         let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
-        let matches = try terms.map { try searchMatchCount(orgId: orgId, terms: $0, cap: max(cap, Self.searchDrivenLimit)) }
+        let matches = try terms.map { terms in
+            let count = try searchMatchCount(orgId: orgId, terms: terms, cap: max(cap, Self.searchDrivenLimit))
+            if let search = filter.search { hints?.record(searchMatches: count, orgId: orgId, search: search) }
+            return count
+        }
         if let matches, filter.status == nil, filter.owner == .anyone, filter.source == nil, filter.productId == nil, filter.attribute == nil {
             return min(matches, cap)  // a search alone: the match count is the answer
         }

@@ -138,10 +138,23 @@ extension PostgresReader {
         return terms
     }
 
-    /// Each word's `tsquery` (its lexemes as prefixes, and'ed), in one query for all the words;
-    /// nil for a word the database makes no lexeme of.
+    /// Each word's `tsquery` (its lexemes as prefixes, and'ed), in one query for the words the
+    /// store has not asked about before (`PlanHints.wordQuery`); nil for a word the database makes
+    /// no lexeme of.
     func wordQueries(_ words: [String]) throws -> [String?] {
         guard !words.isEmpty else { return [] }
+        if let hints {
+            let known = words.compactMap { hints.wordQuery($0) }
+            if known.count == words.count { return known }
+            let asked = try askWordQueries(words)
+            for (word, query) in zip(words, asked) { hints.record(wordQuery: query, for: word) }
+            return asked
+        }
+        return try askWordQueries(words)
+    }
+
+    /// Each word's `tsquery`, as the server makes its lexemes: one query for all the words.
+    func askWordQueries(_ words: [String]) throws -> [String?] {
         // Only runs of letters and digits are sent, a word a line: nothing typed is ever syntax.
         let lines = words.map { word in
             word.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")

@@ -7,10 +7,13 @@ internal import PostgresNIO
 class PostgresReader {
     let session: PostgresSession
     let catalog: PostgresCatalog
+    /// What the store keeps between reads to choose how to read (a search's match count).
+    let hints: PlanHints?
 
-    init(session: PostgresSession, catalog: PostgresCatalog) {
+    init(session: PostgresSession, catalog: PostgresCatalog, hints: PlanHints? = nil) {
         self.session = session
         self.catalog = catalog
+        self.hints = hints
     }
 
     // MARK: Helpers

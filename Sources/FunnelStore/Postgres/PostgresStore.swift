@@ -22,6 +22,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     let address: PostgresAddress
     let catalog: PostgresCatalog
+    /// Plan hints kept between reads (a search's match count, to pick how its pages are read).
+    let hints = PlanHints()
     private let lock = NSLock()
     private var idle: [PostgresSession] = []
 
@@ -174,12 +176,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     public func snapshot<T>(_ body: (any StoreReading) throws -> T) throws -> T {
-        try snapshotSession { session in try body(PostgresReader(session: session, catalog: catalog)) }
+        try snapshotSession { session in try body(PostgresReader(session: session, catalog: catalog, hints: hints)) }
     }
 
     public func transaction<T>(_ body: (any StoreWriting) throws -> T) throws -> T {
         if isReadOnly { throw StoreError.readOnly(path: location.description, detail: "opened read-only") }
-        return try run("BEGIN") { session in try body(PostgresWriter(session: session, catalog: catalog)) }
+        return try run("BEGIN") { session in try body(PostgresWriter(session: session, catalog: catalog, hints: hints)) }
     }
 
     public func rehearsal<T>(_ body: (any StoreWriting) throws -> T) throws -> T {
