@@ -150,6 +150,9 @@ import Testing
             list.append(("change \(table)", .write, "UPDATE \(table) SET \(column) = \(column) WHERE org_id = \(o)"))
             list.append(("delete \(table)", .write, "DELETE FROM \(table) WHERE org_id = \(o)"))
         }
+        // The search's function runs as the owner (to read the full-text index): it answers a user
+        // for their own organization only.
+        list.append(("find leads through the search's function", .read, "SELECT * FROM funnel_lead_matches(\(o), 'lead:*'::tsquery, NULL)"))
         list.append(("read organizations", .read, "SELECT 1 FROM organizations WHERE id = \(o)"))
         list.append(("change organizations", .write, "UPDATE organizations SET name = 'Taken' WHERE id = \(o)"))
         list.append(("delete organizations", .write, "DELETE FROM organizations WHERE id = \(o)"))
@@ -233,6 +236,7 @@ import Testing
         var list: [(String, Kind, String)] = [
             ("sign in as oneself", .read, "SELECT 1 WHERE funnel_me() = \(f.id(org, "user.\(role)"))"),
             ("read own organization's leads", .read, "SELECT 1 FROM leads"),
+            ("find own organization's leads through the search's function", .read, "SELECT * FROM funnel_lead_matches(funnel_org(), 'lead:*'::tsquery, NULL)"),
             ("read own organization's activities", .read, "SELECT 1 FROM activities"),
             ("log an activity in one's own name", .write, "INSERT INTO activities(org_id, entity_type, entity_id, action, user_id, created_at) VALUES (funnel_org(), 'lead', 1, 'viewed', funnel_me(), '2000-01-01')"),
         ]

@@ -120,20 +120,24 @@ extension PostgresReader: LeadReading {
         }
         guard !terms.isEmpty, let fullText = terms.fullText else { return [] }
         var arguments = PGArguments()
+        let matches = textMatches(fullText, orgId: orgId, cap: nil, &arguments)
         let query = arguments.add(fullText)
         let org = arguments.add(orgId)
         let verbatim = terms.verbatimConditions(&arguments)
         // Best match first (ts_rank, as FTS5's rank orders SQLite's), then by id.
         return try all("""
-            SELECT leads.id FROM leads WHERE leads.search @@ \(query)::tsquery AND leads.org_id = \(org)\(verbatim.map { " AND " + $0 }.joined())
+            SELECT leads.id FROM leads WHERE leads.id IN (\(matches)) AND leads.org_id = \(org)\(verbatim.map { " AND " + $0 }.joined())
             ORDER BY ts_rank(leads.search, \(query)::tsquery) DESC, leads.id LIMIT \(arguments.add(limit))
             """, arguments.values) { try $0.int(0) }
     }
 
     func searchStatusCounts(orgId: Int64, search: String, cap: Int) throws -> [LeadStatus: Int]? {
         let terms = try searchTerms(search, orgId: orgId)
+        // Few matches (as the list's count found, else counted now): read from the full-text index.
+        let few = try (hints?.searchMatches(orgId: orgId, search: search) ?? searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit))
+            < Self.searchDrivenLimit
         var arguments = PGArguments()
-        let conditions = leadConditions(orgId: orgId, filter: LeadFilter(search: search), terms: terms, driven: true, &arguments)
+        let conditions = leadConditions(orgId: orgId, filter: LeadFilter(search: search), terms: terms, driven: true, textByIndex: few, &arguments)
         var counts: [LeadStatus: Int] = [:]
         for (status, count) in try all("""
             SELECT status, count(*) FROM (SELECT leads.status FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT \(arguments.add(cap))) AS matches
@@ -151,6 +155,7 @@ extension PostgresReader: LeadReading {
     /// How many of the organization's leads match a search's terms, counting at most `cap`.
     func searchMatchCount(orgId: Int64, terms: PostgresLeadSearch, cap: Int) throws -> Int {
         if terms.isEmpty { return 0 }
+        if terms.isTextOnly, let fullText = terms.fullText { return try textMatchCount(fullText, orgId: orgId, cap: cap) }
         var arguments = PGArguments()
         let conditions = leadConditions(orgId: orgId, filter: LeadFilter(search: ""), terms: terms, driven: true, &arguments)
         return Int(try scalar(Int64.self, """
@@ -170,8 +175,11 @@ extension PostgresReader: LeadReading {
 
     /// The conditions of a filter on `leads`, their values added to `arguments`. `terms` is the
     /// filter's search as `searchTerms` read it; `driven`: the search has few matches, and its
-    /// words found among attribute values are read from their indexes rather than tested.
-    func leadConditions(orgId: Int64, filter: LeadFilter, terms: PostgresLeadSearch?, driven: Bool, _ arguments: inout PGArguments) -> [String] {
+    /// words found among attribute values are read from their indexes rather than tested;
+    /// `textByIndex`: its full-text words are few enough to read all their matches from the
+    /// full-text index (`textMatches`) rather than test each lead.
+    func leadConditions(orgId: Int64, filter: LeadFilter, terms: PostgresLeadSearch?, driven: Bool, textByIndex: Bool = false,
+                        _ arguments: inout PGArguments) -> [String] {
         var conditions = ["leads.org_id = \(arguments.add(orgId))"]
         if let attribute = filter.attribute { conditions.append(attributeCondition(attribute, &arguments)) }
         if let status = filter.status { conditions.append("leads.status = \(arguments.add(status.rawValue))") }
@@ -184,11 +192,15 @@ extension PostgresReader: LeadReading {
         if let product = filter.productId { conditions.append("leads.product_id = \(arguments.add(product))") }
         if filter.search != nil, let terms {
             if terms.isEmpty { return conditions + ["false"] }
-            if let fullText = terms.fullText { conditions.append("leads.search @@ \(arguments.add(fullText))::tsquery") }
+            if let fullText = terms.fullText {
+                conditions.append(textByIndex ? "leads.id IN (\(textMatches(fullText, orgId: orgId, cap: nil, &arguments)))"
+                                              : "leads.search @@ \(arguments.add(fullText))::tsquery")
+            }
             if let phone = terms.phoneCondition(&arguments) { conditions.append(phone) }
             conditions += terms.verbatimConditions(&arguments)
             for word in terms.attributed {
-                conditions.append(driven && word.isSmall ? word.drivenCondition(&arguments) : word.testCondition(&arguments))
+                guard driven && word.isSmall else { conditions.append(word.testCondition(&arguments)); continue }
+                conditions.append(word.drivenCondition(&arguments) { query, arguments in textMatches(query, orgId: orgId, cap: nil, &arguments) })
             }
         }
         return conditions
@@ -239,7 +251,7 @@ extension PostgresReader: LeadReading {
                 conditions += leadConditions(orgId: orgId, filter: unattributed, terms: terms, driven: false, &arguments)
             } else {
                 source = "leads"
-                conditions = leadConditions(orgId: orgId, filter: filter, terms: terms, driven: true, &arguments)
+                conditions = leadConditions(orgId: orgId, filter: filter, terms: terms, driven: true, textByIndex: true, &arguments)
             }
             let matches = try all("SELECT leads.id, leads.score FROM \(source) WHERE \(conditions.joined(separator: " AND "))", arguments.values) {
                 LeadPageKey(score: Int(try $0.int(1)), id: try $0.int(0))
@@ -352,7 +364,7 @@ extension PostgresReader: LeadReading {
                 WHERE \(conditions.joined(separator: " AND ")) LIMIT \(arguments.add(cap))) AS matches
                 """, arguments.values) ?? 0)
         }
-        let conditions = leadConditions(orgId: orgId, filter: filter, terms: terms, driven: searchDriven, &arguments)
+        let conditions = leadConditions(orgId: orgId, filter: filter, terms: terms, driven: searchDriven, textByIndex: searchDriven, &arguments)
         return Int(try scalar(Int64.self, """
             SELECT count(*) FROM (SELECT 1 FROM leads WHERE \(conditions.joined(separator: " AND ")) LIMIT \(arguments.add(cap))) AS matches
             """, arguments.values) ?? 0)

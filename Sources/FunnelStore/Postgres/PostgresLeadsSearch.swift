@@ -41,6 +41,10 @@ struct PostgresLeadSearch {
     /// Nothing to look for (only punctuation), or a word nothing can match: matches no lead.
     var isEmpty: Bool { unmatchable || (fullText == nil && phoneStarts.isEmpty && attributed.isEmpty) }
 
+    /// Words matched by the full-text index alone (no digits, no attribute values): its matches are
+    /// the search's.
+    var isTextOnly: Bool { fullText != nil && verbatim.isEmpty && phoneStarts.isEmpty && attributed.isEmpty && !unmatchable }
+
     /// The condition on a lead row for the words with digits, their values added to `arguments`.
     func verbatimConditions(_ arguments: inout PGArguments) -> [String] {
         let text = "lower(coalesce(leads.name, '') || ' ' || coalesce(leads.email, '') || ' ' || coalesce(leads.company, '') || ' ' || coalesce(leads.phone_normalized, ''))"
@@ -100,10 +104,11 @@ struct PostgresAttributedWord {
     }
 
     /// The condition that drives a query from the word's matches: its full-text matches and the
-    /// leads holding a value, read from their indexes (few: `isSmall`).
-    func drivenCondition(_ arguments: inout PGArguments) -> String {
-        let query = arguments.add(fullText)
-        return "leads.id IN (SELECT id FROM leads WHERE search @@ \(query)::tsquery UNION ALL \(valueLeads(&arguments)))"
+    /// leads holding a value, read from their indexes (few: `isSmall`). `textMatches` is the
+    /// reader's `textMatches(_:orgId:cap:)`.
+    func drivenCondition(_ arguments: inout PGArguments, textMatches: (String, inout PGArguments) -> String) -> String {
+        let byText = textMatches(fullText, &arguments)
+        return "leads.id IN (\(byText) UNION ALL \(valueLeads(&arguments)))"
     }
 
     /// The condition that tests one lead: its full-text match, or a lookup in the value index per
@@ -237,11 +242,28 @@ extension PostgresReader {
             """, [attributeId, lowJSON, highJSON, limit]) { try $0.string(0) }
     }
 
+    /// `SELECT id ...`: the organization's leads matching a `tsquery`, at most `cap` (nil: all),
+    /// through `funnel_lead_matches`: as a user, row-level security would test `@@` (which is not
+    /// leakproof) on every row the policy lets through instead of reading the full-text index, so
+    /// a word no lead has read every lead. A database without the function reads them directly.
+    func textMatches(_ fullText: String, orgId: Int64, cap: Int?, _ arguments: inout PGArguments) -> String {
+        let (org, query) = (arguments.add(orgId), arguments.add(fullText))
+        let limit = cap.map { arguments.add($0) } ?? "NULL"
+        return catalog.hasLeadMatches
+            ? "SELECT funnel_lead_matches(\(org), \(query)::tsquery, \(limit)::integer)"
+            : "SELECT id FROM leads WHERE org_id = \(org) AND search @@ \(query)::tsquery LIMIT \(limit)::integer"
+    }
+
+    /// How many of the organization's leads match a `tsquery`, counting at most `cap`.
+    func textMatchCount(_ fullText: String, orgId: Int64, cap: Int) throws -> Int {
+        var arguments = PGArguments()
+        let matches = textMatches(fullText, orgId: orgId, cap: cap, &arguments)
+        return Int(try scalar(Int64.self, "SELECT count(*) FROM (\(matches)) AS matches", arguments.values) ?? 0)
+    }
+
     /// At most `cap`: the word's full-text matches in the organization plus its leads by value.
     func matchCount(_ word: PostgresAttributedWord, orgId: Int64, cap: Int) throws -> Int {
-        let byText = Int(try scalar(Int64.self, """
-            SELECT count(*) FROM (SELECT 1 FROM leads WHERE org_id = $1 AND search @@ $2::tsquery LIMIT $3) AS matches
-            """, [orgId, word.fullText, cap]) ?? 0)
+        let byText = try textMatchCount(word.fullText, orgId: orgId, cap: cap)
         guard byText < cap else { return cap }
         var arguments = PGArguments()
         let leads = word.valueLeads(&arguments)

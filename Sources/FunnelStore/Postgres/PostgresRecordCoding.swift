@@ -14,6 +14,9 @@ struct PostgresCatalog: Sendable {
     }
 
     var tables: [String: [Column]]
+    /// Whether the database has `funnel_lead_matches` (security.sql), through which a search reads
+    /// the full-text index as a user; a database set up before it reads `search @@` row by row.
+    var hasLeadMatches = false
 
     static func load(_ session: PostgresSession) throws -> PostgresCatalog {
         let rows = try session.rows("""
@@ -27,7 +30,8 @@ struct PostgresCatalog: Sendable {
             tables[try row.string(0), default: []].append(
                 Column(name: try row.string(1), type: try row.string(2), generated: try row.string(3) == "ALWAYS"))
         }
-        return PostgresCatalog(tables: tables)
+        let matches = try PGRow(session.rows("SELECT to_regprocedure('funnel_lead_matches(bigint,tsquery,integer)') IS NOT NULL")[0]).bool(0)
+        return PostgresCatalog(tables: tables, hasLeadMatches: matches)
     }
 
     func columns(_ table: String) throws -> [Column] {
