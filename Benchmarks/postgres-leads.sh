@@ -45,7 +45,14 @@ SELECT count(*) FROM (SELECT 1 FROM leads WHERE leads.org_id = $org AND leads.se
 SELECT $columns $from WHERE leads.org_id = $org AND leads.search @@ $garcia ORDER BY leads.score DESC, leads.id LIMIT 76;
 COMMIT;
 SQL
-for floor in page search; do
+zzqx="'''zzqx'':*'::tsquery"
+cat > /tmp/funnel-floor-nomatch.sql <<SQL
+BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SELECT count(*) FROM (SELECT funnel_lead_matches($org, $zzqx, 300)) AS matches;
+SELECT $columns $from WHERE leads.org_id = $org AND leads.id IN (SELECT funnel_lead_matches($org, $zzqx, NULL));
+COMMIT;
+SQL
+for floor in page search nomatch; do
   PGPASSWORD="$password" "$pgbench" -n -M extended -f /tmp/funnel-floor-$floor.sql -T 5 -c 1 -h "${host_port%%:*}" -p "${host_port##*:}" -U "$manager" "$database" 2>/dev/null \
     | grep -E "latency average" | sed "s/^/floor ($floor: the pane's statements, pgbench): /"
 done
