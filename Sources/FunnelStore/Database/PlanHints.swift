@@ -16,6 +16,15 @@ final class PlanHints: @unchecked Sendable {
         lock.withLock { searchCounts["\(orgId)|\(search)"] }
     }
 
+    /// A search's match count for choosing its plan: the one the last count left (the list's
+    /// count, made before its pages), else `count()` now, kept for the next read.
+    static func searchMatches(_ hints: PlanHints?, orgId: Int64, search: String, count: () throws -> Int) rethrows -> Int {
+        if let known = hints?.searchMatches(orgId: orgId, search: search) { return known }
+        let counted = try count()
+        hints?.record(searchMatches: counted, orgId: orgId, search: search)
+        return counted
+    }
+
     /// A count made with a cap of at least the plan's limit: exact below it, "at least" at it.
     func record(searchMatches count: Int, orgId: Int64, search: String) {
         lock.withLock {

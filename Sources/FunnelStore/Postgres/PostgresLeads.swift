@@ -134,8 +134,9 @@ extension PostgresReader: LeadReading {
     func searchStatusCounts(orgId: Int64, search: String, cap: Int) throws -> [LeadStatus: Int]? {
         let terms = try searchTerms(search, orgId: orgId)
         // Few matches (as the list's count found, else counted now): read from the full-text index.
-        let few = try (hints?.searchMatches(orgId: orgId, search: search) ?? searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit))
-            < Self.searchDrivenLimit
+        let few = try PlanHints.searchMatches(hints, orgId: orgId, search: search) {
+            try searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)
+        } < Self.searchDrivenLimit
         var arguments = PGArguments()
         let conditions = leadConditions(orgId: orgId, filter: LeadFilter(search: search), terms: terms, driven: true, textByIndex: few, &arguments)
         var counts: [LeadStatus: Int] = [:]
@@ -225,14 +226,11 @@ extension PostgresReader: LeadReading {
         guard limit > 0 else { return [] }
         let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
         if let terms, terms.isEmpty { return [] }
+        // Only the plan depends on the count the list left (`PlanHints`), never the rows.
         let searchDriven = try terms.map { terms in
-            // The count the last one made (the list's count, before its pages), else counted now:
-            // only the plan depends on it, never the rows (`PlanHints`).
-            let search = filter.search ?? ""
-            if let known = hints?.searchMatches(orgId: orgId, search: search) { return known < Self.searchDrivenLimit }
-            let count = try searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)
-            hints?.record(searchMatches: count, orgId: orgId, search: search)
-            return count < Self.searchDrivenLimit
+            try PlanHints.searchMatches(hints, orgId: orgId, search: filter.search ?? "") {
+                try searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)
+            } < Self.searchDrivenLimit
         } ?? false
         var attributeDriven = false
         if !searchDriven, let attribute = filter.attribute {

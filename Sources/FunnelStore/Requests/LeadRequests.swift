@@ -233,12 +233,9 @@ extension StoreReader {
     func leads(orgId: Int64, filter: LeadFilter, key: LeadPageKey?, forward: Bool, limit: Int, plan: AttributePlan = .sized) throws -> [LeadListItem] {
         let terms = try filter.search.map { try searchTerms($0, orgId: orgId) }
         let searchDriven = try terms.map { terms in
-            // The count the last one made (the list's count, before its pages), else counted now.
-            let search = filter.search ?? ""
-            if let known = hints?.searchMatches(orgId: orgId, search: search) { return known < Self.searchDrivenLimit }
-            let count = try searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)
-            hints?.record(searchMatches: count, orgId: orgId, search: search)
-            return count < Self.searchDrivenLimit
+            try PlanHints.searchMatches(hints, orgId: orgId, search: filter.search ?? "") {
+                try searchMatchCount(orgId: orgId, terms: terms, cap: Self.searchDrivenLimit)
+            } < Self.searchDrivenLimit
         } ?? false
         // An attribute value held by few leads is read from its index, then ranked (`AttributePlan`);
         // by more, its leads' ids are read into a set the ranking's walk asks; a common one is tested
