@@ -20,17 +20,19 @@ struct PostgresCatalog: Sendable {
 
     static func load(_ session: PostgresSession) throws -> PostgresCatalog {
         let rows = try session.rows("""
-            SELECT table_name::text, column_name::text, udt_name::text, is_generated::text
+            SELECT table_name::text, column_name::text, udt_name::text, is_generated::text,
+              to_regprocedure('funnel_lead_matches(bigint,tsquery,integer)') IS NOT NULL
             FROM information_schema.columns WHERE table_schema = current_schema()
               AND has_column_privilege(format('%I.%I', table_schema, table_name), column_name, 'SELECT')
             ORDER BY table_name, ordinal_position
             """)
         var tables: [String: [Column]] = [:]
+        var matches = false
         for row in rows.map(PGRow.init) {
             tables[try row.string(0), default: []].append(
                 Column(name: try row.string(1), type: try row.string(2), generated: try row.string(3) == "ALWAYS"))
+            matches = try row.bool(4)
         }
-        let matches = try PGRow(session.rows("SELECT to_regprocedure('funnel_lead_matches(bigint,tsquery,integer)') IS NOT NULL")[0]).bool(0)
         return PostgresCatalog(tables: tables, hasLeadMatches: matches)
     }
 

@@ -9,12 +9,12 @@ public enum OwnerFilter: Sendable, Equatable {
     case unassigned
 }
 
-/// Which leads a list shows.
 extension Dictionary where Key == LeadStatus, Value == Int {
     /// Of counts by status: one status's count, or every lead's when `status` is nil (the "all" tab).
     public func total(for status: LeadStatus?) -> Int { status.map { self[$0] ?? 0 } ?? values.reduce(0, +) }
 }
 
+/// Which leads a list shows.
 public struct LeadFilter: Sendable, Equatable {
     /// A search's matches are counted up to this many ("300+" on screen); below it, a search's
     /// pages are read from its matches, above it by walking the ranking.
